@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, lint, build, runtime unit tests, then the real-host suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+step "type check"; npx tsc --noEmit -p . && npx tsc --noEmit -p webview
+step "lint"; npx biome check .
+step "build"; node scripts/build.mjs
+step "runtime unit tests"; npx mocha
+if [ -f scripts/host-tests.sh ]; then
+  step "real VS Code host tests"; bash scripts/host-tests.sh
+fi

@@ -1,0 +1,84 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Append-only JSON-lines writer. Lines are buffered in memory and written in batches
+ * (on the next tick, or at once when the buffer is large) so a busy event stream costs
+ * one write() per batch rather than one per event. `flush()` forces them out.
+ */
+export class JsonlAppender {
+  private fd: number | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private scheduled = false;
+
+  constructor(
+    readonly file: string,
+    private readonly maxBufferBytes = 256 * 1024,
+  ) {}
+
+  append(record: unknown): void {
+    const line = `${JSON.stringify(record)}\n`;
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= this.maxBufferBytes) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes every buffered line now. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.fd === undefined) {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      this.fd = openSync(this.file, 'a');
+    }
+    writeSync(this.fd, chunk);
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export interface JsonlReadResult<T> {
+  records: T[];
+  /** Lines that did not parse (a torn last line after a crash, or damage). They are skipped. */
+  skipped: number;
+}
+
+/** Parses JSON-lines text; unparseable lines (typically a torn last line) are skipped and counted. */
+export function parseJsonl<T = unknown>(text: string): JsonlReadResult<T> {
+  const records: T[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as T);
+    } catch {
+      skipped++;
+    }
+  }
+  return { records, skipped };
+}
+
+/** Reads a JSON-lines file; a missing file reads as empty. */
+export async function readJsonl<T = unknown>(file: string): Promise<JsonlReadResult<T>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
+    throw err;
+  }
+  return parseJsonl<T>(text);
+}
