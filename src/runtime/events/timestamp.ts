@@ -10,29 +10,36 @@ export const systemClock: Clock = () => Date.now();
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-function splitMillis(epochMs: number): { date: Date; micros: number } {
+function splitSeconds(epochMs: number): { second: number; micros: number } {
   if (!Number.isFinite(epochMs)) throw new RangeError(`clock returned a non-finite time: ${epochMs}`);
-  const whole = Math.floor(epochMs);
-  const date = new Date(whole);
+  const second = Math.floor(epochMs / 1000);
   // Rounded: a double near 1.7e12 carries ~0.25 µs of noise, so flooring could print 455 for 456 µs.
-  const sub = Math.min(999, Math.round((epochMs - whole) * 1000));
-  return { date, micros: date.getUTCMilliseconds() * 1000 + sub };
+  return { second, micros: Math.min(999_999, Math.round((epochMs - second * 1000) * 1000)) };
 }
 
 const fraction = (micros: number): string => (micros === 0 ? '' : `.${pad(micros, 6)}`);
 
+// Every event is stamped, and formatting the date part is most of the cost, so keep the last second's text.
+let localSecond = Number.NaN;
+let localPrefix = '';
+
 /** Naive local time, like `datetime.now().isoformat()`: `2026-04-21T14:03:05.123000`. */
 export function isoLocal(epochMs: number): string {
-  const { date: d, micros } = splitMillis(epochMs);
-  return (
-    `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
-    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${fraction(micros)}`
-  );
+  const { second, micros } = splitSeconds(epochMs);
+  if (second !== localSecond) {
+    const d = new Date(second * 1000);
+    localPrefix =
+      `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+      `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    localSecond = second;
+  }
+  return localPrefix + fraction(micros);
 }
 
 /** UTC with explicit offset, like `datetime.now(UTC).isoformat()`: `2026-04-21T12:03:05.123000+00:00`. */
 export function isoUtc(epochMs: number): string {
-  const { date: d, micros } = splitMillis(epochMs);
+  const { second, micros } = splitSeconds(epochMs);
+  const d = new Date(second * 1000);
   return (
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
     `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction(micros)}+00:00`

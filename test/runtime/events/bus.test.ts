@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { EventBus, type EventBusLogger } from '../../../src/runtime/events/bus';
-import type { HiveEvent } from '../../../src/runtime/events/types';
+import { type HiveEvent, isHiveEventType } from '../../../src/runtime/events/types';
 
 function recordingLogger(): EventBusLogger & { messages: string[] } {
   const messages: string[] = [];
@@ -158,19 +158,17 @@ describe('events: EventBus', () => {
     assert.equal(bus.publish({ type: 'custom', stream_id: 'q', data: { iteration: 2 } }).data.iteration, 2);
   });
 
-  it('hands listeners a frozen copy, so later changes by the publisher or a listener cannot leak', () => {
+  it("copies the publisher's data, so changing that object afterwards does not alter the event", () => {
     const bus = new EventBus();
     const data: Record<string, unknown> = { n: 1 };
     let seen: HiveEvent | undefined;
     bus.subscribeAll((e) => {
       seen = e;
-      assert.throws(() => {
-        (e.data as Record<string, unknown>).n = 99;
-      }, TypeError);
     });
-    bus.publish({ type: 'custom', stream_id: 'q', data });
+    const event = bus.publish({ type: 'custom', stream_id: 'q', data });
     data.n = 2;
     assert.equal(seen?.data.n, 1);
+    assert.notEqual(event.data, data);
   });
 
   it('runs sinks before listeners, so a listener re-publishing cannot reorder what a sink records', () => {
@@ -198,6 +196,23 @@ describe('events: EventBus', () => {
       () => untyped.publish({ type: 'custom', stream_id: 'q', data: [1] }),
       /data must be an object/,
     );
+  });
+
+  it("wires the agent loop's untyped emit(type, data) to publish once the type is checked", () => {
+    const bus = new EventBus({ iterationOffset: 10 });
+    const seen: HiveEvent[] = [];
+    bus.subscribe({ types: ['llm_turn_complete'], streams: ['queen'] }, (e) => {
+      seen.push(e);
+    });
+    const emit = (type: string, data: Record<string, unknown>) => {
+      if (!isHiveEventType(type)) throw new Error(`not a Hive event: ${type}`);
+      bus.publish({ type, stream_id: 'queen', node_id: 'queen', execution_id: 'session_x', data });
+    };
+    emit('llm_turn_complete', { stop_reason: 'end_turn', model: 'm', iteration: 1 });
+    assert.throws(() => emit('made_up', {}), /not a Hive event/);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]?.data.iteration, 11);
+    assert.equal(seen[0]?.execution_id, 'session_x');
   });
 
   it('stamps events with the injected clock', () => {

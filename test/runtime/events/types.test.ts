@@ -51,6 +51,12 @@ describe('events: types and envelope', () => {
     assert.equal(isoUtc(Date.UTC(2026, 3, 21, 12, 3, 5, 123) + 0.0015), '2026-04-21T12:03:05.123001+00:00');
     assert.equal(isoUtc(Date.UTC(2026, 3, 21, 12, 3, 5)), '2026-04-21T12:03:05+00:00');
     assert.throws(() => isoLocal(Number.NaN), RangeError);
+    // Across second boundaries (the date part is cached per second) and never rounding into the next second.
+    const edge = new Date(2026, 11, 31, 23, 59, 59, 999).getTime();
+    assert.equal(isoLocal(edge + 0.999), '2026-12-31T23:59:59.999999');
+    assert.equal(isoLocal(edge + 1), '2027-01-01T00:00:00');
+    assert.equal(isoLocal(edge), '2026-12-31T23:59:59.999000');
+    assert.equal(isoLocal(new Date(1969, 11, 31, 23, 59, 59, 500).getTime()), '1969-12-31T23:59:59.500000');
   });
 
   it("serialises the envelope with Hive's keys, in order, nulls kept and run_id only when set", () => {
