@@ -225,7 +225,7 @@ function collectParts(
     let ts = mtime;
     if ('created_at' in r) {
       if (typeof r.created_at === 'number' && Number.isFinite(r.created_at)) ts = r.created_at;
-      else badParts.push(`${name} created_at is not a number`);
+      else damage.push(`part ${name}: created_at is not a number (file mtime used)`);
     }
     const seq = typeof r.seq === 'number' ? r.seq : into.length;
     into.push({ role: r.role, content: r.content, ts, seq, raw: r });
