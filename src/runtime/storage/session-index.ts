@@ -286,8 +286,12 @@ export class SessionIndex {
   }
 
   private isDir(x: SessionLocation | SessionSummary): boolean {
+    return this.isDirPath('dir' in x ? x.dir : this.dirOf(x));
+  }
+
+  private isDirPath(p: string): boolean {
     try {
-      return this.fs.stat('dir' in x ? x.dir : this.dirOf(x)).isDirectory();
+      return this.fs.stat(p).isDirectory();
     } catch {
       return false;
     }
@@ -317,6 +321,7 @@ export class SessionIndex {
   private async save(): Promise<void> {
     if (!this.cacheFile) return;
     while (this.saving) await this.saving;
+    if (!this.isDirPath(this.home)) return; // never create HIVE_HOME just to hold our cache
     this.dirty = false;
     const snapshot = [...this.entries.values()];
     this.saving = saveIndexCache(this.cacheFile, this.home, snapshot).catch((err: unknown) => {
