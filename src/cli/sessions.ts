@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ColdSessionEntry, toHiveRow } from '../runtime/storage/cold-sessions';
+import { type ColdSessionEntry, isClientFacing, toHiveRow } from '../runtime/storage/cold-sessions';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
-import { type ConversationPart, PartStore } from '../runtime/storage/parts';
+import { PartStore } from '../runtime/storage/parts';
 import { SessionIndex } from '../runtime/storage/session-index';
 import { type CliIo, UsageError } from './usage';
 
@@ -113,11 +113,6 @@ async function show(argv: string[], io: CliIo): Promise<number> {
   for (const p of transcript) io.out(`[${p.role}${p.is_trigger ? ' · trigger' : ''}] ${p.content ?? ''}\n\n`);
   if (transcript.length === 0) io.out('(no messages)\n');
   return 0;
-}
-
-/** Hive's client-facing rule (rule 19): no transition markers, tool results or assistant tool calls. */
-export function isClientFacing(p: ConversationPart): boolean {
-  return !p.is_transition_marker && p.role !== 'tool' && !(p.role === 'assistant' && p.tool_calls?.length);
 }
 
 function describeSession(s: ColdSessionEntry): string {

@@ -1,3 +1,4 @@
+import type { ConversationPart } from './parts';
 import type { SessionSummary } from './session-summary';
 
 /** One row of Hive's list_cold_sessions, with exactly its field names (+ `damaged` when set). */
@@ -154,4 +155,9 @@ export function selectAndSort(
 export function page<T>(rows: T[], offset = 0, limit?: number): T[] {
   const start = Math.max(0, Math.floor(offset));
   return limit === undefined ? rows.slice(start) : rows.slice(start, start + Math.max(0, Math.floor(limit)));
+}
+
+/** Hive's client-facing rule (rule 19): no transition markers, tool results or assistant tool calls. */
+export function isClientFacing(p: ConversationPart): boolean {
+  return !p.is_transition_marker && p.role !== 'tool' && !(p.role === 'assistant' && p.tool_calls?.length);
 }

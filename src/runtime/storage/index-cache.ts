@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { writeJsonAtomically } from './atomic';
 import type { IndexFs } from './index-fs';
-import { extensionStateDir, sessionOwnerOf } from './paths';
+import { extensionStateDir, locationFromKey } from './paths';
 import type { SessionSummary } from './session-summary';
 
 /** One indexed session: its summary and the fingerprint it was computed under. */
@@ -10,10 +10,12 @@ export interface IndexEntry {
   /** Timestamps were too recent to trust: re-read on the next refresh regardless. */
   racy: boolean;
   nodeDirs: string[];
+  /** The fingerprint includes the session folder (its ctime is the session's created_at). */
+  watchFolder: boolean;
   summary: SessionSummary;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 export function defaultCacheFile(home: string): string {
   return path.join(extensionStateDir(home), 'session-index.json');
@@ -67,6 +69,7 @@ function isEntry(e: unknown, home: string): e is IndexEntry {
   const x = e as IndexEntry;
   if (!x || typeof x !== 'object' || typeof x.fingerprint !== 'string' || typeof x.racy !== 'boolean')
     return false;
+  if (typeof x.watchFolder !== 'boolean') return false;
   if (
     !Array.isArray(x.nodeDirs) ||
     !x.nodeDirs.every((n) => typeof n === 'string' && !/[/\\]|^\.\.?$/.test(n))
@@ -75,9 +78,8 @@ function isEntry(e: unknown, home: string): e is IndexEntry {
   const s = x.summary as unknown as Record<string, unknown>;
   if (!s || typeof s !== 'object' || typeof s.key !== 'string') return false;
   // The key must name a real session location under this home, consistent with the other ids.
-  const owner = sessionOwnerOf(home, path.join(home, ...s.key.split('/')));
-  if (!owner || !('location' in owner) || owner.rest !== '' || owner.location.key !== s.key) return false;
-  const loc = owner.location;
+  const loc = locationFromKey(home, s.key);
+  if (!loc || loc.key !== s.key) return false;
   if (s.session_id !== loc.sessionId || s.queen_id !== loc.queenId || s.colony_id !== loc.colonyId)
     return false;
   if (s.layout !== loc.layout) return false;

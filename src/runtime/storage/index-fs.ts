@@ -8,8 +8,8 @@ import path from 'node:path';
  * the index yields to the event loop between batches of sessions instead.
  */
 export interface IndexFs {
-  /** Follows symlinks; throws like fs.statSync. */
-  stat(p: string): Stats;
+  /** Follows symlinks. Undefined when the path does not exist (no costly exception); other errors throw. */
+  stat(p: string): Stats | undefined;
   /** Entries with types; throws like fs.readdirSync. */
   readdir(p: string): Dirent[];
   /** UTF-8 text; throws like fs.readFileSync. */
@@ -17,7 +17,7 @@ export interface IndexFs {
 }
 
 export const nodeIndexFs: IndexFs = {
-  stat: (p) => statSync(p),
+  stat: (p) => statSync(p, { throwIfNoEntry: false }),
   readdir: (p) => readdirSync(p, { withFileTypes: true }),
   readFile: (p) => readFileSync(p, 'utf8'),
 };
@@ -27,7 +27,7 @@ export function isDirEntry(fs: IndexFs, parent: string, entry: Dirent): boolean 
   if (entry.isDirectory()) return true;
   if (!entry.isSymbolicLink()) return false;
   try {
-    return fs.stat(path.join(parent, entry.name)).isDirectory();
+    return fs.stat(path.join(parent, entry.name))?.isDirectory() ?? false;
   } catch {
     return false;
   }

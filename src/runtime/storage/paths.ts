@@ -95,6 +95,22 @@ export function locationOf(
   };
 }
 
+/** Parses an index key (`queens/<q>/sessions/<sid>`, …) back into a location; undefined if malformed. */
+export function locationFromKey(home: string, key: string): SessionLocation | undefined {
+  const seg = key.split('/');
+  try {
+    if (seg.length === 4 && seg[0] === 'queens' && seg[2] === 'sessions')
+      return locationOf(home, 'queens', seg[1]!, seg[3]!);
+    if (seg.length === 5 && seg[0] === 'agents' && seg[1] === 'queens' && seg[3] === 'sessions')
+      return locationOf(home, 'seed', seg[2]!, seg[4]!);
+    if (seg.length === 6 && seg[0] === 'colonies' && seg[2] === 'queens' && seg[4] === 'sessions')
+      return locationOf(home, 'colony', seg[3]!, seg[5]!, seg[1]!);
+  } catch {
+    // an invalid id in the key
+  }
+  return undefined;
+}
+
 /**
  * Maps a path under HIVE_HOME to the session it belongs to. `rest` is what follows the
  * session dir (`''` for the dir itself). Returns `{ above: true }` for a path at or above a
@@ -165,7 +181,7 @@ export function findSessionDirs(
       return; // a folder whose name is not a valid id
     }
     try {
-      if (fs.stat(loc.dir).isDirectory()) found.push(loc);
+      if (fs.stat(loc.dir)?.isDirectory()) found.push(loc);
     } catch {
       // absent or unreachable
     }

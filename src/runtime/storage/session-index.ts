@@ -175,12 +175,15 @@ export class SessionIndex {
       const location = findSessionDirs(this.home, sessionId, this.fs)[0];
       if (!location) {
         for (const [key, e] of this.entries)
-          if (e.summary.session_id === sessionId && !this.isDir(e.summary)) this.remove(key);
+          if (e.summary.session_id === sessionId && !this.isDir(e.summary)) {
+            this.remove(key);
+            this.scheduleSave();
+          }
         return undefined;
       }
       const pending = this.pending.get(location.key);
       this.pending.delete(location.key);
-      this.update(location, !!pending?.force);
+      if (this.update(location, !!pending?.force) !== 'same') this.scheduleSave();
       return this.entries.get(location.key);
     });
     this.chain = run.catch(() => undefined);
@@ -250,13 +253,16 @@ export class SessionIndex {
   /** Re-fingerprints one session and re-reads it if needed. */
   private update(loc: SessionLocation, force: boolean): 'same' | 'reread' | 'added' {
     const old = this.entries.get(loc.key);
-    const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? []);
+    const withFolder = old ? old.watchFolder : true;
+    // Fingerprint first, then read: a change racing with the read shows up as a new fingerprint next time.
+    const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? [], withFolder);
     if (old && !force && !old.racy && old.fingerprint === fp.value) return 'same';
-    const { summary, nodeDirs } = readSessionSummary(this.fs, loc);
-    const sameNodes = sameList(nodeDirs, old?.nodeDirs ?? []);
-    // If legacy node folders appeared, the fingerprint above did not cover them: re-check next time.
-    const racy = !sameNodes || isRacy(fp, this.now(), this.racyWindowMs);
-    this.entries.set(loc.key, { fingerprint: fp.value, racy, nodeDirs, summary });
+    const { summary, nodeDirs, createdFromFolder } = readSessionSummary(this.fs, loc);
+    let racy = isRacy(fp, this.now(), this.racyWindowMs);
+    // What the fingerprint above covered no longer matches what this session needs: re-check next time.
+    if (!sameList(nodeDirs, old?.nodeDirs ?? []) || (createdFromFolder && !withFolder)) racy = true;
+    const fingerprint = createdFromFolder ? fp.value : fp.withoutFolder;
+    this.entries.set(loc.key, { fingerprint, racy, nodeDirs, watchFolder: createdFromFolder, summary });
     this.sorted.clear();
     this.dirty = true;
     return old ? 'reread' : 'added';
@@ -291,7 +297,7 @@ export class SessionIndex {
 
   private isDirPath(p: string): boolean {
     try {
-      return this.fs.stat(p).isDirectory();
+      return this.fs.stat(p)?.isDirectory() ?? false;
     } catch {
       return false;
     }

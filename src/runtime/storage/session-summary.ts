@@ -41,6 +41,8 @@ export interface SummaryRead {
   summary: SessionSummary;
   /** Legacy `conversations/<node>/parts` folders seen, by node name (the fingerprint stats them). */
   nodeDirs: string[];
+  /** created_at came from the folder's ctime (no usable meta.created_at): the fingerprint must watch the folder. */
+  createdFromFolder: boolean;
 }
 
 interface CollectedPart {
@@ -57,7 +59,9 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
   const dir = loc.dir;
   let createdAt = 0;
   try {
-    createdAt = fs.stat(dir).ctimeMs / 1000;
+    const st = fs.stat(dir);
+    if (st) createdAt = st.ctimeMs / 1000;
+    else damage.push('session folder vanished');
   } catch (err) {
     damage.push(`session folder: ${errorCode(err)}`);
   }
@@ -71,20 +75,25 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
   };
   const agentName = text('agent_name');
   const agentPath = text('agent_path');
+  let createdFromFolder = true;
   if (pyTruthy(meta.created_at)) {
-    if (typeof meta.created_at === 'number' && Number.isFinite(meta.created_at)) createdAt = meta.created_at;
-    else damage.push('meta.json: created_at is not a number');
+    if (typeof meta.created_at === 'number' && Number.isFinite(meta.created_at)) {
+      createdAt = meta.created_at;
+      createdFromFolder = false;
+    } else damage.push('meta.json: created_at is not a number');
   }
 
   const conv = path.join(dir, 'conversations');
   let convExists = false;
   let convIsDir = false;
   try {
-    convIsDir = fs.stat(conv).isDirectory();
-    convExists = true;
-    if (!convIsDir) damage.push('conversations is not a folder');
+    const st = fs.stat(conv);
+    convExists = st !== undefined;
+    convIsDir = st?.isDirectory() ?? false;
+    if (convExists && !convIsDir) damage.push('conversations is not a folder');
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') damage.push(`conversations: ${errorCode(err)}`);
+    convExists = true;
+    damage.push(`conversations: ${describe(err)}`);
   }
 
   const parts: CollectedPart[] = [];
@@ -106,7 +115,7 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     for (const node of nodes) {
       const partsDir = path.join(conv, node, 'parts');
       try {
-        fs.stat(partsDir);
+        if (!fs.stat(partsDir)) continue;
       } catch {
         continue;
       }
@@ -164,7 +173,7 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     spawned_colony_id: typeof meta.spawned_colony_id === 'string' ? meta.spawned_colony_id : null,
   };
   if (damage.length > 0) summary.damaged = { reason: damage.join('; ') };
-  return { summary, nodeDirs };
+  return { summary, nodeDirs, createdFromFolder };
 }
 
 function readMeta(fs: IndexFs, file: string, damage: string[]): Record<string, unknown> {
@@ -212,7 +221,9 @@ function collectParts(
     let mtime: number;
     try {
       raw = JSON.parse(fs.readFile(file));
-      mtime = fs.stat(file).mtimeMs / 1000;
+      const st = fs.stat(file);
+      if (!st) throw Object.assign(new Error('vanished'), { code: 'ENOENT' });
+      mtime = st.mtimeMs / 1000;
     } catch (err) {
       badParts.push(`${name} ${err instanceof SyntaxError ? 'invalid JSON' : describe(err)}`);
       continue;

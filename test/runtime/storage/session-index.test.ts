@@ -126,6 +126,23 @@ describe('SessionIndex (incremental)', () => {
     assert.deepEqual(rows, await rebuild(home));
   });
 
+  it('watches the session folder only where its ctime is the created_at', async () => {
+    const withMeta = writeSession(home, sid(1), { meta: { created_at: 5 } });
+    const noMeta = writeSession(home, sid(2));
+    ageTree(home);
+    const index = new SessionIndex({ home, cacheFile: null, now: later });
+    await index.refresh();
+    const before = index.list().find((r) => r.session_id === sid(2))!.created_at;
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(path.join(withMeta, 'events.jsonl'), '{}\n'); // folder changes, listing data does not
+    writeFileSync(path.join(noMeta, 'events.jsonl'), '{}\n'); // folder ctime = created_at changes
+    const stats = await index.refresh();
+    assert.equal(stats.reread, 1);
+    const after = index.list().find((r) => r.session_id === sid(2))!.created_at;
+    assert.ok(after > before);
+    assert.deepEqual(index.list(), await rebuild(home));
+  });
+
   it('handles watcher paths: only those sessions are looked at, and in-place edits are caught', async () => {
     const dirs = buildTree(home, 20);
     const c = countingFs();
