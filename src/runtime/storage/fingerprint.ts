@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { errorCode, type IndexFs } from './index-fs';
+import type { IndexFs } from './index-fs';
 
 /**
  * A cheap stand-in for "did this session's listing data change?": usually two stats, no reads.
@@ -12,14 +12,21 @@ import { errorCode, type IndexFs } from './index-fs';
  * (Hive's fallback when meta.json has none).
  * Not seen without a file watcher's changed paths: a part rewritten in place (same folder
  * mtime) and a legacy node folder added next to an existing flat parts/ folder.
+ *
+ * The value is a flat list of numbers (mtime, ctime, size, inode, mode per path; -1 for a
+ * missing path, -2 for an error): comparing numbers avoids building strings on every refresh.
  */
 export interface Fingerprint {
-  value: string;
-  /** The value without the session folder's piece. */
-  withoutFolder: string;
+  value: number[];
+  /** How many numbers of `value` precede the session folder's own stat (all of them if not watched). */
+  withoutFolderLength: number;
   /** Newest mtime/ctime seen (ms), for the racy-timestamp check. */
   newestMs: number;
 }
+
+const SEP = path.sep;
+const MISSING = -1;
+const FAILED = -2;
 
 export function fingerprintSession(
   fs: IndexFs,
@@ -27,26 +34,38 @@ export function fingerprintSession(
   nodeDirs: readonly string[],
   withFolder: boolean,
 ): Fingerprint {
-  const conv = path.join(dir, 'conversations');
-  let newestMs = 0;
-  const piece = (p: string): string => {
-    try {
-      const s = fs.stat(p);
-      if (!s) return '-|';
-      newestMs = Math.max(newestMs, s.mtimeMs, s.ctimeMs);
-      return `${s.mtimeMs}/${s.ctimeMs}/${s.size}/${s.ino}/${s.mode}|`;
-    } catch (err) {
-      return `!${errorCode(err)}|`;
-    }
-  };
-  let value = piece(path.join(dir, 'meta.json'));
-  const parts = piece(path.join(conv, 'parts'));
-  value += parts;
-  if (parts === '-|') value += piece(conv);
-  for (const node of nodeDirs) value += piece(path.join(conv, node, 'parts'));
-  const withoutFolder = value;
-  if (withFolder) value += piece(dir);
-  return { value, withoutFolder, newestMs };
+  const conv = dir + SEP + 'conversations';
+  const out: number[] = [];
+  let newestMs = statInto(fs, dir + SEP + 'meta.json', out, 0);
+  const partsAt = out.length;
+  newestMs = statInto(fs, conv + SEP + 'parts', out, newestMs);
+  if (out[partsAt] === MISSING) newestMs = statInto(fs, conv, out, newestMs);
+  for (const node of nodeDirs) newestMs = statInto(fs, conv + SEP + node + SEP + 'parts', out, newestMs);
+  const withoutFolderLength = out.length;
+  if (withFolder) newestMs = statInto(fs, dir, out, newestMs);
+  return { value: out, withoutFolderLength, newestMs };
+}
+
+function statInto(fs: IndexFs, p: string, out: number[], newestMs: number): number {
+  let s: ReturnType<IndexFs['stat']>;
+  try {
+    s = fs.stat(p);
+  } catch {
+    out.push(FAILED);
+    return newestMs;
+  }
+  if (!s) {
+    out.push(MISSING);
+    return newestMs;
+  }
+  out.push(s.mtimeMs, s.ctimeMs, s.size, s.ino, s.mode);
+  return Math.max(newestMs, s.mtimeMs, s.ctimeMs);
+}
+
+export function sameFingerprint(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

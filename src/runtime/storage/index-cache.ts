@@ -6,7 +6,8 @@ import type { SessionSummary } from './session-summary';
 
 /** One indexed session: its summary and the fingerprint it was computed under. */
 export interface IndexEntry {
-  fingerprint: string;
+  /** See fingerprint.ts. */
+  fingerprint: number[];
   /** Timestamps were too recent to trust: re-read on the next refresh regardless. */
   racy: boolean;
   nodeDirs: string[];
@@ -15,7 +16,7 @@ export interface IndexEntry {
   summary: SessionSummary;
 }
 
-const VERSION = 2;
+const VERSION = 3;
 
 export function defaultCacheFile(home: string): string {
   return path.join(extensionStateDir(home), 'session-index.json');
@@ -67,9 +68,9 @@ const BOOLEANS = ['has_messages', 'has_part_files', 'conversations_exists', 'col
 
 function isEntry(e: unknown, home: string): e is IndexEntry {
   const x = e as IndexEntry;
-  if (!x || typeof x !== 'object' || typeof x.fingerprint !== 'string' || typeof x.racy !== 'boolean')
+  if (!x || typeof x !== 'object' || !Array.isArray(x.fingerprint) || typeof x.racy !== 'boolean')
     return false;
-  if (typeof x.watchFolder !== 'boolean') return false;
+  if (typeof x.watchFolder !== 'boolean' || !x.fingerprint.every(Number.isFinite)) return false;
   if (
     !Array.isArray(x.nodeDirs) ||
     !x.nodeDirs.every((n) => typeof n === 'string' && !/[/\\]|^\.\.?$/.test(n))

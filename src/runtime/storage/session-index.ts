@@ -9,7 +9,7 @@ import {
   toEntry,
   toInfo,
 } from './cold-sessions';
-import { fingerprintSession, isRacy } from './fingerprint';
+import { fingerprintSession, isRacy, sameFingerprint } from './fingerprint';
 import { validateId } from './ids';
 import { defaultCacheFile, type IndexEntry, loadIndexCache, saveIndexCache } from './index-cache';
 import { type IndexFs, nodeIndexFs } from './index-fs';
@@ -256,12 +256,12 @@ export class SessionIndex {
     const withFolder = old ? old.watchFolder : true;
     // Fingerprint first, then read: a change racing with the read shows up as a new fingerprint next time.
     const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? [], withFolder);
-    if (old && !force && !old.racy && old.fingerprint === fp.value) return 'same';
+    if (old && !force && !old.racy && sameFingerprint(old.fingerprint, fp.value)) return 'same';
     const { summary, nodeDirs, createdFromFolder } = readSessionSummary(this.fs, loc);
     let racy = isRacy(fp, this.now(), this.racyWindowMs);
     // What the fingerprint above covered no longer matches what this session needs: re-check next time.
     if (!sameList(nodeDirs, old?.nodeDirs ?? []) || (createdFromFolder && !withFolder)) racy = true;
-    const fingerprint = createdFromFolder ? fp.value : fp.withoutFolder;
+    const fingerprint = createdFromFolder ? fp.value : fp.value.slice(0, fp.withoutFolderLength);
     this.entries.set(loc.key, { fingerprint, racy, nodeDirs, watchFolder: createdFromFolder, summary });
     this.sorted.clear();
     this.dirty = true;
