@@ -1,25 +1,36 @@
 /**
- * `npm run bench [-- name...]`: runs every registered benchmark (or only the named ones) in sequence and prints
- * its figures. A benchmark module exports `name` and `run()`; register it in BENCHES below.
+ * `npm run bench [-- name…]`: runs every benchmark module (or those whose name contains one of
+ * the arguments) one after the other. Each module exports `run(): Promise<void>` and prints its
+ * own figures. Benchmarks are not tests: they print numbers, they do not assert timings.
  */
 interface BenchModule {
   name: string;
-  run(): Promise<void>;
+  load: () => Promise<{ run: () => Promise<void> }>;
 }
 
-const BENCHES: Array<() => Promise<BenchModule>> = [() => import('./events')];
+const BENCHES: BenchModule[] = [
+  { name: 'sessions-index', load: () => import('./sessions-index') },
+  { name: 'events', load: () => import('./events') },
+  { name: 'webhooks', load: () => import('./webhooks') },
+];
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
-  for (const load of BENCHES) {
-    const bench = await load();
-    if (wanted.length && !wanted.includes(bench.name)) continue;
-    console.log(`\n== ${bench.name}`);
-    await bench.run();
+  const filters = process.argv.slice(2);
+  const chosen = BENCHES.filter((b) => filters.length === 0 || filters.some((f) => b.name.includes(f)));
+  if (chosen.length === 0) {
+    console.error(
+      `no benchmark matches ${filters.join(', ')}; available: ${BENCHES.map((b) => b.name).join(', ')}`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  for (const bench of chosen) {
+    console.log(`\n# ${bench.name}`);
+    await (await bench.load()).run();
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -1,18 +1,15 @@
-/** Exit codes: 0 ok, 1 runtime failure (model unreachable, missing key), 2 bad usage or unknown id. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { sessionsCommand } from './sessions';
+import { type CliIo, UsageError } from './usage';
+
+export { type CliIo, UsageError } from './usage';
 
 const USAGE = `usage: hive <command> [options]
 
 commands:
-  sessions list [--home DIR] [--json]
-  sessions show <session_id> [--home DIR] [--json]`;
+  sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
+  sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
 
-export interface CliIo {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
+HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive`;
 
 const processIo: CliIo = {
   out: (s) => process.stdout.write(s),
@@ -21,11 +18,16 @@ const processIo: CliIo = {
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   try {
-    const [command] = argv;
+    const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h') {
       io.out(`${USAGE}\n`);
       return command ? 0 : 2;
     }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(`${USAGE}\n`);
+      return 0;
+    }
+    if (command === 'sessions') return await sessionsCommand(rest, io);
     throw new UsageError(`unknown command "${command}" (try: hive --help)`);
   } catch (err) {
     if (err instanceof UsageError) {

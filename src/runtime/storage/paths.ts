@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { validateId } from './ids';
+import { type IndexFs, isDirEntry, nodeIndexFs } from './index-fs';
 
 /**
  * Where Hive keeps things under HIVE_HOME (HIVE_FORMAT.md §1 and §6). Three session layouts exist:
@@ -95,6 +95,22 @@ export function locationOf(
   };
 }
 
+/** Parses an index key (`queens/<q>/sessions/<sid>`, …) back into a location; undefined if malformed. */
+export function locationFromKey(home: string, key: string): SessionLocation | undefined {
+  const seg = key.split('/');
+  try {
+    if (seg.length === 4 && seg[0] === 'queens' && seg[2] === 'sessions')
+      return locationOf(home, 'queens', seg[1]!, seg[3]!);
+    if (seg.length === 5 && seg[0] === 'agents' && seg[1] === 'queens' && seg[3] === 'sessions')
+      return locationOf(home, 'seed', seg[2]!, seg[4]!);
+    if (seg.length === 6 && seg[0] === 'colonies' && seg[2] === 'queens' && seg[4] === 'sessions')
+      return locationOf(home, 'colony', seg[3]!, seg[5]!, seg[1]!);
+  } catch {
+    // an invalid id in the key
+  }
+  return undefined;
+}
+
 /**
  * Maps a path under HIVE_HOME to the session it belongs to. `rest` is what follows the
  * session dir (`''` for the dir itself). Returns `{ above: true }` for a path at or above a
@@ -134,56 +150,51 @@ export function sessionOwnerOf(home: string, file: string): PathOwner {
   return undefined;
 }
 
-function listDirNames(dir: string): string[] {
+function listDirNames(fs: IndexFs, dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() || (d.isSymbolicLink() && isDir(path.join(dir, d.name))))
-      .map((d) => d.name)
+    return fs
+      .readdir(dir)
+      .filter((e) => isDirEntry(fs, dir, e))
+      .map((e) => e.name)
       .sort();
   } catch {
     return [];
   }
 }
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Every directory that can hold a given session id, in lookup order: current DM layout,
- * colony overseer sessions (Hive HEAD's `_iter_queen_session_dirs`), then the seed-era layout.
+ * Every directory that holds a given session id, in lookup order: current DM layout, colony
+ * overseer sessions (Hive HEAD's `_iter_queen_session_dirs`), then the seed-era layout.
  */
-export function findSessionDirs(home: string, sessionId: string): SessionLocation[] {
+export function findSessionDirs(
+  home: string,
+  sessionId: string,
+  fs: IndexFs = nodeIndexFs,
+): SessionLocation[] {
   validateId('session', sessionId);
   const found: SessionLocation[] = [];
-  const addIfDir = (make: () => SessionLocation) => {
+  const tryAdd = (make: () => SessionLocation) => {
     let loc: SessionLocation;
     try {
       loc = make();
     } catch {
       return; // a folder whose name is not a valid id
     }
-    if (existsSync(loc.dir)) found.push(loc);
-  };
-  for (const q of listDirNames(queensDir(home))) addIfDir(() => locationOf(home, 'queens', q, sessionId));
-  for (const c of listDirNames(coloniesDir(home))) {
-    let queensRoot: string;
     try {
-      queensRoot = colonyQueensDir(home, c);
+      if (fs.stat(loc.dir)?.isDirectory()) found.push(loc);
     } catch {
-      continue;
+      // absent or unreachable
     }
-    for (const q of listDirNames(queensRoot)) addIfDir(() => locationOf(home, 'colony', q, sessionId, c));
-  }
-  for (const q of listDirNames(seedQueensDir(home))) addIfDir(() => locationOf(home, 'seed', q, sessionId));
+  };
+  for (const q of listDirNames(fs, queensDir(home))) tryAdd(() => locationOf(home, 'queens', q, sessionId));
+  for (const c of listDirNames(fs, coloniesDir(home)))
+    for (const q of listDirNames(fs, path.join(coloniesDir(home), c, 'queens')))
+      tryAdd(() => locationOf(home, 'colony', q, sessionId, c));
+  for (const q of listDirNames(fs, seedQueensDir(home))) tryAdd(() => locationOf(home, 'seed', q, sessionId));
   return found;
 }
 
 /** The first directory holding the session, or undefined. */
-export function findSessionDir(home: string, sessionId: string): SessionLocation | undefined {
-  return findSessionDirs(home, sessionId)[0];
+export function findSessionDir(home: string, sessionId: string, fs?: IndexFs): SessionLocation | undefined {
+  return findSessionDirs(home, sessionId, fs)[0];
 }

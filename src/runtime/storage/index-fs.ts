@@ -1,0 +1,38 @@
+import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The few synchronous file operations the session index uses. Injected so tests can count
+ * reads (proving only changed sessions are re-read) or simulate failures. Synchronous on
+ * purpose: a stat costs a few µs this way versus tens through the libuv thread pool, and
+ * the index yields to the event loop between batches of sessions instead.
+ */
+export interface IndexFs {
+  /** Follows symlinks. Undefined when the path does not exist (no costly exception); other errors throw. */
+  stat(p: string): Stats | undefined;
+  /** Entries with types; throws like fs.readdirSync. */
+  readdir(p: string): Dirent[];
+  /** UTF-8 text; throws like fs.readFileSync. */
+  readFile(p: string): string;
+}
+
+export const nodeIndexFs: IndexFs = {
+  stat: (p) => statSync(p, { throwIfNoEntry: false }),
+  readdir: (p) => readdirSync(p, { withFileTypes: true }),
+  readFile: (p) => readFileSync(p, 'utf8'),
+};
+
+/** Python's `is_dir()` on an entry: true for directories and symlinks to directories. */
+export function isDirEntry(fs: IndexFs, parent: string, entry: Dirent): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return fs.stat(path.join(parent, entry.name))?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+export function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? 'ERROR';
+}

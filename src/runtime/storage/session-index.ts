@@ -1,0 +1,351 @@
+import path from 'node:path';
+import {
+  type ColdSessionEntry,
+  type ColdSessionInfo,
+  type ListOptions,
+  type ListScope,
+  page,
+  selectAndSort,
+  toEntry,
+  toInfo,
+} from './cold-sessions';
+import { fingerprintSession, isRacy, sameFingerprint } from './fingerprint';
+import { validateId } from './ids';
+import { defaultCacheFile, type IndexEntry, loadIndexCache, saveIndexCache } from './index-cache';
+import { type IndexFs, nodeIndexFs } from './index-fs';
+import { findSessionDirs, type SessionLocation, sessionOwnerOf } from './paths';
+import { scanSessions } from './session-scan';
+import { readSessionSummary, type SessionSummary } from './session-summary';
+
+export interface SessionIndexOptions {
+  home: string;
+  fs?: IndexFs;
+  /** Clock in ms (for the racy-timestamp window). */
+  now?: () => number;
+  /** Entries whose timestamps are younger than this are re-read on the next refresh. Default 2000. */
+  racyWindowMs?: number;
+  /** Where the index is persisted; null keeps it in memory only. Default `<home>/.hive-vscode/session-index.json`. */
+  cacheFile?: string | null;
+  /** Delay before a changed index is written out (writes coalesce). Default 500 ms. */
+  persistDelayMs?: number;
+  /** Sessions handled between two yields to the event loop during a full refresh. Default 500. */
+  batchSize?: number;
+  log?: (message: string) => void;
+}
+
+export interface RefreshStats {
+  mode: 'full' | 'targeted';
+  /** Sessions whose fingerprint was checked. */
+  checked: number;
+  /** Sessions whose files were read again. */
+  reread: number;
+  added: number;
+  removed: number;
+  changed: boolean;
+  ms: number;
+  /** Folders the scan could not list (skipped). */
+  problems: string[];
+}
+
+interface Target {
+  location: SessionLocation;
+  force: boolean;
+}
+
+/**
+ * Cold-session index: one summary per session dir, kept up to date incrementally. A refresh
+ * stats each session (see fingerprint.ts) and re-reads only those whose files changed; with
+ * the changed paths from a file watcher it only looks at those sessions. The index is a cache:
+ * it is persisted atomically and can always be rebuilt from the session files, which it
+ * never writes.
+ */
+export class SessionIndex {
+  readonly home: string;
+  private readonly fs: IndexFs;
+  private readonly now: () => number;
+  private readonly racyWindowMs: number;
+  private readonly cacheFile: string | null;
+  private readonly persistDelayMs: number;
+  private readonly batchSize: number;
+  private readonly log: (message: string) => void;
+
+  private entries = new Map<string, IndexEntry>();
+  private loaded = false;
+  private scanned = false;
+  private pending = new Map<string, Target>();
+  private pendingFull = false;
+  private sorted = new Map<string, SessionSummary[]>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private dirty = false;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+
+  constructor(options: SessionIndexOptions) {
+    this.home = options.home;
+    this.fs = options.fs ?? nodeIndexFs;
+    this.now = options.now ?? Date.now;
+    this.racyWindowMs = options.racyWindowMs ?? 2000;
+    this.cacheFile = options.cacheFile === undefined ? defaultCacheFile(this.home) : options.cacheFile;
+    this.persistDelayMs = options.persistDelayMs ?? 500;
+    this.batchSize = Math.max(1, options.batchSize ?? 500);
+    this.log = options.log ?? (() => {});
+  }
+
+  /**
+   * Records paths reported changed by a file watcher; cheap and synchronous. They are
+   * handled by the next refresh(). Paths outside session folders are ignored; a path at
+   * or above a `sessions/` folder asks for a full (fingerprint-only) rescan.
+   */
+  markChanged(paths: Iterable<string>): void {
+    for (const p of paths) {
+      const owner = sessionOwnerOf(this.home, p);
+      if (!owner) continue;
+      if (!('location' in owner)) {
+        this.pendingFull = true;
+        continue;
+      }
+      const force = affectsSummary(owner.rest);
+      const prev = this.pending.get(owner.location.key);
+      this.pending.set(owner.location.key, { location: owner.location, force: force || !!prev?.force });
+    }
+  }
+
+  /**
+   * Brings the index up to date. Without arguments: full rescan (directory listings and a few
+   * stats per session; only changed sessions are read). With paths (possibly empty): only the
+   * sessions those paths, and earlier markChanged() calls, point at. Calls are serialized.
+   */
+  refresh(changedPaths?: Iterable<string>): Promise<RefreshStats> {
+    if (changedPaths) this.markChanged(changedPaths);
+    const full = changedPaths === undefined;
+    const run = this.chain.then(() => this.refreshNow(full));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Rule 19 listing, newest activity first. Refreshes first unless `refresh: false` (after a first scan). */
+  async listColdSessions(options: ListOptions & { refresh?: boolean } = {}): Promise<ColdSessionEntry[]> {
+    if (options.refresh !== false || !this.scanned) await this.refresh();
+    return this.list(options);
+  }
+
+  /** Synchronous view of the index as it stands (no file access). */
+  list(options: ListOptions = {}): ColdSessionEntry[] {
+    const rows = page(this.sortedFor(options.scope), options.offset, options.limit);
+    return rows.map((s) => toEntry(s, this.dirOf(s)));
+  }
+
+  count(scope?: ListScope): number {
+    return this.sortedFor(scope).length;
+  }
+
+  /**
+   * Hive's get_cold_session_info for the first folder holding the id (current layout, then
+   * colonies, then seed-era): null when unknown or without a conversations folder. Refreshes
+   * just that session. Throws InvalidIdError for an id that is not a safe path segment.
+   */
+  async getColdSessionInfo(sessionId: string): Promise<ColdSessionInfo | null> {
+    const entry = await this.entryFor(sessionId);
+    return entry ? toInfo(entry.summary, this.dirOf(entry.summary)) : null;
+  }
+
+  /** The up-to-date listing row of one session (first folder holding it), or null if absent. */
+  async getColdSession(sessionId: string): Promise<ColdSessionEntry | null> {
+    const entry = await this.entryFor(sessionId);
+    return entry ? toEntry(entry.summary, this.dirOf(entry.summary)) : null;
+  }
+
+  /** Writes the index out now if it changed since the last write. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.saving;
+    if (this.dirty) await this.save();
+  }
+
+  /** Flushes and stops the write timer. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private async entryFor(sessionId: string): Promise<IndexEntry | undefined> {
+    validateId('session', sessionId);
+    const run = this.chain.then(() => {
+      this.ensureLoaded();
+      const location = findSessionDirs(this.home, sessionId, this.fs)[0];
+      if (!location) {
+        for (const [key, e] of this.entries)
+          if (e.summary.session_id === sessionId && !this.isDir(e.summary)) {
+            this.remove(key);
+            this.scheduleSave();
+          }
+        return undefined;
+      }
+      const pending = this.pending.get(location.key);
+      this.pending.delete(location.key);
+      if (this.update(location, !!pending?.force) !== 'same') this.scheduleSave();
+      return this.entries.get(location.key);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(full: boolean): Promise<RefreshStats> {
+    const started = this.now();
+    this.ensureLoaded();
+    const stats: RefreshStats = {
+      mode: 'targeted',
+      checked: 0,
+      reread: 0,
+      added: 0,
+      removed: 0,
+      changed: false,
+      ms: 0,
+      problems: [],
+    };
+    const targets = this.pending;
+    this.pending = new Map();
+    if (full || this.pendingFull || !this.scanned) {
+      this.pendingFull = false;
+      stats.mode = 'full';
+      const scan = scanSessions(this.fs, this.home);
+      stats.problems = scan.problems;
+      const seen = new Set<string>();
+      for (let i = 0; i < scan.locations.length; i++) {
+        const loc = scan.locations[i]!;
+        seen.add(loc.key);
+        this.tally(stats, this.update(loc, !!targets.get(loc.key)?.force));
+        if ((i + 1) % this.batchSize === 0) await new Promise((r) => setImmediate(r));
+      }
+      for (const key of [...this.entries.keys()])
+        if (!seen.has(key)) {
+          this.remove(key);
+          stats.removed++;
+        }
+      this.scanned = true;
+    } else {
+      for (const { location, force } of targets.values()) {
+        if (!this.isDir(location)) {
+          if (this.entries.has(location.key)) {
+            this.remove(location.key);
+            stats.removed++;
+          }
+          continue;
+        }
+        this.tally(stats, this.update(location, force));
+      }
+    }
+    stats.changed = stats.reread > 0 || stats.removed > 0;
+    if (stats.changed) this.scheduleSave();
+    stats.ms = this.now() - started;
+    return stats;
+  }
+
+  private tally(stats: RefreshStats, outcome: 'same' | 'reread' | 'added'): void {
+    stats.checked++;
+    if (outcome === 'reread') stats.reread++;
+    if (outcome === 'added') {
+      stats.added++;
+      stats.reread++;
+    }
+  }
+
+  /** Re-fingerprints one session and re-reads it if needed. */
+  private update(loc: SessionLocation, force: boolean): 'same' | 'reread' | 'added' {
+    const old = this.entries.get(loc.key);
+    const withFolder = old ? old.watchFolder : true;
+    // Fingerprint first, then read: a change racing with the read shows up as a new fingerprint next time.
+    const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? [], withFolder);
+    if (old && !force && !old.racy && sameFingerprint(old.fingerprint, fp.value)) return 'same';
+    const { summary, nodeDirs, createdFromFolder } = readSessionSummary(this.fs, loc);
+    let racy = isRacy(fp, this.now(), this.racyWindowMs);
+    // What the fingerprint above covered no longer matches what this session needs: re-check next time.
+    if (!sameList(nodeDirs, old?.nodeDirs ?? []) || (createdFromFolder && !withFolder)) racy = true;
+    const fingerprint = createdFromFolder ? fp.value : fp.value.slice(0, fp.withoutFolderLength);
+    this.entries.set(loc.key, { fingerprint, racy, nodeDirs, watchFolder: createdFromFolder, summary });
+    this.sorted.clear();
+    this.dirty = true;
+    return old ? 'reread' : 'added';
+  }
+
+  private remove(key: string): void {
+    this.entries.delete(key);
+    this.sorted.clear();
+    this.dirty = true;
+  }
+
+  private sortedFor(scope: ListScope = 'all'): SessionSummary[] {
+    const k = typeof scope === 'string' ? scope : `colony:${scope.colony}`;
+    let rows = this.sorted.get(k);
+    if (!rows) {
+      rows = selectAndSort(
+        [...this.entries.values()].map((e) => e.summary),
+        scope,
+      );
+      this.sorted.set(k, rows);
+    }
+    return rows;
+  }
+
+  private dirOf(s: { key: string }): string {
+    return path.join(this.home, ...s.key.split('/'));
+  }
+
+  private isDir(x: SessionLocation | SessionSummary): boolean {
+    return this.isDirPath('dir' in x ? x.dir : this.dirOf(x));
+  }
+
+  private isDirPath(p: string): boolean {
+    try {
+      return this.fs.stat(p)?.isDirectory() ?? false;
+    } catch {
+      return false;
+    }
+  }
+
+  private ensureLoaded(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    if (!this.cacheFile) return;
+    const result = loadIndexCache(this.fs, this.cacheFile, this.home);
+    if ('entries' in result) this.entries = result.entries;
+    else if (result.discarded !== 'no cache yet') {
+      this.log(`session index cache discarded (${result.discarded}); rebuilding from the session files`);
+      this.dirty = true;
+    }
+  }
+
+  private scheduleSave(): void {
+    if (!this.cacheFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.save();
+    }, this.persistDelayMs);
+    this.saveTimer.unref?.();
+  }
+
+  private async save(): Promise<void> {
+    if (!this.cacheFile) return;
+    while (this.saving) await this.saving;
+    if (!this.isDirPath(this.home)) return; // never create HIVE_HOME just to hold our cache
+    this.dirty = false;
+    const snapshot = [...this.entries.values()];
+    this.saving = saveIndexCache(this.cacheFile, this.home, snapshot).catch((err: unknown) => {
+      this.dirty = true;
+      this.log(`could not write the session index cache: ${(err as Error).message}`);
+    });
+    await this.saving;
+    this.saving = undefined;
+  }
+}
+
+/** Which changes inside a session folder can alter its listing row. events.jsonl, data/, workers/ cannot. */
+function affectsSummary(rest: string): boolean {
+  if (rest === '' || rest === 'meta.json' || rest === 'conversations') return true;
+  if (!rest.startsWith('conversations/')) return false;
+  return !/^conversations\/(cursor\.json|meta\.json|partials(\/|$))/.test(rest);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { isValidId } from './ids';
+import { type IndexFs, isDirEntry } from './index-fs';
+import { coloniesDir, locationOf, queensDir, type SessionLocation, seedQueensDir } from './paths';
+
+export interface ScanResult {
+  locations: SessionLocation[];
+  /** Folders that could not be listed, or whose names are not valid ids (skipped, untouched). */
+  problems: string[];
+}
+
+/**
+ * Finds every session directory in the three layouts. Only directory listings: no file is
+ * opened. A folder that cannot be listed is reported and skipped, never fatal.
+ */
+export function scanSessions(fs: IndexFs, home: string): ScanResult {
+  const result: ScanResult = { locations: [], problems: [] };
+  const subdirs = (dir: string, mustExist: boolean): string[] => {
+    try {
+      return fs
+        .readdir(dir)
+        .filter((e) => isDirEntry(fs, dir, e))
+        .map((e) => e.name)
+        .sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (mustExist || (code !== 'ENOENT' && code !== 'ENOTDIR')) result.problems.push(`${dir}: ${code}`);
+      return [];
+    }
+  };
+  const collect = (queensRoot: string, make: (q: string, sid: string) => SessionLocation) => {
+    for (const q of subdirs(queensRoot, false)) {
+      if (!isValidId('queen', q)) {
+        result.problems.push(`${path.join(queensRoot, q)}: not a valid queen id`);
+        continue;
+      }
+      for (const sid of subdirs(path.join(queensRoot, q, 'sessions'), false)) {
+        if (!isValidId('session', sid)) {
+          result.problems.push(`${path.join(queensRoot, q, 'sessions', sid)}: not a valid session id`);
+          continue;
+        }
+        result.locations.push(make(q, sid));
+      }
+    }
+  };
+  collect(queensDir(home), (q, sid) => locationOf(home, 'queens', q, sid));
+  for (const c of subdirs(coloniesDir(home), false)) {
+    if (!isValidId('colony', c)) continue; // colony folders with other names are not Hive colonies
+    collect(path.join(coloniesDir(home), c, 'queens'), (q, sid) => locationOf(home, 'colony', q, sid, c));
+  }
+  collect(seedQueensDir(home), (q, sid) => locationOf(home, 'seed', q, sid));
+  return result;
+}
