@@ -12,7 +12,8 @@ export interface ScriptedUsage {
 
 export type ScriptedBlock =
   | { type: 'text'; text: string }
-  | { type: 'tool_use'; id?: string; name: string; input: unknown }
+  /** `rawJson` streams that exact text as the input (e.g. JSON cut short by max_tokens). */
+  | { type: 'tool_use'; id?: string; name: string; input: unknown; rawJson?: string }
   | { type: 'thinking'; thinking: string };
 
 /** A normal answer. Streamed as real SSE when the request says `stream: true`, JSON otherwise. */
@@ -234,7 +235,7 @@ export function sseEvents(spec: ReplySpec & { model: string }): SseEvent[] {
       events.push(delta(index, { type: 'signature_delta', signature: 'c2lnbmF0dXJl' }));
     } else {
       events.push(start(index, { type: 'tool_use', id: block.id, name: block.name, input: {} }));
-      const json = JSON.stringify(block.input ?? {});
+      const json = block.rawJson ?? JSON.stringify(block.input ?? {});
       // The API opens with an empty partial_json, then streams the rest.
       events.push(delta(index, { type: 'input_json_delta', partial_json: '' }));
       for (const c of chunks(json, size))
