@@ -1,0 +1,267 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeJsonAtomically } from './atomic';
+import { withFileLock } from './file-lock';
+
+/** OpenAI-format tool call, as Hive stores it in assistant parts. */
+export interface HiveToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** One conversation part (HIVE_FORMAT.md §2.3, Hive's Message.to_storage_dict). */
+export interface ConversationPart {
+  seq: number;
+  role: 'user' | 'assistant' | 'tool';
+  content: string | null;
+  tool_use_id?: string;
+  tool_calls?: HiveToolCall[];
+  is_error?: boolean;
+  phase_id?: string;
+  is_transition_marker?: boolean;
+  is_client_input?: boolean;
+  image_content?: unknown;
+  run_id?: string;
+  is_system_nudge?: boolean;
+  truncated?: boolean;
+  inherited_from?: string;
+  is_trigger?: boolean;
+}
+
+export interface SkippedPart {
+  file: string;
+  reason: string;
+}
+
+export interface PartsReadResult {
+  parts: ConversationPart[];
+  /** Part files that could not be used (bad JSON, wrong shape, unreadable); they are left untouched. */
+  skipped: SkippedPart[];
+}
+
+const OPTIONAL_KEYS = [
+  'tool_use_id',
+  'tool_calls',
+  'is_error',
+  'phase_id',
+  'is_transition_marker',
+  'is_client_input',
+  'image_content',
+  'run_id',
+  'is_system_nudge',
+  'truncated',
+  'inherited_from',
+  'is_trigger',
+] as const;
+
+/** Hive's file name for a part: the seq zero-padded to 10 digits. */
+export function partFileName(seq: number): string {
+  return `${String(seq).padStart(10, '0')}.json`;
+}
+
+/** Python's `Path.suffix == ".json"`: a bare `.json` has no suffix; temp files (`x.json.123`) do not match. */
+export function isPartFileName(name: string): boolean {
+  return name.endsWith('.json') && name !== '.json';
+}
+
+/** Hive's to_storage_dict: seq, role, content always; optional keys omitted when false/null/undefined. */
+export function toStorageDict(part: ConversationPart): Record<string, unknown> {
+  const out: Record<string, unknown> = { seq: part.seq, role: part.role, content: part.content ?? null };
+  for (const key of OPTIONAL_KEYS) {
+    const value = part[key];
+    if (value === undefined || value === null || value === false) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Validates a parsed part file. Returns the part or a reason. Content given as Anthropic-style
+ * blocks is flattened to its text, as Hive's listing does.
+ */
+export function normalizePart(raw: unknown, fallbackSeq: number | undefined): ConversationPart | string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'not a JSON object';
+  const r = raw as Record<string, unknown>;
+  if (r.role !== 'user' && r.role !== 'assistant' && r.role !== 'tool')
+    return 'role is not user|assistant|tool';
+  let seq: number | undefined;
+  if (Number.isSafeInteger(r.seq) && (r.seq as number) >= 0) seq = r.seq as number;
+  else if (r.seq === undefined) seq = fallbackSeq;
+  if (seq === undefined) return 'seq is not a non-negative integer';
+  let content: string | null;
+  if (typeof r.content === 'string' || r.content === null || r.content === undefined)
+    content = r.content ?? null;
+  else if (Array.isArray(r.content)) content = textOfBlocks(r.content);
+  else return 'content is not a string';
+  if (r.tool_calls !== undefined && r.tool_calls !== null && !Array.isArray(r.tool_calls))
+    return 'tool_calls is not a list';
+  const part: ConversationPart = { seq, role: r.role, content };
+  for (const key of OPTIONAL_KEYS) {
+    const value = r[key];
+    if (value === undefined || value === null || value === false) continue;
+    (part as unknown as Record<string, unknown>)[key] = value;
+  }
+  return part;
+}
+
+/** `" ".join(b.text for text blocks)`, like Hive's preview of list content. */
+export function textOfBlocks(blocks: unknown[]): string {
+  return blocks
+    .filter(
+      (b): b is { type: 'text'; text?: unknown } =>
+        !!b && typeof b === 'object' && (b as { type?: unknown }).type === 'text',
+    )
+    .map((b) => (typeof b.text === 'string' ? b.text : ''))
+    .join(' ');
+}
+
+function seqFromFileName(name: string): number | undefined {
+  const stem = name.slice(0, -'.json'.length);
+  return /^\d+$/.test(stem) ? Number(stem) : undefined;
+}
+
+/**
+ * One conversation = one `conversations/` folder. Parts live in `parts/<seq:010d>.json` and
+ * are written atomically; the legacy node-based layout `conversations/<node_id>/parts/*.json`
+ * is read too but never written. After each append, `cursor.json`'s `next_seq` is advanced
+ * (read-merge-write) so Hive resuming this conversation never reuses a seq.
+ */
+export class PartStore {
+  readonly partsDir: string;
+  readonly cursorFile: string;
+  private cachedNext: number | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly conversationsDir: string) {
+    this.partsDir = path.join(conversationsDir, 'parts');
+    this.cursorFile = path.join(conversationsDir, 'cursor.json');
+  }
+
+  /** All parts sorted by seq (flat layout first on equal seq); corrupt files are skipped. */
+  async readAll(): Promise<ConversationPart[]> {
+    return (await this.read()).parts;
+  }
+
+  /** Like readAll, with the list of skipped files and why. */
+  async read(): Promise<PartsReadResult> {
+    const result: PartsReadResult = { parts: [], skipped: [] };
+    await this.readDir(this.partsDir, result);
+    for (const node of await this.legacyNodeDirs()) await this.readDir(path.join(node, 'parts'), result);
+    result.parts.sort((a, b) => a.seq - b.seq);
+    return result;
+  }
+
+  /** The seq the next append will get: past every part on disk and past cursor.json's next_seq. */
+  async nextSeq(): Promise<number> {
+    if (this.cachedNext !== undefined) return this.cachedNext;
+    let next = 0;
+    const { parts } = await this.read();
+    for (const p of parts) next = Math.max(next, p.seq + 1);
+    for (const name of await listNames(this.partsDir)) {
+      const s = isPartFileName(name) ? seqFromFileName(name) : undefined;
+      if (s !== undefined) next = Math.max(next, s + 1); // even a corrupt file holds its seq
+    }
+    const cursor = await readJsonObject(this.cursorFile);
+    if (cursor.ok && Number.isSafeInteger(cursor.value?.next_seq))
+      next = Math.max(next, cursor.value!.next_seq as number);
+    this.cachedNext = next;
+    return next;
+  }
+
+  /** Assigns the next seq and writes the part atomically. Appends on one store are serialized. */
+  append(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart> {
+    const run = this.queue.then(() => this.appendNow(part));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart> {
+    const seq = await this.nextSeq();
+    const full = { ...part, seq } as ConversationPart;
+    const stored = toStorageDict(full);
+    await writeJsonAtomically(path.join(this.partsDir, partFileName(seq)), stored);
+    this.cachedNext = seq + 1;
+    await this.advanceCursor(seq + 1);
+    return normalizePart(stored, seq) as ConversationPart;
+  }
+
+  private async advanceCursor(next: number): Promise<void> {
+    await withFileLock(this.cursorFile, async () => {
+      const cursor = await readJsonObject(this.cursorFile);
+      if (!cursor.ok) return; // a damaged cursor.json is left as it is; nextSeq() does not need it
+      const value = cursor.value ?? {};
+      if (Number.isSafeInteger(value.next_seq) && (value.next_seq as number) >= next) return;
+      await writeJsonAtomically(this.cursorFile, { ...value, next_seq: next });
+    });
+  }
+
+  private async legacyNodeDirs(): Promise<string[]> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(this.conversationsDir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((e) => e.isDirectory() && e.name !== 'parts' && e.name !== 'partials')
+      .map((e) => path.join(this.conversationsDir, e.name))
+      .sort();
+  }
+
+  private async readDir(dir: string, into: PartsReadResult): Promise<void> {
+    const names = (await listNames(dir)).filter(isPartFileName).sort();
+    for (const name of names) {
+      const file = path.join(dir, name);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(await readFile(file, 'utf8'));
+      } catch (err) {
+        into.skipped.push({ file, reason: describeError(err) });
+        continue;
+      }
+      const part = normalizePart(raw, seqFromFileName(name));
+      if (typeof part === 'string') into.skipped.push({ file, reason: part });
+      else into.parts.push(part);
+    }
+  }
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+type JsonObjectRead =
+  | { ok: true; value: Record<string, unknown> | undefined }
+  | { ok: false; reason: string };
+
+async function readJsonObject(file: string): Promise<JsonObjectRead> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: undefined };
+    return { ok: false, reason: describeError(err) };
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return { ok: false, reason: 'not a JSON object' };
+    return { ok: true, value: value as Record<string, unknown> };
+  } catch (err) {
+    return { ok: false, reason: describeError(err) };
+  }
+}
+
+export function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
+  if (e?.code === 'EISDIR') return 'is a directory';
+  if (e?.code === 'ENOTDIR') return 'not a directory';
+  if (err instanceof SyntaxError) return `invalid JSON (${err.message})`;
+  return e?.message ?? String(err);
+}

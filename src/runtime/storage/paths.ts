@@ -1,0 +1,189 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { validateId } from './ids';
+
+/**
+ * Where Hive keeps things under HIVE_HOME (HIVE_FORMAT.md §1 and §6). Three session layouts exist:
+ *  - seed-era   `agents/queens/<q>/sessions/<sid>`   (Hive 0ba1fa8)
+ *  - current    `queens/<q>/sessions/<sid>`           (queen DM sessions after migrate_v3)
+ *  - colony     `colonies/<c>/queens/<q>/sessions/<sid>` (a colony's overseer sessions)
+ * We read all three and write new sessions in the current layout.
+ */
+export type SessionLayout = 'seed' | 'queens' | 'colony';
+
+export interface SessionLocation {
+  sessionId: string;
+  queenId: string;
+  /** The owning colony for the colony layout, else null. */
+  colonyId: string | null;
+  layout: SessionLayout;
+  /** Absolute session directory. */
+  dir: string;
+  /** Stable key: the directory relative to HIVE_HOME with `/` separators (unique, unlike session ids). */
+  key: string;
+}
+
+export function queensDir(home: string): string {
+  return path.join(home, 'queens');
+}
+export function seedQueensDir(home: string): string {
+  return path.join(home, 'agents', 'queens');
+}
+export function coloniesDir(home: string): string {
+  return path.join(home, 'colonies');
+}
+export function memoriesDir(home: string): string {
+  return path.join(home, 'memories');
+}
+export function configurationFile(home: string): string {
+  return path.join(home, 'configuration.json');
+}
+/** Our own files (index cache, …) live here, apart from Hive's. */
+export function extensionStateDir(home: string): string {
+  return path.join(home, '.hive-vscode');
+}
+
+export function queenDir(home: string, queenId: string): string {
+  return path.join(queensDir(home), validateId('queen', queenId));
+}
+export function colonyDir(home: string, colonyId: string): string {
+  return path.join(coloniesDir(home), validateId('colony', colonyId));
+}
+/** `colonies/<c>/queens`: the colony's overseer queens. */
+export function colonyQueensDir(home: string, colonyId: string): string {
+  return path.join(colonyDir(home, colonyId), 'queens');
+}
+
+/** Path for a new (or resumed) session in the current layout; validates every id. */
+export function sessionDirFor(
+  home: string,
+  queenId: string,
+  sessionId: string,
+  colonyId?: string | null,
+): string {
+  const base = colonyId ? colonyQueensDir(home, colonyId) : queensDir(home);
+  return path.join(base, validateId('queen', queenId), 'sessions', validateId('session', sessionId));
+}
+
+export function conversationsDir(sessionDir: string): string {
+  return path.join(sessionDir, 'conversations');
+}
+
+/** Builds the location of a session dir from its parts; ids are validated. */
+export function locationOf(
+  home: string,
+  layout: SessionLayout,
+  queenId: string,
+  sessionId: string,
+  colonyId: string | null = null,
+): SessionLocation {
+  validateId('queen', queenId);
+  validateId('session', sessionId);
+  let segments: string[];
+  if (layout === 'colony') {
+    if (!colonyId) throw new Error('a colony session needs a colony id');
+    segments = ['colonies', validateId('colony', colonyId), 'queens', queenId, 'sessions', sessionId];
+  } else if (layout === 'queens') segments = ['queens', queenId, 'sessions', sessionId];
+  else segments = ['agents', 'queens', queenId, 'sessions', sessionId];
+  return {
+    sessionId,
+    queenId,
+    colonyId: layout === 'colony' ? colonyId : null,
+    layout,
+    dir: path.join(home, ...segments),
+    key: segments.join('/'),
+  };
+}
+
+/**
+ * Maps a path under HIVE_HOME to the session it belongs to. `rest` is what follows the
+ * session dir (`''` for the dir itself). Returns `{ above: true }` for a path at or above a
+ * `sessions/` folder (a whole subtree may have changed) and undefined for unrelated paths.
+ */
+export type PathOwner = { location: SessionLocation; rest: string } | { above: true } | undefined;
+
+export function sessionOwnerOf(home: string, file: string): PathOwner {
+  const rel = path.relative(home, path.resolve(home, file));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  const seg = rel === '' ? [] : rel.split(path.sep);
+  const tryAt = (layout: SessionLayout, prefix: string[], qIndex: number, colonyId: string | null) => {
+    for (let i = 0; i < prefix.length; i++) {
+      if (i >= seg.length) return { above: true } as const;
+      if (prefix[i] !== '*' && seg[i] !== prefix[i]) return undefined;
+    }
+    const sid = seg[prefix.length];
+    if (sid === undefined) return { above: true } as const;
+    const queenId = seg[qIndex]!;
+    try {
+      const location = locationOf(home, layout, queenId, sid, colonyId);
+      return { location, rest: seg.slice(prefix.length + 1).join('/') };
+    } catch {
+      return undefined; // not a valid id: never a session of ours
+    }
+  };
+  if (seg.length === 0) return { above: true };
+  if (seg[0] === 'queens') return tryAt('queens', ['queens', '*', 'sessions'], 1, null);
+  if (seg[0] === 'agents') {
+    if (seg.length === 1) return { above: true };
+    if (seg[1] !== 'queens') return undefined;
+    return tryAt('seed', ['agents', 'queens', '*', 'sessions'], 2, null);
+  }
+  if (seg[0] === 'colonies') {
+    return tryAt('colony', ['colonies', '*', 'queens', '*', 'sessions'], 3, seg[1] ?? null);
+  }
+  return undefined;
+}
+
+function listDirNames(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() || (d.isSymbolicLink() && isDir(path.join(dir, d.name))))
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every directory that can hold a given session id, in lookup order: current DM layout,
+ * colony overseer sessions (Hive HEAD's `_iter_queen_session_dirs`), then the seed-era layout.
+ */
+export function findSessionDirs(home: string, sessionId: string): SessionLocation[] {
+  validateId('session', sessionId);
+  const found: SessionLocation[] = [];
+  const addIfDir = (make: () => SessionLocation) => {
+    let loc: SessionLocation;
+    try {
+      loc = make();
+    } catch {
+      return; // a folder whose name is not a valid id
+    }
+    if (existsSync(loc.dir)) found.push(loc);
+  };
+  for (const q of listDirNames(queensDir(home))) addIfDir(() => locationOf(home, 'queens', q, sessionId));
+  for (const c of listDirNames(coloniesDir(home))) {
+    let queensRoot: string;
+    try {
+      queensRoot = colonyQueensDir(home, c);
+    } catch {
+      continue;
+    }
+    for (const q of listDirNames(queensRoot)) addIfDir(() => locationOf(home, 'colony', q, sessionId, c));
+  }
+  for (const q of listDirNames(seedQueensDir(home))) addIfDir(() => locationOf(home, 'seed', q, sessionId));
+  return found;
+}
+
+/** The first directory holding the session, or undefined. */
+export function findSessionDir(home: string, sessionId: string): SessionLocation | undefined {
+  return findSessionDirs(home, sessionId)[0];
+}
