@@ -66,6 +66,7 @@ export class Compactor {
     all: ConversationPart[],
     tokensNow: number,
     signal: AbortSignal,
+    fields: Partial<ConversationPart> = {},
   ): Promise<CompactionOutcome | undefined> {
     const window = this.provider.contextWindow;
     if (!this.settings.enabled || window <= 0 || tokensNow < window * this.settings.threshold)
@@ -85,6 +86,7 @@ export class Compactor {
     }
     const keepFrom = context[boundary]!.seq;
     const appended = await this.store.append({
+      ...fields,
       role: 'user',
       content: compactionMarkerContent(keepFrom, summary),
       is_transition_marker: true,

@@ -184,6 +184,7 @@ export class AgentLoop {
           parts,
           Math.max(estimateTokens(request), this.lastInputTokens),
           signal,
+          this.opts.partFields?.(),
         );
         if (compacted) {
           parts.push(compacted.marker);

@@ -216,6 +216,22 @@ describe('AgentLoop: turns, tools, events', () => {
     );
   });
 
+  it('stamps phase_id and run_id onto every part it writes', async () => {
+    const t = recordingTool('look', 'read');
+    server.enqueue(reply.toolUse('look', {}), reply.text('ok'));
+    let phase = 'independent';
+    const f = agentFor(server, { tools: [t], partFields: () => ({ phase_id: phase, run_id: 'run_1' }) });
+    const run = f.loop.send('hi');
+    phase = 'working';
+    await run;
+    const parts = await f.store.readAll();
+    assert.ok(parts.every((p) => p.run_id === 'run_1'));
+    assert.deepEqual(
+      parts.map((p) => p.phase_id),
+      ['working', 'working', 'working', 'working'],
+    );
+  });
+
   it('does nothing when there is nothing to answer', async () => {
     const f = agentFor(server, {
       store: new MemoryStore([
