@@ -1,0 +1,300 @@
+/**
+ * The agent loop: model turns and tool calls until the model stops, every message persisted as a Hive
+ * part, Hive events through `emit`.
+ *
+ * One iteration answers what the user (or a trigger) said: model calls (`inner_turn` 0, 1, …) with tool
+ * rounds between them, closed by exactly one `llm_turn_complete` whose stop_reason is the model's, or
+ * `aborted` / `error`. A model call that fails after the provider's retries leaves no assistant part
+ * (what it streamed is dropped) and emits `execution_failed`; the next message continues cleanly.
+ * Stop keeps the text streamed so far as an assistant part marked `truncated`, and answers pending tool
+ * calls with a cancellation, so the transcript stays valid.
+ */
+import { ModelError } from '../llm/errors';
+import { addUsage, totalInputTokens, ZERO_USAGE } from '../llm/pricing';
+import type { ModelProvider, ModelRequest, ToolSpec, TurnUsage } from '../llm/types';
+import { type ApprovalCallback, ApprovalGate } from './approvals';
+import { type CompactionSettings, Compactor, DEFAULT_COMPACTION, estimateTokens } from './compaction';
+import { selectContext } from './context';
+import { assistantPartOf, partsToMessages } from './messages';
+import { DEFAULT_MAX_TOOL_RESULT_CHARS, Spiller } from './spill';
+import { runToolCalls } from './tool-runner';
+import type { ConversationPart, ConversationStore, Emit, Tool, ToolCategory } from './types';
+
+export interface AgentLoopOptions {
+  provider: ModelProvider;
+  store: ConversationStore;
+  /** A function lets the prompt follow phase changes; it is read before every model call. */
+  systemPrompt: string | (() => string);
+  tools?: Tool[] | (() => Tool[]);
+  emit?: Emit;
+  approve?: ApprovalCallback;
+  autoApprove?: Iterable<ToolCategory>;
+  /** The session's `data/` folder, for large tool results. */
+  dataDir?: string;
+  maxToolResultChars?: number;
+  /** Model calls allowed in one iteration before the loop stops it (default 50). */
+  maxModelCalls?: number;
+  /** First iteration number (a resumed session continues its events' numbering). */
+  iterationOffset?: number;
+  compaction?: Partial<CompactionSettings>;
+  maxTokens?: number;
+  /** Hive's queen streams as client_output_delta; other nodes as llm_text_delta. */
+  textDeltaEvent?: 'llm_text_delta' | 'client_output_delta';
+  /** Stamped onto every part written (e.g. phase_id, run_id). */
+  partFields?: () => Partial<Pick<ConversationPart, 'phase_id' | 'run_id'>>;
+}
+
+export type RunStatus = 'completed' | 'aborted' | 'failed' | 'max_model_calls' | 'idle';
+
+export interface RunResult {
+  status: RunStatus;
+  /** The last iteration run (undefined when there was nothing to answer). */
+  iteration?: number;
+  /** The final assistant text of the last iteration. */
+  text: string;
+  usage: TurnUsage;
+  modelCalls: number;
+  error?: ModelError;
+}
+
+type NewPart = Omit<ConversationPart, 'seq'>;
+
+export class AgentLoop {
+  readonly approvals: ApprovalGate;
+  private iterationCounter: number;
+  private readonly queue: NewPart[] = [];
+  private current: { controller: AbortController; promise: Promise<RunResult> } | undefined;
+  private readonly spiller: Spiller;
+  private readonly compactor: Compactor;
+  private readonly emitSafe: Emit;
+  /** Input tokens the API reported for the last call, until compaction invalidates it. */
+  private lastInputTokens = 0;
+
+  constructor(private readonly opts: AgentLoopOptions) {
+    this.iterationCounter = opts.iterationOffset ?? 0;
+    this.approvals = new ApprovalGate(opts.approve, opts.autoApprove);
+    this.spiller = new Spiller({
+      maxChars: opts.maxToolResultChars ?? DEFAULT_MAX_TOOL_RESULT_CHARS,
+      dataDir: opts.dataDir,
+    });
+    this.emitSafe = (type, data) => {
+      try {
+        opts.emit?.(type, data);
+      } catch {
+        // A subscriber's failure must not break the turn.
+      }
+    };
+    this.compactor = new Compactor(opts.provider, opts.store, this.emitSafe, {
+      ...DEFAULT_COMPACTION,
+      ...opts.compaction,
+    });
+  }
+
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** The number the next iteration will get. */
+  get nextIteration(): number {
+    return this.iterationCounter;
+  }
+
+  /**
+   * Adds a user message and runs until the model stops. While a run is going, the message is queued
+   * for its next model call and the running promise is returned.
+   */
+  send(content: string, fields: Partial<NewPart> = {}): Promise<RunResult> {
+    const part: NewPart = { is_client_input: true, ...fields, role: 'user', content };
+    this.queue.push(part);
+    if (!this.current) return this.run();
+    // Queued too late for the run in progress: the next run answers it.
+    return this.current.promise.then((r) => (this.queue.includes(part) ? this.run() : r));
+  }
+
+  /** Queues a user message (a trigger, a worker report) for the next model call without starting a run. */
+  inject(content: string, fields: Partial<NewPart> = {}): void {
+    this.queue.push({ ...fields, role: 'user', content });
+  }
+
+  /** Runs (or joins the run in progress) until the model stops and no queued message is left. */
+  run(): Promise<RunResult> {
+    if (this.current) return this.current.promise;
+    const controller = new AbortController();
+    const promise = this.runLoop(controller.signal).finally(() => {
+      this.current = undefined;
+    });
+    this.current = { controller, promise };
+    return promise;
+  }
+
+  /** The user's Stop: ends the current turn cleanly. */
+  stop(): void {
+    this.current?.controller.abort();
+  }
+
+  private async runLoop(signal: AbortSignal): Promise<RunResult> {
+    let parts = await this.opts.store.readAll();
+    let result: RunResult = { status: 'idle', text: '', usage: { ...ZERO_USAGE }, modelCalls: 0 };
+    do {
+      parts = await this.drain(parts);
+      if (!needsAnswer(parts)) break;
+      result = await this.runIteration(parts, signal);
+    } while (result.status === 'completed' && this.queue.length > 0 && !signal.aborted);
+    return result;
+  }
+
+  private async runIteration(parts: ConversationPart[], signal: AbortSignal): Promise<RunResult> {
+    const iteration = this.iterationCounter++;
+    const maxCalls = this.opts.maxModelCalls ?? 50;
+    let usage: TurnUsage = { ...ZERO_USAGE };
+    let text = '';
+    let stopReason = '';
+    let model = this.opts.provider.model;
+    let calls = 0;
+    const finish = (status: RunStatus, reason: string, error?: ModelError): RunResult => {
+      this.emitSafe('llm_turn_complete', {
+        stop_reason: reason,
+        model,
+        input_tokens: totalInputTokens(usage),
+        output_tokens: usage.output_tokens,
+        cached_tokens: usage.cache_read_input_tokens,
+        iteration,
+      });
+      if (error && status === 'failed')
+        this.emitSafe('execution_failed', {
+          error: error.message,
+          error_kind: error.kind,
+          retryable: error.retryable,
+          attempts: error.attempts,
+          iteration,
+        });
+      return { status, iteration, text, usage, modelCalls: calls, error };
+    };
+    this.emitSafe('node_loop_iteration', { iteration });
+
+    for (let innerTurn = 0; ; innerTurn++) {
+      if (calls >= maxCalls) return finish('max_model_calls', 'max_model_calls');
+      if (innerTurn > 0) parts = await this.drain(parts);
+      let request: ModelRequest;
+      let snapshot = '';
+      let turn: Awaited<ReturnType<ModelProvider['streamTurn']>>;
+      try {
+        request = this.request(parts);
+        const compacted = await this.compactor.maybeCompact(
+          parts,
+          Math.max(estimateTokens(request), this.lastInputTokens),
+          signal,
+          this.opts.partFields?.(),
+        );
+        if (compacted) {
+          parts.push(compacted.marker);
+          this.lastInputTokens = 0;
+          request = this.request(parts);
+        }
+        calls++;
+        turn = await this.opts.provider.streamTurn(request, {
+          signal,
+          callbacks: {
+            onTextDelta: (content, snap) => {
+              snapshot = snap;
+              this.emitSafe(this.opts.textDeltaEvent ?? 'llm_text_delta', {
+                content,
+                snapshot: snap,
+                inner_turn: innerTurn,
+                iteration,
+              });
+            },
+            onRetry: (info) => {
+              if (info.discardPartial) snapshot = '';
+              this.emitSafe('node_retry', {
+                retry_count: info.attempt,
+                max_retries: info.maxAttempts - 1,
+                error: info.error.message.slice(0, 500),
+                error_kind: info.error.kind,
+                delay_ms: info.delayMs,
+                discard_partial: info.discardPartial,
+                iteration,
+              });
+            },
+          },
+        });
+      } catch (err) {
+        const error =
+          err instanceof ModelError
+            ? err
+            : new ModelError('unknown', String(err instanceof Error ? err.message : err));
+        if (error.kind === 'aborted' || signal.aborted) {
+          if (snapshot.trim())
+            await this.append({ role: 'assistant', content: snapshot, truncated: true }, parts);
+          return finish('aborted', 'aborted', error);
+        }
+        return finish('failed', 'error', error);
+      }
+      usage = addUsage(usage, turn.usage);
+      this.lastInputTokens = totalInputTokens(turn.usage);
+      model = turn.model || model;
+      text = turn.text;
+      stopReason = turn.stopReason;
+      await this.append(assistantPartOf(turn), parts);
+      if (turn.toolUses.length === 0) break;
+      const results = await runToolCalls(
+        turn.toolUses,
+        {
+          tools: new Map(this.tools().map((t) => [t.name, t])),
+          approvals: this.approvals,
+          spiller: this.spiller,
+          store: this.opts.store,
+          emit: this.emitSafe,
+          partFields: () => this.opts.partFields?.() ?? {},
+        },
+        signal,
+      );
+      parts.push(...results);
+      if (signal.aborted)
+        return finish('aborted', 'aborted', new ModelError('aborted', 'stopped by the user'));
+    }
+    return finish('completed', stopReason);
+  }
+
+  private request(parts: ConversationPart[]): ModelRequest {
+    const system =
+      typeof this.opts.systemPrompt === 'function' ? this.opts.systemPrompt() : this.opts.systemPrompt;
+    const tools: ToolSpec[] = this.tools().map((t) => ({
+      name: t.name,
+      description: t.description,
+      input_schema: t.inputSchema,
+    }));
+    return {
+      system,
+      messages: partsToMessages(selectContext(parts).parts),
+      tools,
+      maxTokens: this.opts.maxTokens,
+    };
+  }
+
+  private tools(): Tool[] {
+    const t = this.opts.tools;
+    return (typeof t === 'function' ? t() : t) ?? [];
+  }
+
+  private async drain(parts: ConversationPart[]): Promise<ConversationPart[]> {
+    while (this.queue.length > 0) await this.append(this.queue.shift()!, parts);
+    return parts;
+  }
+
+  private async append(part: NewPart, parts: ConversationPart[]): Promise<ConversationPart> {
+    const stored = await this.opts.store.append({ ...this.opts.partFields?.(), ...part });
+    parts.push(stored);
+    return stored;
+  }
+}
+
+/** True when the conversation ends with something the model has not answered yet. */
+function needsAnswer(parts: ConversationPart[]): boolean {
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const p = parts[i]!;
+    if (p.role === 'assistant') return (p.tool_calls?.length ?? 0) > 0;
+    if (p.role === 'tool' || p.role === 'user') return true;
+  }
+  return false;
+}

@@ -1,0 +1,88 @@
+/**
+ * Runs the tool calls of one model turn, one after another: approval, execution, spilling of large
+ * results, one `tool` part per call and the tool_call_started / _completed events. Every call gets a
+ * result part, even when refused, failing or cancelled, so the transcript never has an unanswered call.
+ */
+import type { AssembledToolUse } from '../llm/types';
+import type { ApprovalGate } from './approvals';
+import type { Spiller } from './spill';
+import type { ConversationPart, ConversationStore, Emit, Tool, ToolOutput } from './types';
+
+export const CANCELLED_RESULT = 'Cancelled: the user stopped the turn before this tool ran.';
+
+export interface ToolRunDeps {
+  tools: ReadonlyMap<string, Tool>;
+  approvals: ApprovalGate;
+  spiller: Spiller;
+  store: ConversationStore;
+  emit: Emit;
+  partFields: () => Partial<ConversationPart>;
+}
+
+/** Appends a result part for each call (in order) and returns them. */
+export async function runToolCalls(
+  calls: AssembledToolUse[],
+  deps: ToolRunDeps,
+  signal: AbortSignal,
+): Promise<ConversationPart[]> {
+  const appended: ConversationPart[] = [];
+  for (const call of calls) {
+    let result: ToolOutput;
+    if (signal.aborted) result = { content: CANCELLED_RESULT, isError: true };
+    else {
+      deps.emit('tool_call_started', { tool_use_id: call.id, tool_name: call.name, tool_input: call.input });
+      result = await runOne(call, deps, signal);
+    }
+    const content = await deps.spiller.shape(call.name, result.content, !!result.isError);
+    const part = await deps.store.append({
+      ...deps.partFields(),
+      role: 'tool',
+      content,
+      tool_use_id: call.id,
+      ...(result.isError ? { is_error: true } : {}),
+    });
+    appended.push(part);
+    deps.emit('tool_call_completed', {
+      tool_use_id: call.id,
+      tool_name: call.name,
+      result: content,
+      is_error: !!result.isError,
+    });
+  }
+  return appended;
+}
+
+async function runOne(call: AssembledToolUse, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolOutput> {
+  const tool = deps.tools.get(call.name);
+  if (!tool) {
+    const known = [...deps.tools.keys()].join(', ') || 'none';
+    return { content: `Unknown tool "${call.name}". Available tools: ${known}.`, isError: true };
+  }
+  if (call.inputError)
+    return { content: `The input for ${call.name} could not be used (${call.inputError}).`, isError: true };
+  const verdict = await deps.approvals.check(
+    { toolUseId: call.id, toolName: call.name, category: tool.category, input: call.input },
+    signal,
+  );
+  if (signal.aborted) return { content: CANCELLED_RESULT, isError: true };
+  if (!verdict.approved) return { content: `Not run: ${verdict.reason ?? 'denied'}.`, isError: true };
+  try {
+    return normalize(await tool.execute(call.input, { toolUseId: call.id, signal, emit: deps.emit }));
+  } catch (err) {
+    return { content: `Error: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+  }
+}
+
+function normalize(out: unknown): ToolOutput {
+  if (typeof out === 'string') return { content: out };
+  if (out && typeof out === 'object' && typeof (out as ToolOutput).content === 'string') {
+    const o = out as ToolOutput;
+    return { content: o.content, isError: !!o.isError };
+  }
+  if (out === undefined || out === null) return { content: '(no output)' };
+  try {
+    return { content: JSON.stringify(out) };
+  } catch {
+    return { content: String(out) };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Turns a ModelRequest into the Messages API body, with prompt caching: one cache breakpoint on the
+ * system prompt (which also covers the tools, cached before it) and one on the last block of the
+ * conversation, so the next turn, which only appends, reads the whole prefix from the cache.
+ */
+import type { ContentBlock, ModelMessage, ModelRequest } from './types';
+
+export interface RequestDefaults {
+  model: string;
+  maxTokens: number;
+  promptCaching: boolean;
+}
+
+export interface MessagesBody {
+  model: string;
+  max_tokens: number;
+  messages: ModelMessage[];
+  system?: Array<{ type: 'text'; text: string; cache_control?: { type: 'ephemeral' } }>;
+  tools?: Array<{ name: string; description: string; input_schema: Record<string, unknown> }>;
+  temperature?: number;
+  stop_sequences?: string[];
+}
+
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+export function buildMessagesBody(req: ModelRequest, defaults: RequestDefaults): MessagesBody {
+  const cache = req.cache ?? defaults.promptCaching;
+  const body: MessagesBody = {
+    model: req.model ?? defaults.model,
+    max_tokens: req.maxTokens ?? defaults.maxTokens,
+    messages: cache ? withPrefixBreakpoint(req.messages) : req.messages,
+  };
+  if (req.system)
+    body.system = [{ type: 'text', text: req.system, ...(cache ? { cache_control: EPHEMERAL } : {}) }];
+  if (req.tools && req.tools.length > 0)
+    body.tools = req.tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      input_schema: t.input_schema,
+    }));
+  if (req.temperature !== undefined) body.temperature = req.temperature;
+  if (req.stopSequences?.length) body.stop_sequences = req.stopSequences;
+  return body;
+}
+
+/** A copy of `messages` whose last cacheable block carries cache_control; the input is not mutated. */
+export function withPrefixBreakpoint(messages: ModelMessage[]): ModelMessage[] {
+  const out = messages.map((m) => ({ ...m, content: stripCacheControl(m.content) }));
+  for (let i = out.length - 1; i >= 0; i--) {
+    const msg = out[i]!;
+    const blocks: ContentBlock[] =
+      typeof msg.content === 'string' ? [{ type: 'text', text: msg.content }] : [...msg.content];
+    for (let j = blocks.length - 1; j >= 0; j--) {
+      const b = blocks[j]!;
+      if (!isCacheable(b)) continue;
+      blocks[j] = { ...b, cache_control: EPHEMERAL } as ContentBlock;
+      out[i] = { ...msg, content: blocks };
+      return out;
+    }
+  }
+  return out;
+}
+
+/** Old breakpoints from earlier turns would count against the API's limit of four. */
+function stripCacheControl(content: ModelMessage['content']): ModelMessage['content'] {
+  if (typeof content === 'string') return content;
+  return content.map((b) => {
+    if (!b.cache_control) return b;
+    const { cache_control: _drop, ...rest } = b;
+    return rest as ContentBlock;
+  });
+}
+
+function isCacheable(b: ContentBlock): boolean {
+  // The API refuses cache_control on empty text and on thinking blocks.
+  if (b.type === 'text') return (b as { text: string }).text.length > 0;
+  return b.type !== 'thinking' && b.type !== 'redacted_thinking';
+}

@@ -1,0 +1,67 @@
+import { AgentLoop, type AgentLoopOptions, type ConversationStore, type Tool } from '../../src/runtime/agent';
+import { abortableSleep, type ModelConfig, type ProviderDeps } from '../../src/runtime/llm';
+import { MemoryStore } from './memory-store';
+import { providerFor } from './provider-fixture';
+import type { ScriptedServer } from './scripted-anthropic-server';
+
+export interface RecordedEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+export interface AgentFixture {
+  loop: AgentLoop;
+  store: ConversationStore;
+  events: RecordedEvent[];
+  delays: number[];
+  of(type: string): Array<Record<string, unknown>>;
+}
+
+/** An AgentLoop on the scripted server, an in-memory store by default, and every emitted event recorded. */
+export function agentFor(
+  server: ScriptedServer,
+  opts: Partial<AgentLoopOptions> = {},
+  config: Partial<ModelConfig> = {},
+  deps: ProviderDeps = {},
+): AgentFixture {
+  const { provider, delays } = providerFor(server, config, deps);
+  const events: RecordedEvent[] = [];
+  const store = opts.store ?? new MemoryStore();
+  const loop = new AgentLoop({
+    provider,
+    store,
+    systemPrompt: 'You are a test agent.',
+    emit: (type, data) => events.push({ type, data }),
+    ...opts,
+  });
+  return {
+    loop,
+    store,
+    events,
+    delays,
+    of: (type) => events.filter((e) => e.type === type).map((e) => e.data),
+  };
+}
+
+/** A tool whose calls are recorded; `impl` decides the result. */
+export function recordingTool(
+  name: string,
+  category: Tool['category'],
+  impl: (input: Record<string, unknown>, signal: AbortSignal) => unknown = () => `${name} ok`,
+): Tool & { calls: Array<Record<string, unknown>> } {
+  const calls: Array<Record<string, unknown>> = [];
+  return {
+    name,
+    description: `the ${name} tool`,
+    inputSchema: { type: 'object', properties: {} },
+    category,
+    calls,
+    async execute(input, ctx) {
+      calls.push(input);
+      return impl(input, ctx.signal);
+    },
+  };
+}
+
+/** Provider deps that wait for real between tries (abortable), for tests of Stop during a backoff. */
+export const realSleep: ProviderDeps = { sleep: abortableSleep };
