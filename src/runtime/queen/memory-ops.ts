@@ -6,6 +6,7 @@ import {
   MemoryDraftSchema,
   MemoryError,
   memoryFilename,
+  memoryLayout,
   validateMemoryFilename,
   writeMemory,
 } from './memory';
@@ -25,6 +26,18 @@ export interface ReflectionDirs {
   queenId?: string;
   colony?: string;
   colonyName?: string;
+}
+
+/** The scopes of a queen session: global, the queen's own, and the loaded colony's if any. */
+export function sessionMemoryDirs(
+  memoriesDir: string,
+  queenId: string,
+  colonyName?: string | null,
+): ReflectionDirs {
+  const layout = memoryLayout(memoriesDir);
+  const dirs: ReflectionDirs = { global: layout.global, queen: layout.queen(queenId), queenId };
+  if (colonyName) Object.assign(dirs, { colony: layout.colony(colonyName), colonyName });
+  return dirs;
 }
 
 export type MemoryOp =

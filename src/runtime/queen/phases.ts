@@ -146,10 +146,11 @@ export function initialPhase(requested: QueenPhase | null | undefined, workerLoa
 
 export type PhaseChangeSource = 'tool' | 'user' | 'runtime';
 
-export interface PhaseChangedData {
+// A type alias (not an interface) so it fits an `emit(type: string, data: Record<string, unknown>)`.
+export type PhaseChangedData = {
   phase: QueenPhase;
   agent_path?: string;
-}
+};
 
 export class PhaseTransitionError extends Error {
   constructor(

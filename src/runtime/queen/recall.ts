@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listMemories, type MemoryFile, type MemoryType } from './memory';
+import type { ReflectionDirs } from './memory-ops';
 import {
   type Clock,
   type Complete,
@@ -42,6 +43,15 @@ export interface RecallOptions {
   complete?: Complete;
   rerank?: boolean;
   logger?: QueenLogger;
+}
+
+/** Recall scopes for a session's memory folders, labelled as Hive labels them in the prompt. */
+export function recallScopesFor(dirs: ReflectionDirs): RecallScope[] {
+  const scopes: RecallScope[] = [{ label: 'Global Memories', dir: dirs.global }];
+  if (dirs.queen) scopes.push({ label: `Queen Memories: ${dirs.queenId ?? 'queen'}`, dir: dirs.queen });
+  if (dirs.colony)
+    scopes.push({ label: `Colony Memories: ${dirs.colonyName ?? 'colony'}`, dir: dirs.colony });
+  return scopes;
 }
 
 const STOPWORDS = new Set(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidId } from '../storage/ids';
 import {
   DEFAULT_QUEEN_ID,
+  ensureDefaultQueens,
   type LoadedQueen,
   listQueens,
   loadQueenOrFallback,
@@ -41,6 +42,8 @@ export interface SelectQueenOptions {
   firstMessage?: string | null;
   complete?: Complete;
   logger?: QueenLogger;
+  /** Write the missing default profiles first, as Hive does (default true). */
+  ensureDefaults?: boolean;
 }
 
 const SelectorReply = z.object({
@@ -50,6 +53,14 @@ const SelectorReply = z.object({
 
 export async function selectQueen(opts: SelectQueenOptions): Promise<QueenSelection> {
   const logger = opts.logger ?? silentLogger;
+  if (opts.ensureDefaults !== false) {
+    try {
+      await ensureDefaultQueens(opts.queensDir);
+    } catch (err) {
+      // A read-only queens folder still leaves the built-in default queen.
+      logger.warn(`Could not write the default queen profiles: ${errorMessage(err)}`);
+    }
+  }
   const candidates: { id: string; source: QueenSelectionSource }[] = [];
   const explicit = opts.explicitQueenId?.trim();
   if (explicit && explicit !== 'default') candidates.push({ id: explicit, source: 'explicit' });

@@ -233,6 +233,19 @@ describe('queen phases (rule 13, §4)', () => {
       assert.equal(h.controller.phase, 'working');
     });
 
+    it("accepts the session bus's generic emit(type, data) (CONTRACTS.md)", async () => {
+      const published: { type: string; data: Record<string, unknown> }[] = [];
+      const emit = (type: string, data: Record<string, unknown>) => {
+        published.push({ type, data });
+      };
+      const controller = new PhaseController({ emit, persist: () => {}, inject: () => {} });
+      controller.setAgentPath('/c/news');
+      await controller.switchTo('working', { source: 'runtime' });
+      assert.deepEqual(published, [
+        { type: 'queen_phase_changed', data: { phase: 'working', agent_path: '/c/news' } },
+      ]);
+    });
+
     it('keeps the change when telling the queen fails', async () => {
       const events: string[] = [];
       const warnings: string[] = [];

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { listMemories, memoryLayout, writeMemory } from '../../../src/runtime/queen/memory';
-import { formatRecallBlock, keywords, recallMemories, scoreMemory } from '../../../src/runtime/queen/recall';
+import { sessionMemoryDirs } from '../../../src/runtime/queen/memory-ops';
+import {
+  formatRecallBlock,
+  keywords,
+  recallMemories,
+  recallScopesFor,
+  scoreMemory,
+} from '../../../src/runtime/queen/recall';
 import { scriptedCompleter, tempDir } from './support';
 
 describe('recall (rule 21)', () => {
@@ -159,6 +166,20 @@ describe('recall (rule 21)', () => {
       );
     }
     assert.equal(warnings.length, 2);
+  });
+
+  it("derives a session's scopes from MEMORIES_DIR, the queen and the colony", () => {
+    const dirs = sessionMemoryDirs('/h/memories', 'queen_growth', 'news_digest');
+    assert.deepEqual(recallScopesFor(dirs), [
+      { label: 'Global Memories', dir: path.join('/h/memories', 'global') },
+      {
+        label: 'Queen Memories: queen_growth',
+        dir: path.join('/h/memories', 'agents', 'queens', 'queen_growth'),
+      },
+      { label: 'Colony Memories: news_digest', dir: path.join('/h/memories', 'colonies', 'news_digest') },
+    ]);
+    assert.equal(recallScopesFor(sessionMemoryDirs('/h/memories', 'queen_growth')).length, 2);
+    assert.throws(() => sessionMemoryDirs('/h/memories', '../../x'), /Invalid queen id/);
   });
 
   it('reads nothing from missing folders', async () => {

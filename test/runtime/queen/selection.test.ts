@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureDefaultQueens } from '../../../src/runtime/queen/profiles';
+import { ensureDefaultQueens, listQueens } from '../../../src/runtime/queen/profiles';
 import { selectQueen } from '../../../src/runtime/queen/selection';
 import { scriptedCompleter, tempDir } from './support';
 
@@ -108,6 +108,26 @@ describe('queen selection (rule 3)', () => {
       assert.equal(warnings.length, 1);
     });
   }
+
+  it('writes the missing default profiles first (unless told not to)', async () => {
+    const { dir: fresh, cleanup: done } = await tempDir();
+    try {
+      const bare = await selectQueen({
+        queensDir: fresh,
+        ensureDefaults: false,
+        firstMessage: 'x',
+        complete: scriptedCompleter([]),
+      });
+      assert.equal(bare.identity.queen_id, 'queen_technology', 'the built-in default');
+      assert.deepEqual((await listQueens(fresh)).queens, []);
+      const complete = scriptedCompleter(['{"reason":"hiring","queen_id":"queen_talent"}']);
+      const s = await selectQueen({ queensDir: fresh, firstMessage: 'help me hire', complete });
+      assert.equal(s.identity.queen_id, 'queen_talent');
+      assert.equal((await listQueens(fresh)).queens.length, 8);
+    } finally {
+      await done();
+    }
+  });
 
   it('uses the default without a call when there is no first message', async () => {
     const complete = scriptedCompleter([]);
