@@ -10,7 +10,7 @@ import {
   validateMemoryFilename,
   writeMemory,
 } from './memory';
-import { errorMessage, parseJsonReply } from './types';
+import { errorMessage, firstIssue, parseJsonReply } from './types';
 
 /**
  * The reflection's tool-less protocol: the model answers with JSON memory operations, which are
@@ -109,8 +109,8 @@ function validateOp(item: unknown, dirs: ReflectionDirs): MemoryOp {
   const parsed = (kind === 'delete' ? DeleteOp : kind === 'write' ? WriteOp : null)?.safeParse(item);
   if (!parsed) throw new MemoryError(`"op" must be "write" or "delete", got ${JSON.stringify(kind)}`);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new MemoryError(`${issue.path.join('.') || 'operation'}: ${issue.message}`);
+    const { field, message } = firstIssue(parsed.error);
+    throw new MemoryError(`${field ?? 'operation'}: ${message}`, field);
   }
   const op = parsed.data;
   if (!scopeDir(dirs, op.scope))

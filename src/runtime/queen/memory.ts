@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomically } from '../storage/atomic';
 import { validateId } from '../storage/ids';
-import { type Clock, errorMessage } from './types';
+import { type Clock, errorMessage, firstIssue, isNotFound } from './types';
 
 /**
  * Memory files (HIVE_FORMAT.md §2.8, Hive's queen_memory_v2): one `.md` per memory with a small
@@ -129,7 +129,7 @@ export async function listMemories(dir: string): Promise<MemoryFile[]> {
       .filter((e) => e.isFile() && FILENAME.test(e.name) && !e.name.includes('..'))
       .map((e) => e.name);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (isNotFound(err)) return [];
     throw err;
   }
   const files = await Promise.all(names.map((n) => readMemoryFile(dir, n).catch(() => null)));
@@ -144,8 +144,7 @@ export async function readMemory(dir: string, filename: string): Promise<MemoryF
   try {
     return await readMemoryFile(dir, name);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new MemoryError(`Memory file not found: ${name}`, 'file');
+    if (isNotFound(err)) throw new MemoryError(`Memory file not found: ${name}`, 'file');
     throw err;
   }
 }
@@ -194,8 +193,7 @@ export async function deleteMemory(dir: string, filename: string): Promise<void>
     try {
       await unlink(path.join(dir, name));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new MemoryError(`Memory file not found: ${name}`, 'file');
+      if (isNotFound(err)) throw new MemoryError(`Memory file not found: ${name}`, 'file');
       throw err;
     }
   });
@@ -249,16 +247,15 @@ async function readMemoryFile(dir: string, filename: string): Promise<MemoryFile
 function parseDraft(draft: MemoryDraft): z.output<typeof MemoryDraftSchema> {
   const result = MemoryDraftSchema.safeParse(draft);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.join('.') || undefined;
-  throw new MemoryError(`Invalid memory${field ? ` ${field}` : ''}: ${issue.message}`, field);
+  const { field, message } = firstIssue(result.error);
+  throw new MemoryError(`Invalid memory${field ? ` ${field}` : ''}: ${message}`, field);
 }
 
 async function countMemoryFiles(dir: string): Promise<number> {
   try {
     return (await readdir(dir)).filter((n) => n.endsWith('.md') && !n.startsWith('.')).length;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if (isNotFound(err)) return 0;
     throw err;
   }
 }
@@ -267,7 +264,7 @@ async function lstatOrNull(file: string) {
   try {
     return await lstat(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isNotFound(err)) return null;
     throw err;
   }
 }

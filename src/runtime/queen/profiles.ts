@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { isValidId, validateId } from '../storage/ids';
 import { DEFAULT_QUEEN_ID, DEFAULT_QUEENS } from './default-profiles';
-import { errorMessage, type QueenLogger, silentLogger } from './types';
+import { errorMessage, firstIssue, isNotFound, type QueenLogger, silentLogger } from './types';
 
 /**
  * Queen profiles (HIVE_FORMAT.md §2.7): `QUEENS_DIR/<id>/profile.yaml`. The queens folder is
@@ -100,9 +100,8 @@ export function parseQueenProfile(yamlText: string, file: string): ParsedQueenPr
     throw new QueenProfileError(file, 'must be a YAML mapping of profile keys (name, title, …)');
   const result = QueenProfileSchema.safeParse(data);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.length ? issue.path.join('.') : undefined;
-    throw new QueenProfileError(file, issue.message, field);
+    const { field, message } = firstIssue(result.error);
+    throw new QueenProfileError(file, message, field);
   }
   return result.data;
 }
@@ -122,7 +121,7 @@ export async function loadQueenProfile(queensDir: string, queenId: string): Prom
       throw new QueenProfileError(file, `is too large (${info.size} bytes, max ${MAX_PROFILE_BYTES})`);
     raw = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new QueenProfileNotFoundError(queenId, file);
+    if (isNotFound(err)) throw new QueenProfileNotFoundError(queenId, file);
     throw err;
   }
   return { id: queenId, file, profile: parseQueenProfile(raw, file) };
@@ -157,7 +156,7 @@ export async function listQueens(
       .map((e) => e.name)
       .sort();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { queens, problems };
+    if (isNotFound(err)) return { queens, problems };
     throw err;
   }
   for (const id of entries) {

@@ -81,7 +81,12 @@ export async function selectQueen(opts: SelectQueenOptions): Promise<QueenSelect
     }
   }
 
-  const { queens } = await listQueens(opts.queensDir, logger);
+  let queens: LoadedQueen[] = [];
+  try {
+    queens = (await listQueens(opts.queensDir, logger)).queens;
+  } catch (err) {
+    logger.warn(`Cannot list queen profiles: ${errorMessage(err)}`);
+  }
   const picked = await pickWithModel(opts, queens, logger);
   if (picked) return picked;
   const fallback = await loadQueenOrFallback(opts.queensDir, DEFAULT_QUEEN_ID, logger);

@@ -55,6 +55,19 @@ export function parseJsonReply(raw: string): unknown {
   throw new SyntaxError(`reply is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
 }
 
+export function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+/** The first problem zod found, as a dotted field path (undefined for the whole value) and a message. */
+export function firstIssue(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): {
+  field: string | undefined;
+  message: string;
+} {
+  const issue = error.issues[0];
+  return { field: issue?.path.map(String).join('.') || undefined, message: issue?.message ?? 'invalid' };
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
