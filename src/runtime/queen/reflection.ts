@@ -128,6 +128,7 @@ export class ReflectionScheduler {
   private lastShortAt = 0;
   private running: Promise<unknown> | null = null;
   private stopped = false;
+  private stopRun: Promise<ReflectionResult> | null = null;
 
   constructor(private readonly opts: ReflectionOptions) {}
 
@@ -167,12 +168,15 @@ export class ReflectionScheduler {
   /**
    * The final short reflection of a stopping session. It waits for a reflection in progress,
    * then runs to completion whatever the caller does: race the returned promise against a
-   * timeout to keep the stop fast, the memory is still written. Never rejects.
+   * timeout to keep the stop fast, the memory is still written. Never rejects; a second call
+   * returns the same run.
    */
   reflectOnStop(): Promise<ReflectionResult> {
+    if (this.stopRun) return this.stopRun;
     this.stopped = true;
     const previous = this.running ?? Promise.resolve();
     const run = previous.catch(() => {}).then(() => runReflection('short', 'stop', this.opts));
+    this.stopRun = run;
     this.track(run);
     trackShutdown(run);
     return run;

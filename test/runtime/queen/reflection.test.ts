@@ -293,7 +293,9 @@ describe('reflection (rule 21)', () => {
       ]);
       const scheduler = new ReflectionScheduler(options(complete));
       const started = Date.now();
-      const outcome = await waitAtMost(scheduler.reflectOnStop(), 30);
+      const stop = scheduler.reflectOnStop();
+      assert.equal(scheduler.reflectOnStop(), stop, 'a second stop does not reflect twice');
+      const outcome = await waitAtMost(stop, 30);
       const elapsed = Date.now() - started;
       assert.equal(outcome, 'timeout');
       assert.ok(elapsed < 1000, `stop waited ${elapsed} ms`);
