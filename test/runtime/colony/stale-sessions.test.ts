@@ -36,6 +36,22 @@ describe('stale session cleanup (rule 22)', () => {
     for (const bad of [0, -1, 1.5, '123', null, undefined, Number.NaN]) assert.equal(isPidAlive(bad), false);
   });
 
+  if (process.platform === 'linux')
+    it('isPidAlive: a zombie (exited, never reaped) is dead', async () => {
+      // `exec sleep` replaces the shell, so nobody reaps the short sleep: it stays a zombie.
+      const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 5']);
+      const zombie = await new Promise<number>((r) =>
+        parent.stdout.once('data', (d) => r(Number(String(d).trim()))),
+      );
+      try {
+        await new Promise((r) => setTimeout(r, 400));
+        assert.equal(isPidAlive(zombie), false);
+        assert.equal(isPidAlive(parent.pid), true);
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    });
+
   it('cancels active sessions with a dead or missing pid in every layout, atomically', async () => {
     const dead = await deadPid();
     const legacy = put('agents/research/sessions/session_20260101_000000_aaaaaaaa', {
