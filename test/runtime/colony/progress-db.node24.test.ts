@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureProgressDb, ProgressDb } from '../../../src/runtime/colony/progress/progress-db';
@@ -90,6 +90,17 @@ describe('progress.db (node:sqlite)', () => {
         raw.close();
       }
       assert.equal(db.getMeta('schema_version'), '1');
+    });
+
+    it('refuses a file that is not a database, naming it and leaving it as it is', () => {
+      const bad = path.join(tmp, 'bad', 'progress.db');
+      mkdirSync(path.dirname(bad));
+      writeFileSync(bad, 'this is not sqlite, just text that is long enough to look like a header......');
+      assert.throws(
+        () => ProgressDb.open(bad),
+        /Cannot open the progress database .*bad\/progress\.db: .*not a database/,
+      );
+      assert.match(readFileSync(bad, 'utf8'), /^this is not sqlite/);
     });
 
     it('reopens an existing file without touching its rows', () => {

@@ -97,7 +97,7 @@ export class ProgressDb {
       return new ProgressDb(path.resolve(file), db, clock);
     } catch (err) {
       db.close();
-      throw err;
+      throw new Error(`Cannot open the progress database ${file}: ${(err as Error).message}`, { cause: err });
     }
   }
 
