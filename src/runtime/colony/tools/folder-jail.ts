@@ -1,0 +1,116 @@
+import { lstat, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A path a tool may not touch; the message is what the model sees. */
+export class PathEscapeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PathEscapeError';
+  }
+}
+
+/**
+ * Confines file tools to one folder. A path is refused when it has a `..` segment, is absolute outside
+ * the folder, or resolves (through a symlink anywhere in its chain, existing file or parent) outside
+ * the folder's real path. Checks run on real paths, and tools then use the real path they were given.
+ * (A process racing to swap a checked folder for a symlink is out of scope: the command tool, which is
+ * approval-gated, is not confined anyway.)
+ */
+export class FolderJail {
+  private real: Promise<string> | undefined;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** The folder's real path (symlinks in the folder's own path resolved). */
+  realRoot(): Promise<string> {
+    this.real ??= (async () => {
+      const info = await stat(this.root).catch(() => undefined);
+      if (!info?.isDirectory()) throw new PathEscapeError(`The colony folder ${this.root} does not exist`);
+      return realpath(this.root);
+    })();
+    return this.real;
+  }
+
+  /** Real path of an existing file or folder inside the jail. */
+  async resolveExisting(input: string): Promise<string> {
+    const abs = await this.lexical(input);
+    try {
+      await lstat(abs);
+    } catch {
+      throw new PathEscapeError(`No such file or folder: ${input}`);
+    }
+    return this.checkReal(input, abs);
+  }
+
+  /**
+   * Real path to write `input` to: the file may not exist yet, nor its parents; the deepest existing
+   * ancestor (or the file itself, when it exists) must resolve inside the jail.
+   */
+  async resolveForWrite(input: string): Promise<string> {
+    const abs = await this.lexical(input);
+    const missing: string[] = [];
+    let cur = abs;
+    for (;;) {
+      try {
+        await lstat(cur);
+        break;
+      } catch {
+        missing.unshift(path.basename(cur));
+        cur = path.dirname(cur);
+      }
+    }
+    const real = await this.checkReal(input, cur);
+    if (missing.length === 0 && (await stat(real)).isDirectory())
+      throw new PathEscapeError(`${input} is a folder, not a file`);
+    return path.join(real, ...missing);
+  }
+
+  /** Display form: relative to the jail, `/` separators, `.` for the root. */
+  async display(realPath: string): Promise<string> {
+    const rel = path.relative(await this.realRoot(), realPath);
+    return rel === '' ? '.' : rel.split(path.sep).join('/');
+  }
+
+  async isInside(realPath: string): Promise<boolean> {
+    return inside(await this.realRoot(), realPath);
+  }
+
+  private async lexical(input: string): Promise<string> {
+    if (typeof input !== 'string' || input.trim() === '') throw new PathEscapeError('A path is required');
+    if (input.includes('\0')) throw new PathEscapeError('The path contains a NUL character');
+    if (input.split(/[\\/]+/).includes('..'))
+      throw new PathEscapeError(
+        `Refused ${JSON.stringify(input)}: ".." is not allowed; use a path inside the colony folder`,
+      );
+    const realRoot = await this.realRoot();
+    if (!path.isAbsolute(input)) return path.resolve(realRoot, input);
+    const abs = path.resolve(input);
+    // An absolute path may name the folder by its given path or by its real path.
+    if (inside(this.root, abs)) return path.join(realRoot, path.relative(this.root, abs));
+    if (inside(realRoot, abs)) return abs;
+    throw new PathEscapeError(`Refused ${input}: it is outside the colony folder`);
+  }
+
+  private async checkReal(input: string, abs: string): Promise<string> {
+    let real: string;
+    try {
+      real = await realpath(abs);
+    } catch {
+      throw new PathEscapeError(`Refused ${input}: it is a symlink to a missing target`);
+    }
+    if (!inside(await this.realRoot(), real))
+      throw new PathEscapeError(
+        `Refused ${input}: it resolves (through a symlink) outside the colony folder`,
+      );
+    return real;
+  }
+}
+
+function inside(root: string, p: string): boolean {
+  if (p === root) return true;
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  return p.startsWith(prefix);
+}
