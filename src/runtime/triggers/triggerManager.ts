@@ -18,18 +18,27 @@ import {
   triggersFilePath,
   upsertTriggerEntry,
   validateTriggerDefinition,
-  webhookSettings,
 } from './definitions';
 import { DeliveryQueue, type QueuedFire } from './deliveryQueue';
-import { publicTriggerConfig, schedulePayload, type TriggerFire, webhookPayload } from './injection';
+import { schedulePayload, type TriggerFire, webhookPayload } from './injection';
 import { hiveLastFiredAt, type MissedTrigger, mergeMissed, missedReport, newlyMissed } from './missed';
 import type { RateLimit } from './rateLimit';
-import { describeSchedule, type Schedule, scheduleOf } from './schedule';
-import { FileSecretStore, generateWebhookSecret, type TriggerSecretStore } from './secrets';
+import { type Schedule, scheduleOf } from './schedule';
+import { FileSecretStore, type TriggerSecretStore } from './secrets';
 import { TimerTrigger } from './timerTrigger';
 import { TriggerStateStore } from './triggerState';
-import { type WebhookInfo, webhookInfo } from './webhookInfo';
-import { type WebhookDecision, type WebhookRequestInfo, WebhookServer } from './webhookServer';
+import {
+  liveConfig,
+  type TriggerSnapshot,
+  type TriggerView,
+  triggerEventData,
+  triggerView,
+} from './triggerViews';
+import { WebhookHost } from './webhookHost';
+import type { WebhookInfo } from './webhookInfo';
+import type { WebhookDecision, WebhookRequestInfo } from './webhookServer';
+
+export type { TriggerView } from './triggerViews';
 
 /**
  * A colony's triggers for one session (HIVE_FORMAT.md §3 rules 8-11 and 18, without §5 bugs 4-5):
@@ -59,27 +68,6 @@ export interface TriggerManagerOptions {
   webhook?: { maxBodyBytes?: number; rateLimit?: RateLimit; maxQueuedPerTrigger?: number };
   busyPollMs?: number;
   retryDelaysMs?: number[];
-}
-
-export interface TriggerView {
-  trigger_id: string;
-  trigger_type: 'timer' | 'webhook';
-  name: string;
-  task: string;
-  /** trigger_config plus live fields: next_fire_in (s), next_fire_at (ms), fire_count, last_fired_at (ms). */
-  trigger_config: Record<string, unknown>;
-  /** Persisted flag (absent in the file = true). */
-  enabled: boolean;
-  /** Running in this session. */
-  active: boolean;
-  schedule_text: string;
-  next_fire_at: number | null;
-  fire_count: number;
-  last_fired_at: number | null;
-  webhook_url?: string;
-  missed?: MissedTrigger;
-  /** Why the last activation failed. */
-  error?: string;
 }
 
 export interface TriggerLoadResult {
@@ -120,11 +108,10 @@ export class TriggerManager {
   private readonly clock: Clock;
   private readonly timers: Timers;
   private readonly logger: TriggerLogger;
-  private readonly secrets: TriggerSecretStore;
   private readonly state: TriggerStateStore;
   private readonly queue: DeliveryQueue;
   private readonly runtimes = new Map<string, Runtime>();
-  private server: WebhookServer | undefined;
+  private readonly webhooks: WebhookHost;
   private chain: Promise<unknown> = Promise.resolve();
   private loadResult: TriggerLoadResult | undefined;
   private closed = false;
@@ -134,7 +121,14 @@ export class TriggerManager {
     this.clock = o.clock ?? systemClock;
     this.timers = o.timers ?? systemTimers;
     this.logger = o.logger ?? silentLogger;
-    this.secrets = o.secrets ?? FileSecretStore.beside(o.colonyDir);
+    this.webhooks = new WebhookHost({
+      secrets: o.secrets ?? FileSecretStore.beside(o.colonyDir),
+      triggersFile: this.file,
+      now: () => this.clock.now(),
+      logger: this.logger,
+      maxBodyBytes: o.webhook?.maxBodyBytes,
+      rateLimit: o.webhook?.rateLimit,
+    });
     this.state = TriggerStateStore.beside(o.colonyDir, () => this.clock.now(), this.logger);
     this.queue = new DeliveryQueue({
       inject: o.inject,
@@ -279,7 +273,12 @@ export class TriggerManager {
       this.runtimes.set(def.id, rt);
       this.emitTrigger('trigger_available', rt);
       if (activate) {
-        await this.start(rt);
+        try {
+          await this.start(rt);
+        } catch (err) {
+          rt.error = (err as Error).message;
+          throw err;
+        }
         this.emitTrigger('trigger_activated', rt);
       }
       return this.view(rt);
@@ -318,7 +317,7 @@ export class TriggerManager {
       this.emit('trigger_updated', {
         trigger_id: id,
         task: next.task,
-        trigger_config: this.configOut(rt),
+        trigger_config: liveConfig(this.snapshot(rt), this.clock.now()),
         trigger_type: next.trigger_type,
         name: next.name || id,
         ...(this.o.entryNode ? { entry_node: this.o.entryNode } : {}),
@@ -334,7 +333,7 @@ export class TriggerManager {
       this.stop(rt);
       this.queue.drop(id);
       await removeTriggerEntry(this.file, id);
-      await this.secrets.delete(id);
+      await this.webhooks.forget(id);
       this.state.delete(id);
       this.runtimes.delete(id);
       this.emitTrigger('trigger_removed', rt);
@@ -380,24 +379,15 @@ export class TriggerManager {
   }
 
   /** URL, secret and copy-able curl examples for a webhook trigger. */
-  async webhookInfo(id: string): Promise<WebhookInfo> {
+  webhookInfo(id: string): Promise<WebhookInfo> {
     const rt = this.runtime(id);
     if (rt.def.trigger_type !== 'webhook') throw new Error(`Trigger '${id}' is not a webhook trigger`);
-    const secret = await this.secretFor(rt.def);
-    const s = webhookSettings(rt.def);
-    const port = this.server?.port;
-    return webhookInfo(
-      s,
-      secret,
-      port ?? s.port,
-      port !== undefined && rt.active,
-      this.secretLocation(rt.def),
-    );
+    return this.webhooks.info(rt.def);
   }
 
   /** The webhook server's port, once it listens. */
   get webhookPort(): number | undefined {
-    return this.server?.port;
+    return this.webhooks.port;
   }
 
   /**
@@ -414,8 +404,7 @@ export class TriggerManager {
           if (emitRemoved) this.emitTrigger('trigger_removed', rt);
         }
         this.queue.close();
-        await this.server?.close();
-        this.server = undefined;
+        await this.webhooks.close();
         await this.state.flush();
       },
       { whenClosed: true },
@@ -452,17 +441,7 @@ export class TriggerManager {
       rt.timer = timer;
       timer.start();
     } else {
-      const secret = await this.secretFor(rt.def);
-      const settings = webhookSettings(rt.def);
-      const server = await this.ensureServer(settings.port);
-      server.addRoute({
-        id,
-        path: settings.path,
-        methods: settings.methods,
-        secret,
-        rateLimit: settings.rateLimit,
-        onRequest: (req) => this.webhookRequest(id, req),
-      });
+      await this.webhooks.attach(rt.def, (req) => this.webhookRequest(id, req));
     }
     rt.active = true;
     rt.error = undefined;
@@ -472,39 +451,8 @@ export class TriggerManager {
   private stop(rt: Runtime): void {
     rt.timer?.stop();
     rt.timer = undefined;
-    this.server?.removeRoute(rt.def.id);
+    this.webhooks.detach(rt.def.id);
     rt.active = false;
-  }
-
-  private async ensureServer(port: number): Promise<WebhookServer> {
-    if (this.server) return this.server;
-    const w = this.o.webhook ?? {};
-    const server = new WebhookServer({
-      port,
-      maxBodyBytes: w.maxBodyBytes,
-      rateLimit: w.rateLimit,
-      now: () => this.clock.now(),
-    });
-    await server.start();
-    this.server = server;
-    this.logger.info(`Webhook server listening on 127.0.0.1:${server.port}`);
-    return server;
-  }
-
-  private async secretFor(def: TriggerDefinition): Promise<string> {
-    const inline = def.trigger_config.secret;
-    if (typeof inline === 'string') return inline;
-    const stored = await this.secrets.get(def.id);
-    if (stored) return stored;
-    const fresh = generateWebhookSecret();
-    await this.secrets.set(def.id, fresh);
-    return fresh;
-  }
-
-  private secretLocation(def: TriggerDefinition): string {
-    return typeof def.trigger_config.secret === 'string'
-      ? `${this.file} (trigger_config.secret)`
-      : this.secrets.location;
   }
 
   private timerFired(id: string, timer: TimerTrigger): void {
@@ -595,64 +543,26 @@ export class TriggerManager {
     this.emit('missed_triggers', { triggers: this.missed() });
   }
 
-  private configOut(rt: Runtime): Record<string, unknown> {
-    const out = publicTriggerConfig(rt.def.trigger_config);
-    const now = this.clock.now();
-    const next = rt.timer?.nextFireAt;
-    if (next !== undefined) {
-      out.next_fire_in = Math.max(0, (next - now) / 1000);
-      out.next_fire_at = next;
-    }
-    if (this.state.has(rt.def.id)) {
-      const s = this.state.get(rt.def.id);
-      out.fire_count = s.fire_count;
-      if (s.last_fired_at !== null) out.last_fired_at = s.last_fired_at;
-    }
-    out.schedule_text = this.scheduleText(rt);
-    if (rt.def.trigger_type === 'webhook' && this.server?.port !== undefined && rt.active) {
-      out.webhook_url = this.server.url(webhookSettings(rt.def).path);
-    }
-    return out;
-  }
-
-  private scheduleText(rt: Runtime): string {
-    if (rt.schedule) return describeSchedule(rt.schedule);
-    const s = webhookSettings(rt.def);
-    return `${s.methods.join('|')} ${s.path}`;
-  }
-
-  private view(rt: Runtime): TriggerView {
-    const stats = this.state.get(rt.def.id);
-    const config = this.configOut(rt);
-    const missed = this.missed().find((m) => m.trigger_id === rt.def.id);
+  private snapshot(rt: Runtime): TriggerSnapshot {
+    const id = rt.def.id;
     return {
-      trigger_id: rt.def.id,
-      trigger_type: rt.def.trigger_type,
-      name: rt.def.name || rt.def.id,
-      task: rt.def.task ?? '',
-      trigger_config: config,
-      enabled: isEnabled(rt.def),
+      def: rt.def,
+      schedule: rt.schedule,
       active: rt.active,
-      schedule_text: config.schedule_text as string,
-      next_fire_at: rt.timer?.nextFireAt ?? null,
-      fire_count: stats.fire_count,
-      last_fired_at: stats.last_fired_at,
-      ...(config.webhook_url ? { webhook_url: config.webhook_url as string } : {}),
-      ...(missed ? { missed } : {}),
-      ...(rt.error ? { error: rt.error } : {}),
+      nextFireAt: rt.timer?.nextFireAt,
+      stats: this.state.has(id) ? this.state.get(id) : undefined,
+      webhookUrl: rt.def.trigger_type === 'webhook' ? this.webhooks.urlFor(rt.def) : undefined,
+      missed: this.missed().find((m) => m.trigger_id === id),
+      error: rt.error,
     };
   }
 
+  private view(rt: Runtime): TriggerView {
+    return triggerView(this.snapshot(rt), this.clock.now());
+  }
+
   private emitTrigger(type: string, rt: Runtime): void {
-    this.emit(type, {
-      trigger_id: rt.def.id,
-      trigger_type: rt.def.trigger_type,
-      trigger_config: this.configOut(rt),
-      name: rt.def.name || rt.def.id,
-      task: rt.def.task ?? '',
-      enabled: isEnabled(rt.def),
-      ...(this.o.entryNode ? { entry_node: this.o.entryNode } : {}),
-    });
+    this.emit(type, triggerEventData(this.snapshot(rt), this.clock.now(), this.o.entryNode));
   }
 
   private emit(type: string, data: Record<string, unknown>, streamId?: string): void {
