@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TriggerFire } from '../../../src/runtime/triggers/injection';
+import { describeTriggersForQueen } from '../../../src/runtime/triggers/queenText';
 import { MemorySecretStore } from '../../../src/runtime/triggers/secrets';
 import { TriggerManager, type TriggerManagerOptions } from '../../../src/runtime/triggers/triggerManager';
 import { FakeClock, settle } from '../../support/fake-clock';
@@ -235,6 +236,33 @@ describe('triggers/manager: timers', () => {
     assert.deepEqual(
       h.eventsOf('trigger_fired').map((d) => d.fire_count),
       [1, 2],
+    );
+  });
+
+  it('fires once, not once per missed tick, when the machine wakes from sleep', async () => {
+    const h = await harness([every('tick', 10)]);
+    await h.manager.load();
+    h.clock.jump(47 * MIN); // asleep: the pending timeout only runs now
+    await h.clock.advance(0);
+    assert.equal(h.injected.length, 1);
+    const fired = h.eventsOf('trigger_fired')[0]!;
+    assert.equal(fired.next_fire_at, T0 + 50 * MIN, 'back on the activation grid');
+    await h.clock.advance(3 * MIN);
+    assert.equal(h.injected.length, 2);
+  });
+
+  it('tells the queen which triggers are active and which are not', async () => {
+    const h = await harness([
+      { id: 'daily', trigger_type: 'timer', trigger_config: { cron: '0 9 * * 1-5' }, task: 'Report' },
+      every('off', 5, { enabled: false, task: '' }),
+    ]);
+    const { triggers } = await h.manager.load();
+    assert.equal(
+      describeTriggersForQueen(triggers),
+      '\n\nActive triggers (already running — use remove_trigger to stop one):\n' +
+        '  - daily (timer: at 09:00 on Mon–Fri (UTC)) -> task: "Report"' +
+        '\n\nAvailable triggers (inactive — use set_trigger to activate):\n' +
+        '  - off (timer: every 5 min) (no task configured)',
     );
   });
 

@@ -329,6 +329,54 @@ describe('triggers/manager: webhook triggers', () => {
     assert.equal((await again.webhookInfo('gh')).secret, info.secret);
   });
 
+  it('honours a secret written in triggers.json without ever emitting it, and caps the waiting queue (503)', async () => {
+    const inline = 'inline-secret-0123456789';
+    await writeFile(
+      path.join(dir, 'triggers.json'),
+      JSON.stringify([
+        {
+          id: 'own',
+          trigger_type: 'webhook',
+          trigger_config: { path: '/own', port: 0, secret: inline },
+          task: 'T',
+        },
+      ]),
+    );
+    let busy = true;
+    manager = new TriggerManager({
+      colonyDir: dir,
+      isBusy: () => busy,
+      webhook: { maxQueuedPerTrigger: 2 },
+      inject: (text, fires) => {
+        injected.push({ text, fires });
+      },
+      emit: (type, data, stream) => {
+        events.push({ type, data, stream });
+      },
+    });
+    await manager.load();
+    const info = await manager.webhookInfo('own');
+    assert.equal(info.secret, inline);
+    assert.match(info.secret_location, /triggers\.json \(trigger_config\.secret\)/);
+    const send = () =>
+      httpRequest(manager.webhookPort!, { path: '/own', body: '{}', headers: { 'X-Hive-Secret': inline } });
+    assert.deepEqual([(await send()).status, (await send()).status], [202, 202]);
+    const full = await send();
+    assert.deepEqual([full.status, full.headers['retry-after']], [503, '30']);
+    await manager.runNow('own');
+    busy = false;
+    manager.notifyIdle();
+    await manager.idle();
+    assert.equal(injected.length, 1);
+    assert.equal(injected[0]!.fires.length, 3);
+    assert.deepEqual(injected[0]!.fires[2]!.payload, {
+      task: 'T',
+      trigger_config: { path: '/own', port: 0 },
+      forced: true,
+    });
+    assert.equal(JSON.stringify({ events, injected }).includes(inline), false);
+  });
+
   it('adds a webhook trigger after the server started, and answers 404 once it is deactivated', async () => {
     await writeFile(
       path.join(dir, 'triggers.json'),
