@@ -298,6 +298,29 @@ export function upsertTriggerEntry(file: string, def: TriggerDefinition): Promis
   });
 }
 
+/**
+ * Saves the listed fields of `def` into its entry (other keys, possibly edited by hand since we read
+ * the file, stay as they are); appends the whole definition when the entry is gone.
+ */
+export function saveTriggerFields(
+  file: string,
+  def: TriggerDefinition,
+  fields: (keyof TriggerDefinition)[],
+): Promise<void> {
+  return mutateTriggersFile(file, (entries) => {
+    const i = entries.findIndex(isEntry(def.id));
+    if (i < 0) return [...entries, { ...def }];
+    const copy = [...entries];
+    const next: Record<string, unknown> = { ...copy[i] };
+    for (const f of fields) {
+      if (def[f] === undefined) delete next[f as string];
+      else next[f as string] = def[f];
+    }
+    copy[i] = next;
+    return copy;
+  });
+}
+
 /** Applies `patch` to the entry with this id (a key set to undefined is removed). No entry: no-op. */
 export function patchTriggerEntry(file: string, id: string, patch: Record<string, unknown>): Promise<void> {
   return mutateTriggersFile(file, (entries) => {

@@ -11,6 +11,7 @@ export {
   patchTriggerEntry,
   readTriggersFile,
   removeTriggerEntry,
+  saveTriggerFields,
   TRIGGERS_FILE,
   type TriggerDefinition,
   TriggerFileError,

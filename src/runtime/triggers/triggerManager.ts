@@ -12,6 +12,7 @@ import {
   patchTriggerEntry,
   readTriggersFile,
   removeTriggerEntry,
+  saveTriggerFields,
   type TriggerDefinition,
   TriggerFileError,
   type TriggerProblem,
@@ -181,12 +182,12 @@ export class TriggerManager {
       for (const rt of this.runtimes.values()) {
         if (!isEnabled(rt.def)) continue;
         try {
-          await this.start(rt);
+          await this.startOrRecord(rt);
           this.emitTrigger('trigger_activated', rt);
-        } catch (err) {
-          rt.error = (err as Error).message;
-          result.errors.push({ trigger_id: rt.def.id, error: rt.error });
-          this.logger.warn(`Trigger '${rt.def.id}' could not start: ${rt.error}`);
+        } catch {
+          const error = rt.error ?? 'unknown error';
+          result.errors.push({ trigger_id: rt.def.id, error });
+          this.logger.warn(`Trigger '${rt.def.id}' could not start: ${error}`);
         }
       }
       result.missed = this.missed();
@@ -213,7 +214,7 @@ export class TriggerManager {
     return this.serial(async () => {
       const rt = this.runtime(id);
       if (rt.active) return 'already_active';
-      await this.start(rt);
+      await this.startOrRecord(rt);
       if (rt.def.enabled === false) {
         rt.def.enabled = true;
         await patchTriggerEntry(this.file, id, { enabled: true });
@@ -273,12 +274,7 @@ export class TriggerManager {
       this.runtimes.set(def.id, rt);
       this.emitTrigger('trigger_available', rt);
       if (activate) {
-        try {
-          await this.start(rt);
-        } catch (err) {
-          rt.error = (err as Error).message;
-          throw err;
-        }
+        await this.startOrRecord(rt);
         this.emitTrigger('trigger_activated', rt);
       }
       return this.view(rt);
@@ -308,12 +304,13 @@ export class TriggerManager {
         `trigger '${id}'`,
       );
       const schedule = next.trigger_type === 'timer' ? scheduleOf(next.trigger_config) : undefined;
-      await upsertTriggerEntry(this.file, next);
+      const fields = (['task', 'name', 'trigger_config'] as const).filter((f) => patch[f] !== undefined);
+      await saveTriggerFields(this.file, next, [...fields]);
       const restart = rt.active && patch.trigger_config !== undefined;
       if (restart) this.stop(rt);
       rt.def = next;
       rt.schedule = schedule;
-      if (restart) await this.start(rt);
+      if (restart) await this.startOrRecord(rt);
       this.emit('trigger_updated', {
         trigger_id: id,
         task: next.task,
@@ -428,6 +425,16 @@ export class TriggerManager {
     const rt = this.runtimes.get(id);
     if (!rt) throw new TriggerNotFoundError(id);
     return rt;
+  }
+
+  /** start(), remembering why it failed (shown in the trigger's view) before rethrowing. */
+  private async startOrRecord(rt: Runtime): Promise<void> {
+    try {
+      await this.start(rt);
+    } catch (err) {
+      rt.error = (err as Error).message;
+      throw err;
+    }
   }
 
   private async start(rt: Runtime): Promise<void> {

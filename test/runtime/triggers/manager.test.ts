@@ -338,6 +338,16 @@ describe('triggers/manager: timers', () => {
     assert.match(h.injected.map((i) => i.text).join('\n'), /Task: New task/);
   });
 
+  it('saves only the updated fields, keeping what was edited by hand since loading', async () => {
+    const h = await harness([every('tick', 10)]);
+    await h.manager.load();
+    const edited = (await h.file()).map((e) => ({ ...e, name: 'Renamed by hand', owner: 'ops' }));
+    await writeFile(path.join(h.dir, 'triggers.json'), JSON.stringify(edited, null, 2));
+    await h.manager.update('tick', { task: 'Changed' });
+    const [entry] = await h.file();
+    assert.deepEqual([entry!.task, entry!.name, entry!.owner], ['Changed', 'Renamed by hand', 'ops']);
+  });
+
   it('restarts an active trigger on a config update and re-anchors it', async () => {
     const h = await harness([every('tick', 10)]);
     await h.manager.load();
