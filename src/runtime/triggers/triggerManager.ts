@@ -337,6 +337,17 @@ export class TriggerManager {
     });
   }
 
+  /** Hive's state.json trigger fields (HIVE_FORMAT.md §2.5), for the session to save beside its own. */
+  sessionState(): { active_triggers: string[]; trigger_tasks: Record<string, string> } {
+    const active = [...this.runtimes.values()].filter((rt) => rt.active);
+    return {
+      active_triggers: active.map((rt) => rt.def.id),
+      trigger_tasks: Object.fromEntries(
+        active.filter((rt) => rt.def.task).map((rt) => [rt.def.id, rt.def.task]),
+      ),
+    };
+  }
+
   /** Missed fires waiting for the user's decision. */
   missed(): MissedTrigger[] {
     const now = this.clock.now();

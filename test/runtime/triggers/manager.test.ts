@@ -87,6 +87,10 @@ describe('triggers/manager: timers', () => {
     const h = await harness([every('tick', 10), every('off', 5, { enabled: false })]);
     const result = await h.manager.load();
     assert.deepEqual([result.active, result.inactive], [['tick'], ['off']]);
+    assert.deepEqual(h.manager.sessionState(), {
+      active_triggers: ['tick'],
+      trigger_tasks: { tick: 'task of tick' },
+    });
     assert.deepEqual(
       h.eventsOf('trigger_available').map((d) => d.trigger_id),
       ['tick', 'off'],
