@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
@@ -116,6 +116,7 @@ export class FileSecretStore implements TriggerSecretStore {
   }
 
   private async save(all: Record<string, string>): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, `${JSON.stringify(all, null, 2)}\n`, { fsync: true, mode: 0o600 });
     this.cache = all;
   }
