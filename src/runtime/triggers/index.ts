@@ -1,0 +1,68 @@
+// Timer and webhook triggers: definitions (triggers.json), schedules, the manager, the webhook server.
+export type { Clock, Timers, TriggerLogger } from './clock';
+export { systemClock, systemTimers } from './clock';
+export { CronError, type CronExpression, cronFiresAfter, nextCronFire, parseCron } from './cron';
+export {
+  DEFAULT_WEBHOOK_PORT,
+  describeProblem,
+  isEnabled,
+  mutateTriggersFile,
+  parseTriggerList,
+  patchTriggerEntry,
+  readTriggersFile,
+  removeTriggerEntry,
+  saveTriggerFields,
+  TRIGGERS_FILE,
+  type TriggerDefinition,
+  TriggerFileError,
+  type TriggerList,
+  type TriggerProblem,
+  type TriggerType,
+  TriggerValidationError,
+  triggersFilePath,
+  upsertTriggerEntry,
+  validateTriggerDefinition,
+  WEBHOOK_METHODS,
+  type WebhookSettings,
+  webhookSettings,
+} from './definitions';
+export { formatTriggerBatch, formatTriggerBlock, type TriggerFire } from './injection';
+export type { MissedTrigger } from './missed';
+export { pythonJsonDumps } from './pythonJson';
+export { describeTriggersForQueen } from './queenText';
+export { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rateLimit';
+export {
+  describeSchedule,
+  firesBetween,
+  nextFireAt,
+  type Schedule,
+  ScheduleError,
+  scheduleOf,
+} from './schedule';
+export {
+  FileSecretStore,
+  generateWebhookSecret,
+  MemorySecretStore,
+  SECRETS_FILE,
+  type TriggerSecretStore,
+} from './secrets';
+export {
+  type TriggerLoadResult,
+  TriggerManager,
+  type TriggerManagerOptions,
+  TriggerNotFoundError,
+  type TriggerUpdate,
+  type TriggerView,
+} from './triggerManager';
+export { STATE_FILE } from './triggerState';
+export { SECRET_HEADER, signBody } from './webhookAuth';
+export type { WebhookInfo } from './webhookInfo';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  WEBHOOK_HOST,
+  type WebhookDecision,
+  type WebhookRequestInfo,
+  type WebhookRouteSpec,
+  WebhookServer,
+  type WebhookServerOptions,
+} from './webhookServer';

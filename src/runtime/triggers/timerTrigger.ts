@@ -1,0 +1,67 @@
+import type { Clock, Timers } from './clock';
+import { nextFireAt, type Schedule } from './schedule';
+
+/** Timers are re-armed at least this often, so long waits survive sleep and clock changes. */
+const MAX_WAIT_MS = 60 * 60 * 1000;
+
+/**
+ * One timer trigger's clock: at most one pending timeout at any time (start() on a running timer
+ * does nothing), the next fire computed from the wall clock on every wake-up (a laptop waking up
+ * after several fire times fires once, not once per missed time), and the next fire time known
+ * before `onFire` runs so the fired event can carry it.
+ */
+export class TimerTrigger {
+  private handle: unknown;
+  private running = false;
+  private next: number | undefined;
+
+  constructor(
+    private readonly schedule: Schedule,
+    /** Interval anchor (the activation time): fires at anchor + k·interval. */
+    private readonly anchor: number,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
+    private readonly onFire: (scheduledAt: number) => void,
+  ) {}
+
+  get nextFireAt(): number | undefined {
+    return this.next;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.next = nextFireAt(this.schedule, this.clock.now(), this.anchor);
+    this.arm();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.next = undefined;
+    if (this.handle !== undefined) this.timers.clearTimeout(this.handle);
+    this.handle = undefined;
+  }
+
+  private arm(): void {
+    const wait = Math.min(Math.max(0, this.next! - this.clock.now()), MAX_WAIT_MS);
+    this.handle = this.timers.setTimeout(() => this.wake(), wait);
+  }
+
+  private wake(): void {
+    this.handle = undefined;
+    if (!this.running || this.next === undefined) return;
+    const now = this.clock.now();
+    if (now < this.next) {
+      this.arm();
+      return;
+    }
+    const scheduledAt = this.next;
+    this.next = nextFireAt(this.schedule, now, this.anchor);
+    this.arm();
+    this.onFire(scheduledAt);
+  }
+}
