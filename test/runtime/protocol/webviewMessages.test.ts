@@ -73,14 +73,21 @@ describe('parseWebviewMessage', () => {
   });
 
   it('rejects wrong field types and missing fields', () => {
-    assert.match(rejected({ type: 'sendMessage', text: 5 }), /field "text"/);
-    assert.match(rejected({ type: 'sendMessage' }), /field "text"/);
-    assert.match(rejected({ type: 'approvalAnswer', id: 'a1', approve: 'yes' }), /field "approve"/);
+    assert.match(rejected({ type: 'sendMessage', text: 5 }), /field "text": expected string, got number/);
+    assert.match(rejected({ type: 'sendMessage' }), /field "text": missing \(expected string\)/);
+    assert.match(
+      rejected({ type: 'approvalAnswer', id: 'a1', approve: 'yes' }),
+      /field "approve": expected boolean, got string/,
+    );
+    assert.match(rejected({ type: 'retry', errorId: null }), /field "errorId": expected string, got null/);
     assert.match(
       rejected({ type: 'approvalAnswer', id: 'a1', approve: true, alwaysForCategory: 1 }),
       /field "alwaysForCategory"/,
     );
-    assert.match(rejected({ type: 'triggerAction', triggerId: 't1', action: 'delete' }), /field "action"/);
+    assert.match(
+      rejected({ type: 'triggerAction', triggerId: 't1', action: 'delete' }),
+      /field "action": expected one of "activate", "deactivate", "runNow"/,
+    );
     assert.match(rejected({ type: 'escalationReply', requestId: 'r1', text: 'hi' }), /field "workerId"/);
   });
 
