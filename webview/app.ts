@@ -65,9 +65,7 @@ export class App {
       state.draft,
     );
     root.append(
-      this.header,
-      this.colony,
-      this.triggersEl,
+      h('div', { class: 'top' }, this.header, this.colony, this.triggersEl),
       h('main', { class: 'conversation' }, this.historyStatus, this.scroller, this.empty),
       this.composer.el,
       this.toast,
@@ -111,6 +109,7 @@ export class App {
       renderHeader(this.header, session);
       this.composer.setEnabled(session !== null);
       this.composer.setBusy(this.model.busy);
+      this.composer.setQueenName(this.ctx.queenName);
     }
     if (change.colony) renderColonyBar(this.colony, session?.colony ?? null);
     if (change.triggers) this.triggers.render(session?.triggers ?? []);

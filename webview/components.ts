@@ -3,7 +3,6 @@
 // toolkit was deprecated in January 2025) means rewriting this file alone.
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeCheckbox,
   vsCodeProgressRing,
@@ -20,7 +19,6 @@ export function registerComponents(): void {
   provideVSCodeDesignSystem().register(
     vsCodeButton(),
     vsCodeCheckbox(),
-    vsCodeBadge(),
     vsCodeProgressRing(),
     vsCodeTextField(),
   );
@@ -81,16 +79,22 @@ export function isChecked(el: Element): boolean {
   return Boolean((el as Element & { checked?: boolean }).checked);
 }
 
+/**
+ * A plain span styled like the toolkit's badge (see .badge in styles.css): vscode-badge's template
+ * carries an inline style attribute, which our CSP (rightly) refuses and reports on every page.
+ */
 export function badge(text: string, className?: string): HTMLElement {
-  const el = document.createElement('vscode-badge');
+  const el = document.createElement('span');
+  el.className = className ? `badge ${className}` : 'badge';
   el.textContent = text;
-  if (className) el.className = className;
   return el;
 }
 
-export function progressRing(label: string): HTMLElement {
+/** A decorative spinner: the caller shows the words. (The toolkit ring would announce itself as an
+ *  assertive "Loading" alert, so it is hidden from assistive technology.) */
+export function progressRing(): HTMLElement {
   const el = document.createElement('vscode-progress-ring');
-  setAttrs(el, { 'aria-label': label });
+  setAttrs(el, { 'aria-hidden': 'true' });
   return el;
 }
 

@@ -26,8 +26,9 @@ export class Composer {
     this.input = h('textarea', {
       class: 'composer-input',
       rows: 1,
-      placeholder: 'Message the queen…  (Enter to send, Shift+Enter for a new line)',
-      'aria-label': 'Message to the queen',
+      placeholder: 'Message the queen…',
+      title: 'Enter sends · Shift+Enter adds a line · Escape stops',
+      'aria-label': 'Message to the queen (Enter sends, Shift+Enter adds a line, Escape stops)',
       maxlength: MAX_TEXT_LENGTH,
     });
     this.input.value = draft;
@@ -36,7 +37,7 @@ export class Composer {
     this.working = h(
       'span',
       { class: 'working', role: 'status' },
-      progressRing('Working'),
+      progressRing(),
       h('span', null, 'Working…'),
     );
     this.hint = h('div', { class: 'composer-hint', 'aria-live': 'polite' });
@@ -75,13 +76,19 @@ export class Composer {
     this.working.hidden = !busy;
   }
 
+  setQueenName(name: string): void {
+    this.input.placeholder = `Message ${name}…`;
+  }
+
   focus(): void {
     this.input.focus();
   }
 
+  /** Grows the box with its text, up to a limit (a no-op until the box is laid out). */
   autosize(): void {
     this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(this.input.scrollHeight, 240)}px`;
+    const needed = this.input.scrollHeight;
+    if (needed > 0) this.input.style.height = `${Math.min(needed, 240)}px`;
   }
 
   private onKey(e: KeyboardEvent): void {

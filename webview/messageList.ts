@@ -131,17 +131,20 @@ export class MessageList {
     const open = this.ctx.toolOpen.get(row.id);
     const current = this.mounted.get(row.id);
     if (current && !this.forceAll && current.rev === row.rev && current.open === open) return current.el;
-    const el = renderRow(row, this.ctx);
-    el.classList.add('row');
-    el.dataset.rowId = row.id;
+    const content = renderRow(row, this.ctx);
     if (current) {
-      // Keep keyboard focus on the same control when a row is redrawn under it.
+      // Redraw inside the same positioned wrapper, keeping keyboard focus on the same control.
       const focusedAction = focusedActionIn(current.el);
-      current.el.replaceWith(el);
-      if (focusedAction) el.querySelector<HTMLElement>(`[data-action="${focusedAction}"]`)?.focus();
-    } else {
-      this.spacer.append(el);
+      current.el.replaceChildren(content);
+      if (focusedAction) content.querySelector<HTMLElement>(`[data-action="${focusedAction}"]`)?.focus();
+      this.mounted.set(row.id, { el: current.el, rev: row.rev, open });
+      return current.el;
     }
+    const el = document.createElement('div');
+    el.className = 'row';
+    el.dataset.rowId = row.id;
+    el.append(content);
+    this.spacer.append(el);
     this.mounted.set(row.id, { el, rev: row.rev, open });
     return el;
   }
