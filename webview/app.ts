@@ -26,7 +26,7 @@ export interface AppIo {
 
 export class App {
   private readonly model = new ChatModel();
-  private readonly ctx: RowContext = { queenName: 'Queen', toolOpen: new Map() };
+  private readonly ctx: RowContext = { queenName: 'Queen', toolOpen: new Map(), answerDrafts: new Map() };
   private readonly header = h('header', { class: 'header', hidden: true });
   private readonly colony = h('section', { class: 'colony-bar', 'aria-label': 'Colony', hidden: true });
   private readonly triggersEl = h('section', { class: 'triggers', 'aria-label': 'Triggers', hidden: true });
@@ -74,6 +74,10 @@ export class App {
     root.addEventListener('click', (e) => this.onClick(e));
     root.addEventListener('change', (e) => this.onChange(e));
     root.addEventListener('keydown', (e) => this.onKeyDown(e));
+    root.addEventListener('input', (e) => {
+      const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for]');
+      if (field?.dataset.answerFor) this.ctx.answerDrafts.set(field.dataset.answerFor, fieldValue(field));
+    });
     this.renderEmptyState();
     this.composer.autosize();
   }
@@ -91,7 +95,10 @@ export class App {
   apply(msg: HostToWebview): void {
     const previousQueen = this.ctx.queenName;
     const change = this.model.apply(msg);
-    if (change.reset) this.ctx.toolOpen.clear();
+    if (change.reset) {
+      this.ctx.toolOpen.clear();
+      this.ctx.answerDrafts.clear();
+    }
     this.ctx.queenName = this.model.session?.queen?.name ?? 'Queen';
     this.render(change);
     if (previousQueen !== this.ctx.queenName) this.list.refreshAll();
@@ -232,6 +239,7 @@ export class App {
   private answer(id: string, answer: string): void {
     if (!answer.trim()) return;
     this.io.post({ type: 'askUserAnswer', id, answer });
+    this.ctx.answerDrafts.delete(id);
     this.list.update(this.model.markQuestionSent(id, answer));
   }
 

@@ -1,7 +1,7 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
 import type { Row, RowOf } from './chatModel';
-import { button, textField } from './components';
+import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
 import { renderMarkdownInto } from './markdown';
@@ -10,6 +10,8 @@ export interface RowContext {
   queenName: string;
   /** Tool cards the user opened or closed; absent = default (open while approval is pending). */
   toolOpen: Map<string, boolean>;
+  /** Answers being typed into questions, kept while their rows scroll out of view. */
+  answerDrafts: Map<string, string>;
 }
 
 const RESULT_LIMIT = 20_000;
@@ -23,7 +25,7 @@ export function renderRow(row: Row, ctx: RowContext): HTMLElement {
     case 'tool':
       return toolRow(row, ctx);
     case 'question':
-      return questionRow(row);
+      return questionRow(row, ctx);
     case 'notice':
       return h('div', { class: `notice notice-${row.level}`, role: 'note' }, row.text);
     case 'error':
@@ -141,7 +143,7 @@ function toolStatus(row: RowOf<'tool'>): string {
   return { running: 'running…', done: 'done', error: 'failed', denied: 'denied' }[row.status];
 }
 
-function questionRow(row: RowOf<'question'>): HTMLElement {
+function questionRow(row: RowOf<'question'>, ctx: RowContext): HTMLElement {
   const answered = row.answer !== null;
   const el = h(
     'div',
@@ -169,6 +171,8 @@ function questionRow(row: RowOf<'question'>): HTMLElement {
   }
   const field = textField(row.options.length ? 'Or type an answer…' : 'Type your answer…', 'Your answer');
   field.dataset.answerFor = row.id;
+  const draft = ctx.answerDrafts.get(row.id);
+  if (draft) setFieldValue(field, draft);
   el.append(
     h('div', { class: 'q-free' }, field, button('Answer', { action: 'answer-free', data: { id: row.id } })),
   );

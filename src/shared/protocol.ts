@@ -133,7 +133,11 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
 
 // ---------------------------------------------------------------- host → webview
 export const HostToWebviewSchema = z.discriminatedUnion('type', [
-  /** Replaces everything the panel shows; `null` = no session (empty state). History follows in pages. */
+  /**
+   * Replaces everything the panel shows; `null` = no session (empty state). History follows in pages
+   * (the newest first is best: the panel opens at the bottom); the last page, even an empty one, has
+   * `done: true`, which ends the "Loading history…" line. Sent again on every `ready`.
+   */
   z.object({ type: z.literal('snapshot'), session: z.nullable(SessionSnapshotSchema) }),
   /** One page of history; `prepend` pages are older than what is shown. `done` = no more pages. */
   z.object({

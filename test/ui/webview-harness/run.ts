@@ -149,6 +149,15 @@ async function interactions(browser: Browser, origin: string): Promise<string[]>
     answer: 'Summaries only',
   });
 
+  const titleField = page.locator('vscode-text-field[data-answer-for="q_2"] input');
+  await titleField.fill('Week 17 engineering report');
+  await titleField.press('Enter');
+  await expectPosted('answer a question in words with Enter', {
+    type: 'askUserAnswer',
+    id: 'q_2',
+    answer: 'Week 17 engineering report',
+  });
+
   await page.locator('vscode-text-field[data-reply-for] input').fill('Use acme/api');
   await page.locator('vscode-text-field[data-reply-for] input').press('Enter');
   await expectPosted('reply to an escalation with Enter', {

@@ -180,6 +180,7 @@
       prompt: 'Should the report include the incident postmortems in full, or only their summaries?',
       options: ['Summaries only', 'Full postmortems', 'Skip incidents'],
     });
+    send({ type: 'askUser', id: 'q_2', prompt: 'What title should the report have?', options: [] });
     send({
       type: 'error',
       id: 'err_1',
