@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ChatPanel } from './chat/chatPanel';
 
 // Activation stays light: nothing heavy is imported at the top level of this file.
 export function activate(context: vscode.ExtensionContext): void {
@@ -8,6 +9,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('hive.refreshSessions', () => {
       output.info('Refresh requested');
     }),
+  );
+  context.subscriptions.push(
+    vscode.commands.registerCommand('hive.openChat', () => ChatPanel.show(context.extensionUri, output)),
   );
 }
 

@@ -1,0 +1,349 @@
+// The one protocol between the extension host and the chat webview, both directions.
+// The webview is untrusted: everything it sends goes through parseWebviewMessage before the host acts.
+// This module is shared by Node and browser code, so it imports nothing but zod.
+// zod/mini rather than classic zod: the same validation in ~20 kB of webview bundle instead of ~450 kB.
+import * as z from 'zod/mini';
+
+/** Longest free text the webview may send (user message, answer, reply, copied text). */
+export const MAX_TEXT_LENGTH = 100_000;
+/** Longest id accepted from the webview (same bound as src/runtime/storage/ids.ts). */
+export const MAX_ID_LENGTH = 128;
+export const MAX_URL_LENGTH = 2_048;
+/** Same shape as the generic id pattern in src/runtime/storage/ids.ts (kept in sync by a test). */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+
+const id = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(MAX_ID_LENGTH, `longer than ${MAX_ID_LENGTH} characters`),
+  z.regex(ID_PATTERN, 'allowed: letters, digits, "_", "-" or "."'),
+  z.refine((v) => !v.includes('..'), 'contains ".."'),
+);
+const text = z.string().check(z.maxLength(MAX_TEXT_LENGTH, `longer than ${MAX_TEXT_LENGTH} characters`));
+const nonEmptyText = z.string().check(
+  z.maxLength(MAX_TEXT_LENGTH, `longer than ${MAX_TEXT_LENGTH} characters`),
+  z.refine((v) => v.trim().length > 0, 'must not be empty'),
+);
+const url = z.string().check(
+  z.maxLength(MAX_URL_LENGTH, `longer than ${MAX_URL_LENGTH} characters`),
+  z.refine((v) => {
+    try {
+      return LINK_PROTOCOLS.has(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) or mailto URL'),
+);
+
+// ---------------------------------------------------------------- shared shapes (host → webview)
+const count = z.int().check(z.nonnegative());
+const epochMs = z.number().check(z.nonnegative());
+
+export const QueenIdentitySchema = z.object({ id: z.string(), name: z.string(), title: z.string() });
+export const EscalationSchema = z.object({
+  requestId: z.string(),
+  workerId: z.string(),
+  reason: z.string(),
+  context: z.string(),
+});
+export const ColonyStateSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  workersRunning: count,
+  workersDone: count,
+  escalations: z.array(EscalationSchema),
+});
+export const TriggerViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(['timer', 'webhook']),
+  /** Timer: cron expression (5 fields, or 6 with seconds) or null. */
+  cron: z.nullable(z.string()),
+  /** Timer: period in minutes, or null. */
+  intervalMinutes: z.nullable(z.number().check(z.positive())),
+  /** Time zone the cron expression is read in (Hive: UTC). */
+  timezone: z.string(),
+  task: z.string(),
+  enabled: z.boolean(),
+  nextFireAt: z.nullable(epochMs),
+  fireCount: count,
+  lastFiredAt: z.nullable(epochMs),
+  /** The secret itself never crosses to the webview; the host copies it on request. */
+  webhook: z.nullable(
+    z.object({ url: z.string(), methods: z.array(z.string()), secretAvailable: z.boolean() }),
+  ),
+});
+export const UsageTotalsSchema = z.object({
+  inputTokens: count,
+  outputTokens: count,
+  cachedTokens: count,
+  costUsd: z.nullable(z.number().check(z.nonnegative())),
+});
+export const SessionSnapshotSchema = z.object({
+  sessionId: z.string(),
+  title: z.nullable(z.string()),
+  queen: z.nullable(QueenIdentitySchema),
+  /** independent | incubating | working | reviewing (legacy sessions may carry others). */
+  phase: z.string(),
+  colony: z.nullable(ColonyStateSchema),
+  triggers: z.array(TriggerViewSchema),
+  usage: UsageTotalsSchema,
+  busy: z.boolean(),
+  /** Workspace Trust: when false, tools and colonies are disabled and the panel says why. */
+  trusted: z.boolean(),
+});
+
+const ts = z.optional(z.nullable(epochMs));
+export const ChatMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('user'),
+    id: z.string(),
+    text: z.string(),
+    origin: z.optional(z.enum(['user', 'trigger', 'worker', 'system'])),
+    ts,
+  }),
+  z.object({ kind: z.literal('assistant'), id: z.string(), text: z.string(), ts }),
+  z.object({
+    kind: z.literal('tool'),
+    id: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+    result: z.nullable(z.string()),
+    isError: z.boolean(),
+    status: z.enum(['running', 'done', 'error', 'denied']),
+    ts,
+  }),
+  z.object({
+    kind: z.literal('question'),
+    id: z.string(),
+    prompt: z.string(),
+    options: z.array(z.string()),
+    answer: z.nullable(z.string()),
+    ts,
+  }),
+  z.object({
+    kind: z.literal('notice'),
+    id: z.string(),
+    text: z.string(),
+    level: z.enum(['info', 'warning']),
+    ts,
+  }),
+  z.object({ kind: z.literal('error'), id: z.string(), message: z.string(), retryable: z.boolean(), ts }),
+]);
+
+// ---------------------------------------------------------------- host → webview
+export const HostToWebviewSchema = z.discriminatedUnion('type', [
+  /**
+   * Replaces everything the panel shows; `null` = no session (empty state). History follows in pages
+   * (the newest first is best: the panel opens at the bottom); the last page, even an empty one, has
+   * `done: true`, which ends the "Loading history…" line. Sent again on every `ready`.
+   */
+  z.object({ type: z.literal('snapshot'), session: z.nullable(SessionSnapshotSchema) }),
+  /** One page of history; `prepend` pages are older than what is shown. `done` = no more pages. */
+  z.object({
+    type: z.literal('history'),
+    sessionId: z.string(),
+    messages: z.array(ChatMessageSchema),
+    prepend: z.boolean(),
+    done: z.boolean(),
+  }),
+  /** Adds a message, or replaces the one with the same id. */
+  z.object({ type: z.literal('message'), message: ChatMessageSchema }),
+  /** Streaming assistant text: `text` is the delta; `snapshot`, when given, is the whole text so far. */
+  z.object({
+    type: z.literal('textDelta'),
+    messageId: z.string(),
+    text: z.string(),
+    snapshot: z.optional(z.string()),
+  }),
+  z.object({
+    type: z.literal('turnComplete'),
+    messageId: z.string(),
+    stopReason: z.nullable(z.string()),
+    model: z.nullable(z.string()),
+    inputTokens: count,
+    outputTokens: count,
+    cachedTokens: count,
+    costUsd: z.nullable(z.number().check(z.nonnegative())),
+  }),
+  z.object({ type: z.literal('toolStarted'), toolUseId: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({
+    type: z.literal('toolCompleted'),
+    toolUseId: z.string(),
+    result: z.string(),
+    isError: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('approvalRequest'),
+    id: z.string(),
+    toolUseId: z.nullable(z.string()),
+    tool: z.string(),
+    category: z.string(),
+    input: z.unknown(),
+  }),
+  z.object({ type: z.literal('approvalResolved'), id: z.string(), approved: z.boolean() }),
+  z.object({ type: z.literal('askUser'), id: z.string(), prompt: z.string(), options: z.array(z.string()) }),
+  z.object({ type: z.literal('askUserResolved'), id: z.string(), answer: z.nullable(z.string()) }),
+  z.object({ type: z.literal('error'), id: z.string(), message: z.string(), retryable: z.boolean() }),
+  z.object({ type: z.literal('busy'), busy: z.boolean() }),
+  z.object({ type: z.literal('usage'), usage: UsageTotalsSchema }),
+  z.object({ type: z.literal('phase'), phase: z.string() }),
+  z.object({ type: z.literal('queen'), queen: QueenIdentitySchema }),
+  z.object({ type: z.literal('colony'), colony: z.nullable(ColonyStateSchema) }),
+  z.object({ type: z.literal('triggers'), triggers: z.array(TriggerViewSchema) }),
+  /** A short transient note (e.g. "Webhook secret copied"). */
+  z.object({ type: z.literal('toast'), text: z.string(), level: z.enum(['info', 'warning', 'error']) }),
+]);
+
+// ---------------------------------------------------------------- webview → host
+// Strict objects: unknown keys are rejected, so nothing unexpected slips through to the host.
+const webviewSchemas = {
+  ready: z.strictObject({ type: z.literal('ready') }),
+  sendMessage: z.strictObject({ type: z.literal('sendMessage'), text: nonEmptyText }),
+  stop: z.strictObject({ type: z.literal('stop') }),
+  retry: z.strictObject({ type: z.literal('retry'), errorId: id }),
+  approvalAnswer: z.strictObject({
+    type: z.literal('approvalAnswer'),
+    id,
+    approve: z.boolean(),
+    alwaysForCategory: z.optional(z.boolean()),
+  }),
+  askUserAnswer: z.strictObject({ type: z.literal('askUserAnswer'), id, answer: nonEmptyText }),
+  escalationReply: z.strictObject({
+    type: z.literal('escalationReply'),
+    requestId: id,
+    workerId: id,
+    text: nonEmptyText,
+  }),
+  triggerAction: z.strictObject({
+    type: z.literal('triggerAction'),
+    triggerId: id,
+    action: z.enum(['activate', 'deactivate', 'runNow']),
+  }),
+  copyWebhookSecret: z.strictObject({ type: z.literal('copyWebhookSecret'), triggerId: id }),
+  copyText: z.strictObject({ type: z.literal('copyText'), text }),
+  openLink: z.strictObject({ type: z.literal('openLink'), url }),
+} as const;
+
+export const WebviewToHostSchema = z.discriminatedUnion('type', [
+  webviewSchemas.ready,
+  webviewSchemas.sendMessage,
+  webviewSchemas.stop,
+  webviewSchemas.retry,
+  webviewSchemas.approvalAnswer,
+  webviewSchemas.askUserAnswer,
+  webviewSchemas.escalationReply,
+  webviewSchemas.triggerAction,
+  webviewSchemas.copyWebhookSecret,
+  webviewSchemas.copyText,
+  webviewSchemas.openLink,
+]);
+
+export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;
+export type Escalation = z.infer<typeof EscalationSchema>;
+export type ColonyState = z.infer<typeof ColonyStateSchema>;
+export type TriggerView = z.infer<typeof TriggerViewSchema>;
+export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
+export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
+export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
+export type HostMessageOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
+export type WebviewMessageOf<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+/**
+ * Validates a message received from the webview. Never throws: anything that is not exactly one of
+ * the declared messages (unknown type, unknown or mistyped field, oversize text, bad id) comes back
+ * as `{ ok: false, error }` with a sentence that says what was wrong.
+ */
+export function parseWebviewMessage(raw: unknown): ParseResult<WebviewToHost> {
+  try {
+    const type = messageType(raw);
+    if (typeof type !== 'string') return { ok: false, error: `Invalid webview message: ${type.error}` };
+    if (!Object.hasOwn(webviewSchemas, type)) {
+      return { ok: false, error: `Invalid webview message: unknown type ${quote(type)}` };
+    }
+    const schema = webviewSchemas[type as keyof typeof webviewSchemas];
+    const result = schema.safeParse(raw);
+    if (result.success) return { ok: true, message: result.data as WebviewToHost };
+    return {
+      ok: false,
+      error: `Invalid webview message ${quote(type)}: ${describeIssues(result.error, raw)}`,
+    };
+  } catch (err) {
+    // Defensive: a hostile value must never take the host down.
+    return {
+      ok: false,
+      error: `Invalid webview message: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+}
+
+/** Validates a message from the host (the webview uses it to drop anything it cannot render). */
+export function parseHostMessage(raw: unknown): ParseResult<HostToWebview> {
+  try {
+    const type = messageType(raw);
+    if (typeof type !== 'string') return { ok: false, error: `Invalid host message: ${type.error}` };
+    const result = HostToWebviewSchema.safeParse(raw);
+    if (result.success) return { ok: true, message: result.data };
+    return { ok: false, error: `Invalid host message ${quote(type)}: ${describeIssues(result.error, raw)}` };
+  } catch (err) {
+    return { ok: false, error: `Invalid host message: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function messageType(raw: unknown): string | { error: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return {
+      error: `expected an object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+    };
+  }
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string') return { error: 'missing string field "type"' };
+  return type;
+}
+
+// zod/mini ships no English messages; our own checks carry theirs, the structural ones are worded here.
+function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }, raw: unknown): string {
+  const shown = error.issues.slice(0, 3).map((issue) => {
+    if (issue.code === 'unrecognized_keys') return `unexpected ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const where = issue.path.length > 0 ? `field "${issue.path.map(String).join('.')}"` : 'message';
+    return `${where}: ${describeIssue(issue, raw)}`;
+  });
+  const more = error.issues.length > 3 ? ` (+${error.issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const found = valueAt(raw, issue.path);
+      if (!found.present) return `missing (expected ${issue.expected})`;
+      const got = found.value === null ? 'null' : Array.isArray(found.value) ? 'array' : typeof found.value;
+      return `expected ${issue.expected}, got ${got}`;
+    }
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'matches none of the allowed shapes';
+    default:
+      return issue.message && issue.message !== 'Invalid input'
+        ? issue.message
+        : issue.code.replace(/_/g, ' ');
+  }
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): { present: boolean; value?: unknown } {
+  let cur: unknown = raw;
+  for (const key of path) {
+    if (typeof cur !== 'object' || cur === null || !Object.hasOwn(cur, key)) return { present: false };
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return { present: true, value: cur };
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}

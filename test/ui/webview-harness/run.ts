@@ -1,0 +1,297 @@
+// Renders the built chat webview in headless Chromium under its real CSP, plays scripted protocol
+// messages, screenshots it in light, dark and high-contrast themes into test-output/webview/, drives
+// the controls and checks what the page posts back, and measures a 5,000-message session.
+//   npm run build && npx tsx test/ui/webview-harness/run.ts      (CHROMIUM=/path/to/chromium to override)
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startHarnessServer } from './server';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const OUT = path.join(ROOT, 'test-output', 'webview');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type Posted = { type: string; [k: string]: unknown };
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(ROOT, 'dist', 'webview.js')))
+    throw new Error('dist/webview.js missing: run npm run build');
+  mkdirSync(OUT, { recursive: true });
+  const server = await startHarnessServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const problems: string[] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    for (const theme of ['light', 'dark', 'hc']) {
+      const page = await open(browser, server.origin, theme, { width: 820, height: 1180 });
+      await page.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.full());
+      await settle(page);
+      await page.screenshot({ path: path.join(OUT, `chat-${theme}.png`) });
+      await page.evaluate(() => {
+        (globalThis as unknown as Harness).document.querySelector('.scroller')!.scrollTop = 0;
+      });
+      await settle(page);
+      await page.screenshot({ path: path.join(OUT, `chat-${theme}-top.png`) });
+      problems.push(...(await pageProblems(page, theme)));
+      await page.close();
+    }
+
+    const narrow = await open(browser, server.origin, 'dark', { width: 420, height: 900 });
+    await narrow.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.full());
+    await settle(narrow);
+    await narrow.screenshot({ path: path.join(OUT, 'chat-narrow-dark.png') });
+    await narrow.close();
+
+    const empty = await open(browser, server.origin, 'light', { width: 820, height: 500 });
+    await settle(empty);
+    assert.match((await empty.locator('.empty-state').textContent()) ?? '', /No session yet/);
+    assert.deepEqual(await posted(empty), [{ type: 'ready' }]);
+    await empty.screenshot({ path: path.join(OUT, 'empty-light.png') });
+    problems.push(...(await pageProblems(empty, 'empty')));
+    await empty.close();
+
+    results.interactions = await interactions(browser, server.origin);
+    results.longSession = await longSession(browser, server.origin);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`screenshots: ${OUT}`);
+  if (problems.length > 0) {
+    console.error(`problems:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+  }
+}
+
+/** What the callbacks passed to page.evaluate use in the page (the Node program has no DOM types). */
+interface Harness {
+  document: {
+    querySelector(selector: string): { scrollTop: number; scrollHeight: number; clientHeight: number } | null;
+    querySelectorAll(selector: string): { length: number };
+    activeElement: { tagName: string } | null;
+  };
+  requestAnimationFrame(callback: () => void): number;
+  hiveScenarios: { full(): Promise<void>; long(n?: number): Promise<void> };
+  harnessPosted: Posted[];
+  harnessCspViolations: string[];
+  harnessErrors: string[];
+  hiveChat: { renderedRowCount: number };
+}
+
+async function open(
+  browser: Browser,
+  origin: string,
+  theme: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.error(`[console ${m.type()}] ${m.text()}`);
+  });
+  await page.goto(`${origin}/?theme=${theme}`);
+  await page.waitForFunction(() => 'hiveChat' in globalThis);
+  return page;
+}
+
+/** Lets animation frames and resize observers run so the list is measured and laid out. */
+async function settle(page: Page): Promise<void> {
+  for (let i = 0; i < 4; i++)
+    await page.evaluate(
+      () => new Promise((r) => (globalThis as unknown as Harness).requestAnimationFrame(() => r(null))),
+    );
+  await page.waitForTimeout(150);
+}
+
+async function posted(page: Page): Promise<Posted[]> {
+  return page.evaluate(() => (globalThis as unknown as Harness).harnessPosted);
+}
+
+async function pageProblems(page: Page, label: string): Promise<string[]> {
+  const { csp, errors } = await page.evaluate(() => ({
+    csp: (globalThis as unknown as Harness).harnessCspViolations,
+    errors: (globalThis as unknown as Harness).harnessErrors,
+  }));
+  return [...csp.map((c) => `${label}: CSP violation ${c}`), ...errors.map((e) => `${label}: error ${e}`)];
+}
+
+async function interactions(browser: Browser, origin: string): Promise<string[]> {
+  const page = await open(browser, origin, 'dark', { width: 820, height: 1180 });
+  await page.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.full());
+  await settle(page);
+  const checked: string[] = [];
+  const expectPosted = async (what: string, expected: Posted) => {
+    const all = await posted(page);
+    assert.deepEqual(all[all.length - 1], expected, what);
+    checked.push(what);
+  };
+
+  await page.click('vscode-button[data-action="approve"]');
+  await expectPosted('approve a tool call', { type: 'approvalAnswer', id: 'appr_1', approve: true });
+  await settle(page);
+  assert.equal(await page.locator('vscode-button[data-action="approve"][disabled]').count(), 1);
+
+  await page.click('vscode-button[data-action="answer-option"] >> text=Summaries only');
+  await expectPosted('answer a question with an option', {
+    type: 'askUserAnswer',
+    id: 'q_1',
+    answer: 'Summaries only',
+  });
+
+  const titleField = page.locator('vscode-text-field[data-answer-for="q_2"] input');
+  await titleField.fill('Week 17 engineering report');
+  await titleField.press('Enter');
+  await expectPosted('answer a question in words with Enter', {
+    type: 'askUserAnswer',
+    id: 'q_2',
+    answer: 'Week 17 engineering report',
+  });
+
+  await page.locator('vscode-text-field[data-reply-for] input').fill('Use acme/api');
+  await page.locator('vscode-text-field[data-reply-for] input').press('Enter');
+  await expectPosted('reply to an escalation with Enter', {
+    type: 'escalationReply',
+    requestId: '9f2c4e1ab3d84d2f',
+    workerId: 'worker_20260421_090455_c01d',
+    text: 'Use acme/api',
+  });
+
+  await page.click('li[data-trigger-id="weekday-report"] vscode-button[data-action="trigger-run"]');
+  await expectPosted('run a trigger now', {
+    type: 'triggerAction',
+    triggerId: 'weekday-report',
+    action: 'runNow',
+  });
+  await page.click('li[data-trigger-id="github-push"] vscode-checkbox');
+  await expectPosted('activate a trigger', {
+    type: 'triggerAction',
+    triggerId: 'github-push',
+    action: 'activate',
+  });
+  await page.click('vscode-button[data-action="copy-secret"]');
+  await expectPosted('copy a webhook secret', { type: 'copyWebhookSecret', triggerId: 'github-push' });
+
+  const countdown = page.locator('li[data-trigger-id="ci-poll"] [data-next-fire]');
+  const before = await countdown.textContent();
+  await page.waitForTimeout(2100);
+  const after = await countdown.textContent();
+  assert.notEqual(before, after, 'the countdown ticks');
+  checked.push(`countdown ticks (${before} → ${after})`);
+
+  const input = page.locator('textarea.composer-input');
+  await input.click();
+  await page.keyboard.type('hello');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('world');
+  await page.keyboard.press('Enter');
+  await expectPosted('Enter sends, Shift+Enter adds a line', { type: 'sendMessage', text: 'hello\nworld' });
+  assert.equal(await input.inputValue(), '');
+
+  await page.keyboard.press('Escape');
+  await expectPosted('Escape stops a running turn', { type: 'stop' });
+
+  await page.click('vscode-button[data-action="retry"]');
+  await expectPosted('retry after an error', { type: 'retry', errorId: 'err_1' });
+
+  await page.click('vscode-button[data-action="copy-code"]');
+  const copy = (await posted(page)).at(-1);
+  assert.equal(copy?.type, 'copyText');
+  assert.match(String(copy?.text), /new LruCache/);
+  checked.push('copy a code block');
+
+  await page.click('.md a[href^="https://example.com"]');
+  await expectPosted('links open through the host', {
+    type: 'openLink',
+    url: 'https://example.com/postmortems',
+  });
+
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(
+    () => (globalThis as unknown as Harness).document.activeElement?.tagName ?? '',
+  );
+  assert.ok(focused.length > 0, 'keyboard focus moves');
+  checked.push(`Tab moves focus (to ${focused})`);
+
+  const problems = await pageProblems(page, 'interactions');
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: path.join(OUT, 'after-interactions-dark.png') });
+  await page.close();
+  return checked;
+}
+
+async function longSession(browser: Browser, origin: string): Promise<Record<string, unknown>> {
+  const page = await open(browser, origin, 'dark', { width: 820, height: 1000 });
+  const openMs = await page.evaluate(async () => {
+    const t0 = performance.now();
+    const g = globalThis as unknown as Harness;
+    await g.hiveScenarios.long(5000);
+    await new Promise((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => r(null))));
+    return Math.round(performance.now() - t0);
+  });
+  await settle(page);
+  const rows = await page.locator('.row').count();
+  assert.ok(rows > 0 && rows < 80, `only visible rows are in the DOM (found ${rows})`);
+  const lastVisible = await page.locator('.row[data-row-id="m4999"]').count();
+  assert.equal(lastVisible, 1, 'opens at the newest message');
+  await page.screenshot({ path: path.join(OUT, 'long-session-bottom.png') });
+
+  // Wheel-like scrolling: 40 px per frame upwards, frame-to-frame times.
+  const wheel = await page.evaluate(async () => {
+    const g = globalThis as unknown as Harness;
+    const el = g.document.querySelector('.scroller')!;
+    const frames: number[] = [];
+    let last = performance.now();
+    for (let i = 0; i < 300; i++) {
+      el.scrollTop -= 40;
+      await new Promise((r) => g.requestAnimationFrame(() => r(null)));
+      const t = performance.now();
+      frames.push(t - last);
+      last = t;
+    }
+    frames.sort((a, b) => a - b);
+    return { wheelFrameP50Ms: Math.round(frames[150]!), wheelFrameP95Ms: Math.round(frames[285]!) };
+  });
+  // Jump through the whole list in 60 steps (like dragging the scrollbar) and time each step.
+  const scroll = await page.evaluate(async () => {
+    const g = globalThis as unknown as Harness;
+    const el = g.document.querySelector('.scroller')!;
+    const frames: number[] = [];
+    const steps = 60;
+    for (let i = steps; i >= 0; i--) {
+      const t0 = performance.now();
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * (i / steps);
+      await new Promise((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => r(null))));
+      frames.push(performance.now() - t0);
+    }
+    frames.sort((a, b) => a - b);
+    return {
+      jumpMedianStepMs: Math.round(frames[Math.floor(frames.length / 2)]!),
+      jumpWorstStepMs: Math.round(frames[frames.length - 1]!),
+      maxRows: g.document.querySelectorAll('.row').length,
+    };
+  });
+  await settle(page);
+  const firstVisible = await page.locator('.row[data-row-id="m0"]').count();
+  assert.equal(firstVisible, 1, 'scrolling reaches the first message');
+  await page.screenshot({ path: path.join(OUT, 'long-session-top.png') });
+  const problems = await pageProblems(page, 'long');
+  assert.deepEqual(problems, []);
+  await page.close();
+  return { messages: 5000, openMs, rowsInDom: rows, ...wheel, ...scroll };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,407 @@
+// The panel's view state and the reducer that applies host messages to it.
+// Pure (no DOM): the renderer reads the state and uses the returned Change to redraw only what moved.
+// The host stays the source of truth; local marks (answer sent, retry sent) only disable buttons
+// until the host confirms.
+import type { ChatMessage, HostToWebview, SessionSnapshot, UsageTotals } from '../src/shared/protocol';
+
+export interface Approval {
+  id: string;
+  tool: string;
+  category: string;
+  /** pending: waiting for the user; sent: answered here, host not yet confirmed. */
+  state: 'pending' | 'sent' | 'approved' | 'denied';
+}
+
+interface RowBase {
+  id: string;
+  /** Bumped on every change so the renderer can reuse an unchanged row's DOM. */
+  rev: number;
+}
+export type Row = RowBase &
+  (
+    | { kind: 'user'; text: string; origin: 'user' | 'trigger' | 'worker' | 'system' }
+    | { kind: 'assistant'; text: string; streaming: boolean; usage: TurnUsage | null }
+    | {
+        kind: 'tool';
+        name: string;
+        input: unknown;
+        result: string | null;
+        isError: boolean;
+        status: 'running' | 'done' | 'error' | 'denied';
+        approval: Approval | null;
+      }
+    | { kind: 'question'; prompt: string; options: string[]; answer: string | null; sent: boolean }
+    | { kind: 'notice'; text: string; level: 'info' | 'warning' }
+    | { kind: 'error'; message: string; retryable: boolean; retried: boolean }
+  );
+export type RowOf<K extends Row['kind']> = Extract<Row, { kind: K }>;
+
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: number | null;
+  model: string | null;
+}
+
+export interface Toast {
+  text: string;
+  level: 'info' | 'warning' | 'error';
+}
+
+/** What a message changed, so the renderer touches only that. */
+export interface Change {
+  /** Queen, phase, usage, busy, trust or the whole session. */
+  header: boolean;
+  colony: boolean;
+  triggers: boolean;
+  /** The row list was replaced (snapshot). */
+  reset: boolean;
+  /** Rows added at the start (older history) or the end. */
+  prepended: number;
+  appended: number;
+  /** Ids of rows whose content changed in place. */
+  updated: Set<string>;
+  toast: Toast | null;
+}
+
+export function emptyChange(): Change {
+  return {
+    header: false,
+    colony: false,
+    triggers: false,
+    reset: false,
+    prepended: 0,
+    appended: 0,
+    updated: new Set(),
+    toast: null,
+  };
+}
+
+const ZERO_USAGE: UsageTotals = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: null };
+
+export class ChatModel {
+  session: SessionSnapshot | null = null;
+  rows: Row[] = [];
+  /** False while older history pages are still expected. */
+  historyComplete = true;
+  private index = new Map<string, number>();
+  private approvals = new Map<string, string>(); // approval id → row id
+  private revCounter = 0;
+
+  get busy(): boolean {
+    return this.session?.busy ?? false;
+  }
+
+  get usage(): UsageTotals {
+    return this.session?.usage ?? ZERO_USAGE;
+  }
+
+  rowById(id: string): Row | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.rows[i];
+  }
+
+  indexOf(id: string): number {
+    return this.index.get(id) ?? -1;
+  }
+
+  apply(msg: HostToWebview): Change {
+    const c = emptyChange();
+    switch (msg.type) {
+      case 'snapshot':
+        this.session = msg.session;
+        this.rows = [];
+        this.index.clear();
+        this.approvals.clear();
+        this.historyComplete = msg.session === null;
+        c.header = c.colony = c.triggers = c.reset = true;
+        break;
+      case 'history':
+        if (!this.session || msg.sessionId !== this.session.sessionId) break; // a stale page
+        this.addHistory(msg.messages, msg.prepend, c);
+        this.historyComplete = msg.done;
+        break;
+      case 'message':
+        this.upsert(msg.message, c);
+        break;
+      case 'textDelta': {
+        const row = this.rowById(msg.messageId);
+        if (row?.kind === 'assistant') {
+          row.text = msg.snapshot ?? row.text + msg.text;
+          row.streaming = true;
+          this.touch(row, c);
+        } else if (!row) {
+          this.append(
+            this.make({
+              kind: 'assistant',
+              id: msg.messageId,
+              text: msg.snapshot ?? msg.text,
+              streaming: true,
+              usage: null,
+            }),
+            c,
+          );
+        }
+        break;
+      }
+      case 'turnComplete': {
+        const row = this.rowById(msg.messageId);
+        if (row?.kind === 'assistant') {
+          row.streaming = false;
+          row.usage = {
+            inputTokens: msg.inputTokens,
+            outputTokens: msg.outputTokens,
+            cachedTokens: msg.cachedTokens,
+            costUsd: msg.costUsd,
+            model: msg.model,
+          };
+          this.touch(row, c);
+        }
+        break;
+      }
+      case 'toolStarted': {
+        const row = this.rowById(msg.toolUseId);
+        if (row?.kind === 'tool') {
+          row.name = msg.name;
+          row.input = msg.input;
+          row.status = 'running';
+          this.touch(row, c);
+        } else if (!row) {
+          this.append(this.toolRow(msg.toolUseId, msg.name, msg.input), c);
+        }
+        break;
+      }
+      case 'toolCompleted': {
+        const row = this.rowById(msg.toolUseId);
+        if (row?.kind === 'tool') {
+          row.result = msg.result;
+          row.isError = msg.isError;
+          if (row.status !== 'denied') row.status = msg.isError ? 'error' : 'done';
+          this.touch(row, c);
+        }
+        break;
+      }
+      case 'approvalRequest': {
+        const approval: Approval = { id: msg.id, tool: msg.tool, category: msg.category, state: 'pending' };
+        const existing = msg.toolUseId ? this.rowById(msg.toolUseId) : undefined;
+        if (existing?.kind === 'tool') {
+          existing.approval = approval;
+          this.approvals.set(msg.id, existing.id);
+          this.touch(existing, c);
+        } else if (!existing) {
+          const row = this.toolRow(msg.toolUseId ?? `approval-${msg.id}`, msg.tool, msg.input);
+          if (row.kind === 'tool') row.approval = approval;
+          this.approvals.set(msg.id, row.id);
+          this.append(row, c);
+        }
+        break;
+      }
+      case 'approvalResolved': {
+        const row = this.approvalRow(msg.id);
+        if (row?.approval) {
+          row.approval.state = msg.approved ? 'approved' : 'denied';
+          if (!msg.approved) row.status = 'denied';
+          this.touch(row, c);
+        }
+        break;
+      }
+      case 'askUser':
+        this.upsert(
+          { kind: 'question', id: msg.id, prompt: msg.prompt, options: msg.options, answer: null },
+          c,
+        );
+        break;
+      case 'askUserResolved': {
+        const row = this.rowById(msg.id);
+        if (row?.kind === 'question') {
+          row.answer = msg.answer;
+          row.sent = false;
+          this.touch(row, c);
+        }
+        break;
+      }
+      case 'error':
+        this.upsert({ kind: 'error', id: msg.id, message: msg.message, retryable: msg.retryable }, c);
+        break;
+      case 'busy':
+        if (this.session) this.session.busy = msg.busy;
+        c.header = true;
+        break;
+      case 'usage':
+        if (this.session) this.session.usage = msg.usage;
+        c.header = true;
+        break;
+      case 'phase':
+        if (this.session) this.session.phase = msg.phase;
+        c.header = true;
+        break;
+      case 'queen':
+        if (this.session) this.session.queen = msg.queen;
+        c.header = true;
+        break;
+      case 'colony':
+        if (this.session) this.session.colony = msg.colony;
+        c.colony = true;
+        break;
+      case 'triggers':
+        if (this.session) this.session.triggers = msg.triggers;
+        c.triggers = true;
+        break;
+      case 'toast':
+        c.toast = { text: msg.text, level: msg.level };
+        break;
+    }
+    return c;
+  }
+
+  // ------------------------------------------------ local marks (the user acted; host not yet confirmed)
+
+  markApprovalSent(approvalId: string): Change {
+    const c = emptyChange();
+    const row = this.approvalRow(approvalId);
+    if (row?.approval?.state === 'pending') {
+      row.approval.state = 'sent';
+      this.touch(row, c);
+    }
+    return c;
+  }
+
+  markQuestionSent(id: string, answer: string): Change {
+    const c = emptyChange();
+    const row = this.rowById(id);
+    if (row?.kind === 'question' && row.answer === null) {
+      row.answer = answer;
+      row.sent = true;
+      this.touch(row, c);
+    }
+    return c;
+  }
+
+  markRetried(errorId: string): Change {
+    const c = emptyChange();
+    const row = this.rowById(errorId);
+    if (row?.kind === 'error' && !row.retried) {
+      row.retried = true;
+      this.touch(row, c);
+    }
+    return c;
+  }
+
+  // ------------------------------------------------ helpers
+
+  private approvalRow(approvalId: string): RowOf<'tool'> | undefined {
+    const rowId = this.approvals.get(approvalId);
+    const row = rowId === undefined ? undefined : this.rowById(rowId);
+    return row?.kind === 'tool' ? row : undefined;
+  }
+
+  private addHistory(messages: ChatMessage[], prepend: boolean, c: Change): void {
+    if (!prepend) {
+      for (const m of messages) this.upsert(m, c);
+      return;
+    }
+    const fresh = messages.filter((m) => !this.index.has(m.id));
+    const seen = new Set<string>();
+    const rows: Row[] = [];
+    for (const m of fresh) {
+      if (seen.has(m.id)) continue;
+      seen.add(m.id);
+      rows.push(this.fromMessage(m));
+    }
+    if (rows.length === 0) return;
+    this.rows = rows.concat(this.rows);
+    this.reindex();
+    c.prepended += rows.length;
+  }
+
+  private upsert(m: ChatMessage, c: Change): void {
+    const row = this.fromMessage(m);
+    const i = this.index.get(m.id);
+    if (i === undefined) {
+      this.append(row, c);
+      return;
+    }
+    const old = this.rows[i];
+    // A re-sent tool message keeps the approval state the panel already shows.
+    if (old?.kind === 'tool' && row.kind === 'tool') row.approval = old.approval;
+    this.rows[i] = row;
+    c.updated.add(row.id);
+  }
+
+  private append(row: Row, c: Change): void {
+    this.index.set(row.id, this.rows.length);
+    this.rows.push(row);
+    c.appended++;
+  }
+
+  private touch(row: Row, c: Change): void {
+    row.rev = ++this.revCounter;
+    c.updated.add(row.id);
+  }
+
+  private reindex(): void {
+    this.index.clear();
+    this.rows.forEach((r, i) => {
+      this.index.set(r.id, i);
+    });
+  }
+
+  private toolRow(id: string, name: string, input: unknown): Row {
+    return this.make({
+      kind: 'tool',
+      id,
+      name,
+      input,
+      result: null,
+      isError: false,
+      status: 'running',
+      approval: null,
+    });
+  }
+
+  private fromMessage(m: ChatMessage): Row {
+    switch (m.kind) {
+      case 'user':
+        return this.make({ kind: 'user', id: m.id, text: m.text, origin: m.origin ?? 'user' });
+      case 'assistant':
+        return this.make({ kind: 'assistant', id: m.id, text: m.text, streaming: false, usage: null });
+      case 'tool':
+        return this.make({
+          kind: 'tool',
+          id: m.id,
+          name: m.name,
+          input: m.input,
+          result: m.result,
+          isError: m.isError,
+          status: m.status,
+          approval: null,
+        });
+      case 'question':
+        return this.make({
+          kind: 'question',
+          id: m.id,
+          prompt: m.prompt,
+          options: m.options,
+          answer: m.answer,
+          sent: false,
+        });
+      case 'notice':
+        return this.make({ kind: 'notice', id: m.id, text: m.text, level: m.level });
+      case 'error':
+        return this.make({
+          kind: 'error',
+          id: m.id,
+          message: m.message,
+          retryable: m.retryable,
+          retried: false,
+        });
+    }
+  }
+
+  private make<R extends DistributiveOmit<Row, 'rev'>>(row: R): Row {
+    return { ...row, rev: ++this.revCounter } as Row;
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,17 @@
+// Entry point of the chat webview bundle (dist/webview.js + dist/webview.css).
+import './styles.css';
+import * as z from 'zod/mini';
+import { App } from './app';
+import { registerComponents } from './components';
+import { loadState, post, saveState } from './vscodeApi';
+
+// zod compiles validators with `new Function` unless told not to; our CSP forbids eval.
+z.config({ jitless: true });
+registerComponents();
+
+const root = document.getElementById('root') ?? document.body;
+const app = new App(root, { post, loadState, saveState });
+window.addEventListener('message', (event: MessageEvent) => app.receive(event.data));
+// Exposed for the UI test harness (test/ui/webview-harness), which reads what the panel rendered.
+(window as unknown as { hiveChat: App }).hiveChat = app;
+post({ type: 'ready' });

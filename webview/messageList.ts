@@ -1,0 +1,157 @@
+// The conversation as a virtualised list (@tanstack/virtual-core): only the rows in view (plus a
+// few either side) exist in the DOM, each measured after it renders, so a 5,000-message session
+// opens and scrolls like a short one. Redraws are batched into one animation frame, which also
+// throttles the re-rendering of a streaming message to the display rate.
+import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
+import type { Change, ChatModel, Row } from './chatModel';
+import { estimateRowHeight, type RowContext, renderRow } from './rows';
+
+interface Mounted {
+  el: HTMLElement;
+  rev: number;
+  open: boolean | undefined;
+}
+
+export class MessageList {
+  private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
+  private readonly mounted = new Map<string, Mounted>();
+  private frame = 0;
+  private forceAll = false;
+  private readonly cleanup: () => void;
+
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly spacer: HTMLElement,
+    private readonly model: ChatModel,
+    private readonly ctx: RowContext,
+  ) {
+    this.virtualizer = new Virtualizer<HTMLElement, HTMLElement>({
+      count: 0,
+      getScrollElement: () => this.scroller,
+      estimateSize: (i) => estimateRowHeight(this.model.rows[i]),
+      getItemKey: (i) => this.model.rows[i]?.id ?? i,
+      observeElementRect,
+      observeElementOffset,
+      scrollToFn: elementScroll,
+      overscan: 6,
+      // Chat behaviour: stay pinned to the newest message while at the bottom, keep the reading
+      // position when older history is prepended.
+      anchorTo: 'end',
+      followOnAppend: true,
+      scrollEndThreshold: 48,
+      onChange: () => this.schedule(),
+    });
+    this.cleanup = this.virtualizer._didMount();
+    this.virtualizer._willUpdate();
+  }
+
+  /** Applies a model change: re-counts rows and redraws changed ones on the next frame. */
+  update(change: Change): void {
+    if (change.reset) {
+      this.forceAll = true;
+      for (const m of this.mounted.values()) m.el.remove();
+      this.mounted.clear();
+    }
+    if (change.reset || change.appended || change.prepended) this.syncCount();
+    if (change.reset || change.appended || change.prepended || change.updated.size) this.schedule();
+  }
+
+  /** Re-renders every visible row (e.g. the queen's name changed). */
+  refreshAll(): void {
+    this.forceAll = true;
+    this.schedule();
+  }
+
+  toggleTool(id: string): void {
+    const row = this.model.rowById(id);
+    if (row?.kind !== 'tool') return;
+    const open = this.ctx.toolOpen.get(id) ?? row.approval?.state === 'pending';
+    this.ctx.toolOpen.set(id, !open);
+    this.schedule();
+  }
+
+  scrollToEnd(): void {
+    const n = this.model.rows.length;
+    if (n > 0) this.virtualizer.scrollToIndex(n - 1, { align: 'end' });
+  }
+
+  isAtEnd(): boolean {
+    return this.virtualizer.isAtEnd();
+  }
+
+  /** How many row elements exist in the DOM (the harness checks virtualisation with this). */
+  get mountedCount(): number {
+    return this.mounted.size;
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frame);
+    this.cleanup();
+  }
+
+  private syncCount(): void {
+    this.virtualizer.setOptions({ ...this.virtualizer.options, count: this.model.rows.length });
+    this.virtualizer._willUpdate();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const v = this.virtualizer;
+    const items = v.getVirtualItems();
+    this.spacer.style.height = `${v.getTotalSize()}px`;
+    const keep = new Set<string>();
+    for (const item of items) {
+      const row = this.model.rows[item.index];
+      if (!row) continue;
+      keep.add(row.id);
+      const el = this.mount(row);
+      el.dataset.index = String(item.index);
+      el.style.transform = `translateY(${item.start}px)`;
+    }
+    for (const [id, m] of this.mounted) {
+      if (!keep.has(id)) {
+        m.el.remove();
+        this.mounted.delete(id);
+      }
+    }
+    this.forceAll = false;
+    // Measure after layout so dynamic heights (Markdown, expanded cards) are right.
+    for (const m of this.mounted.values()) v.measureElement(m.el);
+  }
+
+  /** Returns the row's element, re-rendering it only when its revision or open state changed. */
+  private mount(row: Row): HTMLElement {
+    const open = this.ctx.toolOpen.get(row.id);
+    const current = this.mounted.get(row.id);
+    if (current && !this.forceAll && current.rev === row.rev && current.open === open) return current.el;
+    const content = renderRow(row, this.ctx);
+    if (current) {
+      // Redraw inside the same positioned wrapper, keeping keyboard focus on the same control.
+      const focusedAction = focusedActionIn(current.el);
+      current.el.replaceChildren(content);
+      if (focusedAction) content.querySelector<HTMLElement>(`[data-action="${focusedAction}"]`)?.focus();
+      this.mounted.set(row.id, { el: current.el, rev: row.rev, open });
+      return current.el;
+    }
+    const el = document.createElement('div');
+    el.className = 'row';
+    el.dataset.rowId = row.id;
+    el.append(content);
+    this.spacer.append(el);
+    this.mounted.set(row.id, { el, rev: row.rev, open });
+    return el;
+  }
+}
+
+function focusedActionIn(el: HTMLElement): string | undefined {
+  const active = document.activeElement;
+  if (!active || !el.contains(active)) return undefined;
+  return (active.closest('[data-action]') as HTMLElement | null)?.dataset.action;
+}

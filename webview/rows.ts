@@ -1,0 +1,213 @@
+// One DOM element per conversation row (user / assistant / tool card / question / notice / error).
+// Buttons carry data-action attributes; the panel handles clicks by delegation.
+import type { Row, RowOf } from './chatModel';
+import { button, setFieldValue, textField } from './components';
+import { h } from './dom';
+import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
+import { renderMarkdownInto } from './markdown';
+
+export interface RowContext {
+  queenName: string;
+  /** Tool cards the user opened or closed; absent = default (open while approval is pending). */
+  toolOpen: Map<string, boolean>;
+  /** Answers being typed into questions, kept while their rows scroll out of view. */
+  answerDrafts: Map<string, string>;
+}
+
+const RESULT_LIMIT = 20_000;
+
+export function renderRow(row: Row, ctx: RowContext): HTMLElement {
+  switch (row.kind) {
+    case 'user':
+      return userRow(row);
+    case 'assistant':
+      return assistantRow(row, ctx);
+    case 'tool':
+      return toolRow(row, ctx);
+    case 'question':
+      return questionRow(row, ctx);
+    case 'notice':
+      return h('div', { class: `notice notice-${row.level}`, role: 'note' }, row.text);
+    case 'error':
+      return errorRow(row);
+  }
+}
+
+function userRow(row: RowOf<'user'>): HTMLElement {
+  const author = { user: 'You', trigger: 'Trigger', worker: 'Worker', system: 'System' }[row.origin];
+  return h(
+    'div',
+    { class: `msg msg-user origin-${row.origin}`, role: 'article', 'aria-label': `${author} said` },
+    h('div', { class: 'author' }, author),
+    h('div', { class: 'bubble' }, row.text),
+  );
+}
+
+function assistantRow(row: RowOf<'assistant'>, ctx: RowContext): HTMLElement {
+  const body = h('div', { class: 'md' });
+  // A streaming message changes every frame: don't fill the cache with its partial versions.
+  renderMarkdownInto(body, row.text, row.streaming ? undefined : `${row.id}:${row.rev}`);
+  const u = row.usage;
+  const usage =
+    u &&
+    h(
+      'div',
+      { class: 'turn-usage' },
+      [
+        `${formatTokens(u.inputTokens)} in`,
+        `${formatTokens(u.outputTokens)} out`,
+        u.cachedTokens ? `${formatTokens(u.cachedTokens)} cached` : '',
+        formatCost(u.costUsd),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    );
+  return h(
+    'div',
+    {
+      class: `msg msg-assistant${row.streaming ? ' streaming' : ''}`,
+      role: 'article',
+      'aria-label': `${ctx.queenName} said`,
+      'aria-busy': row.streaming ? 'true' : null,
+    },
+    h(
+      'div',
+      { class: 'author' },
+      ctx.queenName,
+      row.streaming && h('span', { class: 'typing', 'aria-hidden': 'true' }),
+    ),
+    body,
+    usage,
+  );
+}
+
+function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
+  const pending = row.approval?.state === 'pending';
+  const open = ctx.toolOpen.get(row.id) ?? pending;
+  const status = toolStatus(row);
+  const head = h(
+    'button',
+    {
+      class: 'tool-head',
+      type: 'button',
+      'data-action': 'toggle-tool',
+      'data-id': row.id,
+      'aria-expanded': String(open),
+      'aria-label': `Tool call ${row.name}, ${status}. ${open ? 'Collapse' : 'Expand'} details`,
+    },
+    h('span', { class: 'chevron', 'aria-hidden': 'true' }),
+    h('span', { class: 'tool-name' }, row.name),
+    h('span', { class: 'tool-summary' }, summarizeToolInput(row.input)),
+    h('span', { class: `tool-status status-${pending ? 'approval' : row.status}` }, status),
+  );
+  const card = h('div', { class: `tool-card${pending ? ' needs-approval' : ''}`, role: 'article' }, head);
+  if (row.approval && (row.approval.state === 'pending' || row.approval.state === 'sent')) {
+    const a = row.approval;
+    const sent = a.state === 'sent';
+    const data = { id: a.id };
+    card.append(
+      h(
+        'div',
+        { class: 'approval', role: 'group', 'aria-label': `Approval for ${a.tool}` },
+        h('span', { class: 'approval-text' }, sent ? 'Answer sent…' : `Allow ${a.tool}? (${a.category})`),
+        button('Approve', { appearance: 'primary', action: 'approve', data, disabled: sent }),
+        button('Deny', { action: 'deny', data, disabled: sent }),
+        button(`Always allow ${a.category}`, {
+          action: 'approve-always',
+          data,
+          disabled: sent,
+          ariaLabel: `Approve and always allow the ${a.category} category`,
+        }),
+      ),
+    );
+  }
+  if (open) {
+    const body = h('div', { class: 'tool-body' });
+    const input = formatToolInput(row.input);
+    if (input)
+      body.append(h('div', { class: 'tool-label' }, 'Input'), h('pre', { class: 'tool-pre' }, input));
+    if (row.result !== null) {
+      body.append(
+        h('div', { class: 'tool-label' }, row.isError ? 'Error' : 'Result'),
+        h('pre', { class: `tool-pre${row.isError ? ' is-error' : ''}` }, clipLong(row.result, RESULT_LIMIT)),
+      );
+    }
+    card.append(body);
+  }
+  return card;
+}
+
+function toolStatus(row: RowOf<'tool'>): string {
+  if (row.approval?.state === 'pending') return 'needs approval';
+  if (row.approval?.state === 'sent') return 'waiting';
+  return { running: 'running…', done: 'done', error: 'failed', denied: 'denied' }[row.status];
+}
+
+function questionRow(row: RowOf<'question'>, ctx: RowContext): HTMLElement {
+  const answered = row.answer !== null;
+  const el = h(
+    'div',
+    {
+      class: `question${answered ? ' answered' : ''}`,
+      role: 'group',
+      'aria-label': 'Question from the queen',
+    },
+    h('div', { class: 'q-prompt' }, row.prompt),
+  );
+  if (answered) {
+    el.append(
+      h('div', { class: 'q-answer' }, row.sent ? 'Sending: ' : 'Answered: ', h('strong', null, row.answer)),
+    );
+    return el;
+  }
+  if (row.options.length > 0) {
+    el.append(
+      h(
+        'div',
+        { class: 'q-options' },
+        ...row.options.map((o) => button(o, { action: 'answer-option', data: { id: row.id, answer: o } })),
+      ),
+    );
+  }
+  const field = textField(row.options.length ? 'Or type an answer…' : 'Type your answer…', 'Your answer');
+  field.dataset.answerFor = row.id;
+  const draft = ctx.answerDrafts.get(row.id);
+  if (draft) setFieldValue(field, draft);
+  el.append(
+    h('div', { class: 'q-free' }, field, button('Answer', { action: 'answer-free', data: { id: row.id } })),
+  );
+  return el;
+}
+
+function errorRow(row: RowOf<'error'>): HTMLElement {
+  return h(
+    'div',
+    { class: 'error-row', role: 'alert' },
+    h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '!'),
+    h('span', { class: 'error-text' }, row.message),
+    row.retryable &&
+      button(row.retried ? 'Retrying…' : 'Retry', {
+        action: 'retry',
+        data: { id: row.id },
+        disabled: row.retried,
+        ariaLabel: 'Retry the failed turn',
+      }),
+  );
+}
+
+/** A first guess of a row's height before it is measured (keeps the scrollbar steady). */
+export function estimateRowHeight(row: Row | undefined): number {
+  if (!row) return 60;
+  switch (row.kind) {
+    case 'user':
+      return 56 + Math.min(400, Math.floor(row.text.length / 80) * 18);
+    case 'assistant':
+      return 60 + Math.min(1200, Math.floor(row.text.length / 80) * 20);
+    case 'tool':
+      return row.approval?.state === 'pending' ? 200 : 40;
+    case 'question':
+      return 120;
+    default:
+      return 40;
+  }
+}
