@@ -29,6 +29,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(path.join(outputDir, 'screenshots'), { recursive: true });
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hive-host-tests-'));
+  onSignal(() => fs.rmSync(work, { recursive: true, force: true }));
   const fixtures = prepareFixtures(work);
   const csDir = path.join(work, 'code-server');
   installExtensionCopy(path.join(csDir, 'exts'));
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
   let cs: CodeServer | undefined;
   const failed: string[] = [];
   try {
+    onSignal(() => cs?.stop());
     cs = await startCodeServer({
       host,
       dir: csDir,
@@ -109,6 +111,7 @@ function runUiSuite(host: HostEnv, cs: CodeServer, workspace: string, timeoutMs:
       HIVE_UI_OUTPUT: outputDir,
     },
   });
+  onSignal(() => child.kill('SIGKILL'));
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       log(`the UI suite did not finish within ${timeoutMs / 1000} s`);
@@ -119,6 +122,29 @@ function runUiSuite(host: HostEnv, cs: CodeServer, workspace: string, timeoutMs:
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+const cleanups: (() => unknown)[] = [];
+let signalled = false;
+
+/** Runs the cleanups, last registered first, if the driver is interrupted (Ctrl+C, CI's SIGTERM); exits 130. */
+function onSignal(cleanup: () => unknown): void {
+  cleanups.push(cleanup);
+  if (cleanups.length > 1) return;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (signalled) return;
+      signalled = true;
+      log(`\n${sig}: stopping the real-host tests`);
+      void (async () => {
+        for (const c of [...cleanups].reverse())
+          await Promise.resolve()
+            .then(c)
+            .catch(() => {});
+        process.exit(130);
+      })();
+    });
+  }
 }
 
 function printLogs(cs: CodeServer): void {

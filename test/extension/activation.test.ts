@@ -24,6 +24,13 @@ describe('activation', () => {
     await waitFor('the extension to activate', () => hiveExtension().isActive);
   });
 
+  it('runs in the fixture workspace, untrusted (Restricted Mode), like a folder just opened', () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open');
+    assert.equal(folder.uri.scheme, 'file');
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
   it('receives the test environment (fixture HIVE_HOME, loopback model URL)', () => {
     const home = process.env.HIVE_HOME;
     assert.ok(home, 'HIVE_HOME is not set in the extension host');

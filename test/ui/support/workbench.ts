@@ -64,10 +64,12 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
     const host = uiHost();
     context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
+    const t0 = Date.now();
     await openWorkbench(page, workbenchUrl(host.baseUrl, opts.folder ?? host.workspace), {
       log: (m) => console.log(`      ${m}`),
     });
     if (opts.trust) await trustWorkspace(page);
+    console.log(`      (workbench ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   });
   afterEach(async function () {
     const test = this.currentTest;
