@@ -1,4 +1,6 @@
 // Chromium (Debian's, driven by playwright-core) pointed at code-server's workbench.
+import os from 'node:os';
+import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const chromiumArgs = [
@@ -13,7 +15,14 @@ export const chromiumArgs = [
 ];
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, headless: true, args: chromiumArgs, timeout: 60_000 });
+  // Chromium keeps crash reports and caches under XDG folders: keep them out of the user's home.
+  const xdg = path.join(os.tmpdir(), 'hive-host-chromium');
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: path.join(xdg, 'config'),
+    XDG_CACHE_HOME: path.join(xdg, 'cache'),
+  };
+  return chromium.launch({ executablePath, headless: true, args: chromiumArgs, env, timeout: 60_000 });
 }
 
 /** The URL that opens `folder`, optionally with a payload (extension development and tests). */

@@ -43,6 +43,7 @@ export const baseSettings: Record<string, unknown> = {
   'extensions.autoCheckUpdates': false,
   'extensions.ignoreRecommendations': true,
   'git.openRepositoryInParentFolders': 'never',
+  'github.gitAuthentication': false,
   // The built-in chat (and its agent host) is not ours: keep it closed so the Hive UI is what shows.
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -78,7 +79,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const extensionsDir = path.join(opts.dir, 'exts');
   const xdg = path.join(opts.dir, 'xdg');
   const logFile = path.join(opts.dir, 'code-server.log');
-  for (const d of [userDataDir, extensionsDir, path.join(xdg, 'config'), path.join(xdg, 'data')]) {
+  for (const d of [
+    userDataDir,
+    extensionsDir,
+    ...['config', 'data', 'cache'].map((x) => path.join(xdg, x)),
+  ]) {
     fs.mkdirSync(d, { recursive: true });
   }
   seedUserSettings(userDataDir, opts.settings);
@@ -103,9 +108,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     stdio: ['ignore', log, log],
     env: {
       ...process.env,
-      // Keep code-server's own config and data out of the user's ~/.config and ~/.local.
+      // Keep code-server's own config, data and caches out of the user's ~/.config, ~/.local, ~/.cache.
       XDG_CONFIG_HOME: path.join(xdg, 'config'),
       XDG_DATA_HOME: path.join(xdg, 'data'),
+      XDG_CACHE_HOME: path.join(xdg, 'cache'),
       PATH: `${path.dirname(opts.host.node24)}${path.delimiter}${process.env.PATH ?? ''}`,
       ...opts.env,
     },

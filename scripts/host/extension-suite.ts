@@ -25,6 +25,13 @@ export interface ExtensionSuiteOptions {
 /** Must match test/extension/suite/index.ts (the driver sets HIVE_HOST_DRIVER=1 in the host). */
 const outputMarker = '[hive-ext-test] ';
 
+/** Workbench errors that every offline run has (marketplace, GitHub sign-in): not worth showing. */
+const harmless = [
+  'open-vsx.org',
+  "authentication provider 'github'",
+  'Long running operations during shutdown',
+];
+
 export interface ExtensionSuiteResult {
   code: number;
   workbenchLog: string[];
@@ -91,9 +98,10 @@ export async function runExtensionSuite(opts: ExtensionSuiteOptions): Promise<Ex
     );
   }
   if (code !== 0) {
-    const errors = workbenchLog.filter((l) => l.startsWith('[error]')).slice(-20);
-    if (errors.length > 0)
-      opts.log(`workbench errors during the suite (last ${errors.length}):\n${errors.join('\n')}`);
+    const errors = workbenchLog.filter(
+      (l) => l.startsWith('[error]') && !harmless.some((h) => l.includes(h)),
+    );
+    for (const e of errors.slice(-10)) opts.log(`workbench ${e.split('\n').slice(0, 8).join('\n')}`);
   }
   return { code, workbenchLog, timedOut };
 }

@@ -22,6 +22,8 @@ const section = (title: string) => log(`\n--- ${title}`);
 
 async function main(): Promise<number> {
   const only = argValue('--only');
+  if (only !== undefined && only !== 'ext' && only !== 'ui')
+    throw new Error(`--only takes ext or ui, not "${only}"`);
   const suiteTimeoutMs = Number(process.env.HIVE_HOST_SUITE_TIMEOUT ?? 180) * 1000;
   const host = loadHostEnv();
   fs.rmSync(path.join(outputDir, 'screenshots'), { recursive: true, force: true });
@@ -150,7 +152,10 @@ function onSignal(cleanup: () => unknown): void {
 function printLogs(cs: CodeServer): void {
   section(`code-server log (${cs.logFile}), last 80 lines`);
   log(tail(cs.logFile, 80));
-  for (const file of vscodeLogs(cs.userDataDir).filter((f) => /exthost|remoteagent|server/i.test(f))) {
+  // The server's and the extension host's own logs, and whatever our extension logged.
+  const wanted = (f: string) =>
+    /^(remoteagent|remoteexthost|exthost)\.log$/.test(path.basename(f)) || f.includes('hive-vscode');
+  for (const file of vscodeLogs(cs.userDataDir).filter(wanted)) {
     section(`${path.relative(cs.userDataDir, file)}, last 40 lines`);
     log(tail(file, 40));
   }
