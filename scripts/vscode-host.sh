@@ -86,14 +86,15 @@ fi
 
 if [ $NODE_ONLY = 0 ]; then
   # 2. code-server, its native modules compiled against Node 24's headers (the machine's npmrc may
-  # point node-gyp at another Node's headers, so npm_config_nodedir overrides it).
+  # point node-gyp at another Node's headers, so npm_config_nodedir overrides it; JOBS=max lets
+  # node-gyp compile on every core).
   if [ -f "$CS_MARKER" ] && [ -f "$CS_ENTRY" ]; then
     :
   else
     apt_install libkrb5-dev pkg-config
     log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (native builds: about 2 minutes)"
     rm -rf "$CS_DIR"
-    PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
+    PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" JOBS="${JOBS:-max}" \
       npm_into "$CS_DIR" "code-server@$CODE_SERVER_VERSION" ||
       die "npm could not install code-server@$CODE_SERVER_VERSION" \
         "see the npm output above (native modules need g++, make, python3, libkrb5-dev, pkg-config)"

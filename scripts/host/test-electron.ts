@@ -28,7 +28,13 @@ async function main(): Promise<number> {
     });
     return 0;
   } catch (err) {
-    process.stderr.write(`extension tests failed in desktop VS Code: ${(err as Error).message}\n`);
+    const msg = (err as Error).message;
+    process.stderr.write(`extension tests failed in desktop VS Code: ${msg}\n`);
+    if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.test(msg)) {
+      process.stderr.write(
+        'VS Code could not be downloaded here: npm run test:host runs the suite in code-server.\n',
+      );
+    }
     return 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { contributes, hiveExtension, waitFor } from './support';
 
@@ -6,10 +7,12 @@ import { contributes, hiveExtension, waitFor } from './support';
 const activeAtLoad = vscode.extensions.getExtension('hive-vscode.hive-vscode')?.isActive;
 
 describe('activation', () => {
-  it('runs the extension under test from the development path', () => {
+  it('runs the extension under test from this checkout (the development path)', () => {
+    // This file is bundled to <checkout>/out/test/extension/activation.test.js.
+    const checkout = path.resolve(__dirname, '..', '..', '..');
     const ext = hiveExtension();
-    assert.equal(ext.packageJSON.publisher, 'hive-vscode');
-    assert.ok(ext.extensionUri.path.length > 0);
+    assert.equal(ext.extensionPath, checkout);
+    assert.equal(ext.extensionKind, vscode.ExtensionKind.Workspace);
   });
 
   it('is lazy: nothing activates it at startup', () => {

@@ -4,7 +4,7 @@
 // and passes its URL in HIVE_UI_* variables.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium, openWorkbench, workbenchUrl } from '../../../scripts/host/browser';
 
 export interface UiHost {
@@ -65,18 +65,20 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
     context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     const t0 = Date.now();
-    await openWorkbench(page, workbenchUrl(host.baseUrl, opts.folder ?? host.workspace), {
-      log: (m) => console.log(`      ${m}`),
-    });
-    if (opts.trust) await trustWorkspace(page);
+    try {
+      await openWorkbench(page, workbenchUrl(host.baseUrl, opts.folder ?? host.workspace), {
+        log: (m) => console.log(`      ${m}`),
+      });
+      if (opts.trust) await trustWorkspace(page);
+    } catch (err) {
+      await screenshot(page, this.test?.parent?.file, 'workbench-setup');
+      throw err;
+    }
     console.log(`      (workbench ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   });
   afterEach(async function () {
     const test = this.currentTest;
-    if (!page || !test) return;
-    const file = path.basename(test.file ?? 'ui', '.test.ts');
-    const name = `${slug(file)}--${slug(test.title)}.png`;
-    await page.screenshot({ path: path.join(uiHost().outputDir, 'screenshots', name) }).catch(() => {});
+    if (page && test) await screenshot(page, test.file, test.title);
   });
   after(async () => {
     await context?.close().catch(() => {});
@@ -85,6 +87,12 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
     if (!page) throw new Error('the workbench page is not open yet');
     return page;
   };
+}
+
+/** Saves test-output/screenshots/<test file>--<title>.png; a failed screenshot never fails a test. */
+async function screenshot(page: Page, file: string | undefined, title: string): Promise<void> {
+  const name = `${slug(path.basename(file ?? 'ui', '.test.ts'))}--${slug(title)}.png`;
+  await page.screenshot({ path: path.join(uiHost().outputDir, 'screenshots', name) }).catch(() => {});
 }
 
 function slug(s: string): string {
@@ -149,6 +157,16 @@ export function activityBarItem(page: Page, title: string): Locator {
  */
 export function viewPane(page: Page, name: string): Locator {
   return page.locator(`.part.sidebar .pane:has(> .pane-header[aria-label="${name} Section"])`).first();
+}
+
+/** A row of a tree or list view in the side bar (e.g. a session in "Sessions"), by its text. */
+export function treeItem(page: Page, viewName: string, text: string | RegExp): Locator {
+  return viewPane(page, viewName).locator('.monaco-list-row', { hasText: text }).first();
+}
+
+/** The content frame of the focused webview (e.g. the chat panel): VS Code nests it in two iframes. */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 /** Error notifications currently shown (toasts). */
