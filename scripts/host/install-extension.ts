@@ -1,0 +1,39 @@
+// Installs the built extension into an extensions folder the way VS Code lays one out: a folder named
+// <publisher>.<name>-<version> holding what the .vsix would ship (manifest, readme, dist/, media/).
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './host-env';
+
+interface Manifest {
+  publisher: string;
+  name: string;
+  version: string;
+  main?: string;
+}
+
+const shipped = ['package.json', 'README.md', 'LICENSE', 'dist', 'media'];
+
+export function readManifest(root = repoRoot): Manifest {
+  return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+}
+
+/** Copies the built extension into `extensionsDir`, replacing an older copy; returns its folder. */
+export function installExtensionCopy(extensionsDir: string, root = repoRoot): string {
+  const m = readManifest(root);
+  const main = path.join(root, m.main ?? 'dist/extension.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: build the extension first (npm run build)`);
+  const id = `${m.publisher}.${m.name}`;
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  for (const old of fs.readdirSync(extensionsDir)) {
+    if (old.startsWith(`${id}-`)) fs.rmSync(path.join(extensionsDir, old), { recursive: true, force: true });
+  }
+  // VS Code remembers removed or installed extensions in extensions.json; a stale entry would hide ours.
+  fs.rmSync(path.join(extensionsDir, 'extensions.json'), { force: true });
+  fs.rmSync(path.join(extensionsDir, '.obsolete'), { force: true });
+  const target = path.join(extensionsDir, `${id}-${m.version}`);
+  for (const entry of shipped) {
+    const from = path.join(root, entry);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
+  }
+  return target;
+}

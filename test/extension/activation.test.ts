@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { contributes, hiveExtension, waitFor } from './support';
+
+// Read when this file loads, before any test touches a Hive command or view.
+const activeAtLoad = vscode.extensions.getExtension('hive-vscode.hive-vscode')?.isActive;
+
+describe('activation', () => {
+  it('runs the extension under test from this checkout (the development path)', () => {
+    // This file is bundled to <checkout>/out/test/extension/activation.test.js.
+    const checkout = path.resolve(__dirname, '..', '..', '..');
+    const ext = hiveExtension();
+    assert.equal(ext.extensionPath, checkout);
+    assert.equal(ext.extensionKind, vscode.ExtensionKind.Workspace);
+  });
+
+  it('is lazy: nothing activates it at startup', () => {
+    const events: string[] = hiveExtension().packageJSON.activationEvents ?? [];
+    assert.ok(!events.includes('*'), 'activationEvents must not contain "*"');
+    assert.ok(!events.includes('onStartupFinished'), 'activationEvents must not contain onStartupFinished');
+    assert.equal(activeAtLoad, false, 'the extension was already active before any Hive command or view');
+  });
+
+  it('activates when its Sessions view is opened', async () => {
+    await vscode.commands.executeCommand('hive.sessions.focus');
+    await waitFor('the extension to activate', () => hiveExtension().isActive);
+  });
+
+  it('runs in the fixture workspace, untrusted (Restricted Mode), like a folder just opened', () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open');
+    assert.equal(folder.uri.scheme, 'file');
+    assert.equal(vscode.workspace.isTrusted, false);
+  });
+
+  it('receives the test environment (fixture HIVE_HOME, loopback model URL)', () => {
+    const home = process.env.HIVE_HOME;
+    assert.ok(home, 'HIVE_HOME is not set in the extension host');
+    assert.notEqual(home, `${process.env.HOME}/.hive`, 'tests must never use the real ~/.hive');
+    assert.match(process.env.ANTHROPIC_BASE_URL ?? '', /^http:\/\/127\.0\.0\.1:\d+/);
+  });
+});
+
+describe('contributions', () => {
+  it('registers every contributed command', async () => {
+    await hiveExtension().activate();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const declared = (contributes().commands ?? []).map((c) => c.command);
+    assert.ok(declared.length > 0, 'the manifest contributes no command');
+    const missing = declared.filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
+  });
+
+  it('puts every palette command in the Hive category', () => {
+    for (const c of contributes().commands ?? []) assert.equal(c.category, 'Hive', c.command);
+  });
+
+  it('contributes the Hive view container with its Sessions view', async () => {
+    const containers = contributes().viewsContainers?.activitybar ?? [];
+    assert.ok(containers.some((c) => c.id === 'hive' && c.title === 'Hive'));
+    const views = contributes().views?.hive ?? [];
+    assert.ok(views.some((v) => v.id === 'hive.sessions'));
+    // The workbench generates an "open view container" command for each container it knows.
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.ok(registered.has('workbench.view.extension.hive'), 'the Hive view container is not registered');
+  });
+
+  it('runs hive.refreshSessions', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.hive');
+    await vscode.commands.executeCommand('hive.refreshSessions');
+  });
+});

@@ -1,0 +1,186 @@
+// What a UI test needs: a page on code-server's workbench (opened once per describe block), a
+// screenshot after every test (test-output/screenshots/<file>--<test>.png, failures included) and
+// small helpers for VS Code's own widgets. Run through scripts/host-tests.sh, which starts code-server
+// and passes its URL in HIVE_UI_* variables.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import { launchChromium, openWorkbench, workbenchUrl } from '../../../scripts/host/browser';
+
+export interface UiHost {
+  baseUrl: string;
+  workspace: string;
+  chromium: string;
+  outputDir: string;
+}
+
+export function uiHost(): UiHost {
+  const need = (key: string): string => {
+    const v = process.env[key];
+    if (!v) throw new Error(`${key} is not set: run the UI suite through scripts/host-tests.sh --only ui`);
+    return v;
+  };
+  return {
+    baseUrl: need('HIVE_UI_BASE_URL'),
+    workspace: need('HIVE_UI_WORKSPACE'),
+    chromium: need('HIVE_UI_CHROMIUM'),
+    outputDir: need('HIVE_UI_OUTPUT'),
+  };
+}
+
+/**
+ * A private copy of the sample workspace (beside the shared one, removed with it by the driver), for
+ * tests that change the folder or its trust.
+ */
+export function freshWorkspace(): string {
+  const shared = uiHost().workspace;
+  const copy = fs.mkdtempSync(`${shared}-`);
+  fs.cpSync(shared, copy, { recursive: true });
+  return copy;
+}
+
+let browser: Promise<Browser> | undefined;
+
+function sharedBrowser(): Promise<Browser> {
+  browser ??= launchChromium(uiHost().chromium);
+  return browser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  if (browser) await (await browser).close().catch(() => {});
+  browser = undefined;
+}
+
+/**
+ * Opens the sample workspace (or `folder`) in a fresh browser context before the tests of the
+ * enclosing describe block, screenshots each test and closes the page after. The folder starts in
+ * Restricted Mode; `trust: true` trusts it first. Returns an accessor for the page.
+ */
+export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): () => Page {
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  before(async function () {
+    this.timeout(120_000);
+    const host = uiHost();
+    context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    const t0 = Date.now();
+    try {
+      await openWorkbench(page, workbenchUrl(host.baseUrl, opts.folder ?? host.workspace), {
+        log: (m) => console.log(`      ${m}`),
+      });
+      if (opts.trust) await trustWorkspace(page);
+    } catch (err) {
+      await screenshot(page, this.test?.parent?.file, 'workbench-setup');
+      throw err;
+    }
+    console.log(`      (workbench ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  });
+  afterEach(async function () {
+    const test = this.currentTest;
+    if (page && test) await screenshot(page, test.file, test.title);
+  });
+  after(async () => {
+    await context?.close().catch(() => {});
+  });
+  return () => {
+    if (!page) throw new Error('the workbench page is not open yet');
+    return page;
+  };
+}
+
+/** Saves test-output/screenshots/<test file>--<title>.png; a failed screenshot never fails a test. */
+async function screenshot(page: Page, file: string | undefined, title: string): Promise<void> {
+  const name = `${slug(path.basename(file ?? 'ui', '.test.ts'))}--${slug(title)}.png`;
+  await page.screenshot({ path: path.join(uiHost().outputDir, 'screenshots', name) }).catch(() => {});
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
+}
+
+/**
+ * Runs a palette command by its visible "Category: Title" label: F1, type, wait for the row, Enter.
+ * Retried once: right after load the palette may open before every command is registered.
+ */
+export async function runCommand(page: Page, label: string, attempts = 2): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  for (let i = 1; ; i++) {
+    await page.locator('[id="workbench.parts.editor"]').click({ position: { x: 200, y: 200 } });
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${label}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (i >= attempts)
+        throw new Error(`no palette entry "${label}": ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  await input.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Trusts the open folder the way a user does (status bar "Restricted Mode", then Trust). code-server
+ * keeps the decision on the server, so it holds for every later page on the same folder.
+ */
+export async function trustWorkspace(page: Page): Promise<void> {
+  const restricted = page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' });
+  await restricted.waitFor({ state: 'visible' });
+  await restricted.click();
+  await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
+  await page.locator('.workspace-trust-editor.trusted').waitFor({ state: 'visible' });
+  await restricted.waitFor({ state: 'hidden' });
+  // The trust editor opens as a modal editor: close it so the workbench takes input again.
+  const modal = page.locator('.modal-editor-part');
+  await modal.locator('a.action-label[aria-label^="Close Modal Editor"]').click();
+  await modal.waitFor({ state: 'hidden' });
+}
+
+/** The activity bar entry of a view container, by its title (e.g. "Hive"). */
+export function activityBarItem(page: Page, title: string): Locator {
+  return page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
+}
+
+/**
+ * A view in the side bar, by its name (e.g. "Sessions"). Its header is hidden while it is the only
+ * view of its container, so the pane is found through the header's label.
+ */
+export function viewPane(page: Page, name: string): Locator {
+  return page.locator(`.part.sidebar .pane:has(> .pane-header[aria-label="${name} Section"])`).first();
+}
+
+/** A row of a tree or list view in the side bar (e.g. a session in "Sessions"), by its text. */
+export function treeItem(page: Page, viewName: string, text: string | RegExp): Locator {
+  return viewPane(page, viewName).locator('.monaco-list-row', { hasText: text }).first();
+}
+
+/** The content frame of the focused webview (e.g. the chat panel): VS Code nests it in two iframes. */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** Error notifications currently shown (toasts). */
+export function errorToasts(page: Page): Locator {
+  return page.locator('.notifications-toasts .notification-toast:has(.codicon-error)');
+}
+
+/** Polls `probe` until it returns a truthy value (UI state settles a moment after an action). */
+export async function waitUntil<T>(what: string, probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
