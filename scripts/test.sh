@@ -9,6 +9,7 @@ if compgen -G "webview/**/*.ts" >/dev/null || compgen -G "webview/*.ts" >/dev/nu
 step "lint"; npx biome check .
 step "build"; node scripts/build.mjs
 step "runtime unit tests"; npx mocha
-if [ -f scripts/host-tests.sh ]; then
-  step "real VS Code host tests"; bash scripts/host-tests.sh
-fi
+# The real-host setup also brings the Node 24 that node:sqlite tests need.
+step "real VS Code host setup"; bash scripts/vscode-host.sh
+step "runtime unit tests under Node 24 (node:sqlite)"; node scripts/test-node24.mjs
+step "real VS Code host tests"; bash scripts/host-tests.sh

@@ -59,6 +59,8 @@ export const HIVE_EVENT_TYPES = [
   'trigger_fired',
   'trigger_removed',
   'trigger_updated',
+  // Current Hive's name for fires missed while the runtime was down (we ask the user, never replay silently).
+  'missed_triggers',
 ] as const;
 
 export type HiveEventType = (typeof HIVE_EVENT_TYPES)[number];
