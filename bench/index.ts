@@ -12,6 +12,7 @@ const BENCHES: BenchModule[] = [
   { name: 'sessions-index', load: () => import('./sessions-index') },
   { name: 'events', load: () => import('./events') },
   { name: 'webhooks', load: () => import('./webhooks') },
+  { name: 'agent-turn', load: () => import('./agent-turn') },
 ];
 
 async function main(): Promise<void> {

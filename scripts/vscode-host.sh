@@ -66,7 +66,12 @@ npm_into() {
   local dir="$1" spec="$2"
   mkdir -p "$dir"
   [ -f "$dir/package.json" ] || printf '{ "name": "hive-host-cache", "private": true }\n' >"$dir/package.json"
-  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error "$spec" >&2)
+  # Under `npm test` the outer npm exports NODE/npm_node_execpath=<Node 20> and other npm_* settings;
+  # code-server's postinstall then sees Node 20 and refuses. Drop them (keep our nodedir override).
+  local unset_args=(-u NODE)
+  local v
+  for v in $(compgen -e | grep '^npm_' | grep -v '^npm_config_nodedir$'); do unset_args+=(-u "$v"); done
+  (cd "$dir" && env "${unset_args[@]}" npm install --no-audit --no-fund --loglevel=error "$spec" >&2)
 }
 
 t0=$(date +%s)

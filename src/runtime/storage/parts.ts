@@ -126,11 +126,17 @@ function seqFromFileName(name: string): number | undefined {
  * are written atomically; the legacy node-based layout `conversations/<node_id>/parts/*.json`
  * is read too but never written. After each append, `cursor.json`'s `next_seq` is advanced
  * (read-merge-write) so Hive resuming this conversation never reuses a seq.
+ *
+ * One PartStore instance is the only writer of its conversation, so after the first read it keeps the
+ * parts in memory: an agent turn must not re-read (and re-parse) the whole transcript from disk.
  */
 export class PartStore {
   readonly partsDir: string;
   readonly cursorFile: string;
   private cachedNext: number | undefined;
+  private cachedRead: PartsReadResult | undefined;
+  private cursorTarget = 0;
+  private cursorWrite: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly conversationsDir: string) {
@@ -145,11 +151,15 @@ export class PartStore {
 
   /** Like readAll, with the list of skipped files and why. */
   async read(): Promise<PartsReadResult> {
-    const result: PartsReadResult = { parts: [], skipped: [] };
-    await this.readDir(this.partsDir, result);
-    for (const node of await this.legacyNodeDirs()) await this.readDir(path.join(node, 'parts'), result);
-    result.parts.sort((a, b) => a.seq - b.seq);
-    return result;
+    if (!this.cachedRead) {
+      const result: PartsReadResult = { parts: [], skipped: [] };
+      await this.readDir(this.partsDir, result);
+      for (const node of await this.legacyNodeDirs()) await this.readDir(path.join(node, 'parts'), result);
+      result.parts.sort((a, b) => a.seq - b.seq);
+      this.cachedRead = result;
+    }
+    // Copies, so callers can't change the cache (parts are plain data and never mutated in place).
+    return { parts: [...this.cachedRead.parts], skipped: [...this.cachedRead.skipped] };
   }
 
   /** The seq the next append will get: past every part on disk and past cursor.json's next_seq. */
@@ -182,8 +192,38 @@ export class PartStore {
     const stored = toStorageDict(full);
     await writeJsonAtomically(path.join(this.partsDir, partFileName(seq)), stored);
     this.cachedNext = seq + 1;
-    await this.advanceCursor(seq + 1);
-    return normalizePart(stored, seq) as ConversationPart;
+    const normalized = normalizePart(stored, seq) as ConversationPart;
+    this.cachedRead?.parts.push(normalized);
+    this.scheduleCursor(seq + 1);
+    return { ...normalized };
+  }
+
+  /** Resolves once cursor.json reflects every append so far (call before handing the folder to Hive). */
+  async flush(): Promise<void> {
+    await this.queue;
+    while (this.cursorWrite) await this.cursorWrite;
+  }
+
+  /**
+   * cursor.json is written behind the part (coalesced: a burst of appends writes it once), so a turn pays
+   * one fsync per part, not two. It is only a hint for Hive: nextSeq() also scans the part files.
+   */
+  private scheduleCursor(next: number): void {
+    this.cursorTarget = Math.max(this.cursorTarget, next);
+    if (this.cursorWrite) return;
+    this.cursorWrite = (async () => {
+      let written = 0;
+      try {
+        while (written < this.cursorTarget) {
+          written = this.cursorTarget;
+          await this.advanceCursor(written);
+        }
+      } catch {
+        // A cursor that can't be written is left as it is; the parts on disk stay authoritative.
+      } finally {
+        this.cursorWrite = undefined;
+      }
+    })();
   }
 
   private async advanceCursor(next: number): Promise<void> {

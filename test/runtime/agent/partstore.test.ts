@@ -77,6 +77,7 @@ describe('AgentLoop with the real PartStore', () => {
       is_error: true,
     });
     assert.deepEqual(readPart(conversations, 4), { seq: 4, role: 'assistant', content: 'Checked.' });
+    await (f.store as PartStore).flush();
     assert.equal(JSON.parse(readFileSync(path.join(conversations, 'cursor.json'), 'utf8')).next_seq, 5);
   });
 

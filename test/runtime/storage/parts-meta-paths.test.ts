@@ -35,6 +35,7 @@ describe('storage: parts, meta, paths', () => {
       const onDisk = JSON.parse(readFileSync(path.join(conv, 'parts', '0000000000.json'), 'utf8'));
       assert.deepEqual(onDisk, { seq: 0, role: 'user', content: 'hi', is_client_input: true });
       assert.ok(!('created_at' in onDisk));
+      await store.flush();
       assert.equal(JSON.parse(readFileSync(path.join(conv, 'cursor.json'), 'utf8')).next_seq, 2);
       const again = await new PartStore(conv).readAll();
       assert.deepEqual(
@@ -43,6 +44,28 @@ describe('storage: parts, meta, paths', () => {
           [0, 'user'],
           [1, 'assistant'],
         ],
+      );
+    });
+
+    it('keeps the transcript in memory after the first read: appends show up, disk is not re-read', async () => {
+      const conv = path.join(home, 'conversations');
+      const store = new PartStore(conv);
+      await store.append({ role: 'user', content: 'one' });
+      const first = await store.readAll();
+      first.pop(); // callers get copies, the cache is untouched
+      // A file written behind the store's back is not seen: the instance is the conversation's only writer.
+      writeFileSync(
+        path.join(conv, 'parts', '0000000005.json'),
+        JSON.stringify({ seq: 5, role: 'user', content: 'x' }),
+      );
+      await store.append({ role: 'assistant', content: 'two' });
+      assert.deepEqual(
+        (await store.readAll()).map((p) => p.content),
+        ['one', 'two'],
+      );
+      assert.deepEqual(
+        (await new PartStore(conv).readAll()).map((p) => p.content),
+        ['one', 'two', 'x'],
       );
     });
 
@@ -58,6 +81,7 @@ describe('storage: parts, meta, paths', () => {
         done.map((p) => p.seq),
         [3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
       );
+      await store.flush();
       assert.deepEqual(JSON.parse(readFileSync(path.join(conv, 'cursor.json'), 'utf8')), {
         iteration: 7,
         next_seq: 13,
