@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveHiveHome } from '../../src/runtime/storage/home';
@@ -52,6 +52,25 @@ describe('storage primitives', () => {
         [0, 1, 2, 3, 4],
       );
       assert.equal(skipped, 1);
+    });
+    it('reports a failed background write instead of crashing, keeps the lines and writes them later', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'hive-jsonl-'));
+      const blocker = path.join(dir, 'blocker');
+      writeFileSync(blocker, 'a file where the folder should be');
+      const errors: Error[] = [];
+      const w = new JsonlAppender(path.join(blocker, 'events.jsonl'), 1024, (err) => errors.push(err));
+      w.append({ i: 0 });
+      w.append({ i: 1 });
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(errors.length, 1);
+      rmSync(blocker);
+      w.append({ i: 2 });
+      w.close();
+      const { records } = await readJsonl<{ i: number }>(path.join(blocker, 'events.jsonl'));
+      assert.deepEqual(
+        records.map((r) => r.i),
+        [0, 1, 2],
+      );
     });
     it('reads a missing file as empty', async () => {
       assert.deepEqual(await readJsonl('/nonexistent/x.jsonl'), { records: [], skipped: 0 });

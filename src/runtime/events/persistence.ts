@@ -9,6 +9,8 @@ import { type ColonyForkMarker, type HiveEvent, STREAMING_DELTA_TYPES } from './
 export interface EventLogOptions {
   /** Passed to JsonlAppender: buffered lines are written once they reach this size (or on the next tick). */
   maxBufferBytes?: number;
+  /** A background write failed (disk full…); the lines stay buffered and are retried. Default: console.error. */
+  onWriteError?: (err: Error) => void;
 }
 
 interface PendingDelta {
@@ -37,7 +39,11 @@ export class EventLog {
     options: EventLogOptions = {},
   ) {
     endTornLine(file);
-    this.appender = new JsonlAppender(file, options.maxBufferBytes);
+    this.appender = new JsonlAppender(
+      file,
+      options.maxBufferBytes,
+      options.onWriteError ?? ((err) => console.error(`events.jsonl write failed (${file}): ${err.message}`)),
+    );
   }
 
   /** Opens the log and persists every event `bus` publishes from now on; `close()` detaches it. */

@@ -9,44 +9,60 @@ import path from 'node:path';
  */
 export class JsonlAppender {
   private fd: number | undefined;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  // One growing string: V8 concatenates into a rope, cheaper per event than an array joined later.
+  private pending = '';
   private scheduled = false;
 
+  /**
+   * `onError` hears about writes that failed in the background flush (disk full, folder removed):
+   * the lines stay buffered and are retried on the next flush, so nothing is lost and the error
+   * never escapes as an uncaught exception.
+   */
   constructor(
     readonly file: string,
     private readonly maxBufferBytes = 256 * 1024,
+    private readonly onError: (err: Error) => void = () => {},
   ) {}
 
   append(record: unknown): void {
-    const line = `${JSON.stringify(record)}\n`;
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    if (this.pendingBytes >= this.maxBufferBytes) this.flush();
+    this.pending += `${JSON.stringify(record)}\n`;
+    if (this.pending.length >= this.maxBufferBytes) this.backgroundFlush();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => this.backgroundFlush());
     }
   }
 
-  /** Writes every buffered line now. */
+  /** Writes every buffered line now; throws if the write fails (the lines stay buffered). */
   flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0) return;
-    const chunk = this.pending.join('');
-    this.pending = [];
-    this.pendingBytes = 0;
     if (this.fd === undefined) {
       mkdirSync(path.dirname(this.file), { recursive: true });
       this.fd = openSync(this.file, 'a');
     }
-    writeSync(this.fd, chunk);
+    const chunk = this.pending;
+    this.pending = '';
+    try {
+      writeSync(this.fd, chunk);
+    } catch (err) {
+      this.pending = chunk + this.pending;
+      throw err;
+    }
   }
 
   close(): void {
     this.flush();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  private backgroundFlush(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.onError(err as Error);
+    }
   }
 }
 
