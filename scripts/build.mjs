@@ -4,7 +4,13 @@ import { build, context } from 'esbuild';
 const watch = process.argv.includes('--watch');
 // --production (used by `npm run package`): minified, no source maps, so the .vsix stays small.
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', legalComments: 'none' };
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
 
 const targets = [
   {
