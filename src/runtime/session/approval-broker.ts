@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { ApprovalAnswer, ApprovalRequest } from '../agent/approvals';
+
+/** Publishes a `custom` event on the session's bus (the session binds stream/node ids). */
+export type PublishCustom = (data: Record<string, unknown>) => void;
+
+interface Pending {
+  resolve: (answer: ApprovalAnswer) => void;
+  reject: (err: Error) => void;
+  cleanup: () => void;
+}
+
+/**
+ * Turns the agent loop's approval callback into bus events and a method call: a request goes out as
+ * `custom {kind:'approval_requested'}`, the panel answers with `answer()`. A stopped turn (its signal)
+ * or a stopped session (`cancelAll`) rejects the wait, which the loop's gate treats as a denial.
+ */
+export class ApprovalBroker {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly publish: PublishCustom,
+    private readonly newId: () => string = () => randomUUID().replace(/-/g, ''),
+  ) {}
+
+  get pendingIds(): string[] {
+    return [...this.pending.keys()];
+  }
+
+  readonly request = (req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> => {
+    const requestId = this.newId();
+    return new Promise<ApprovalAnswer>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new Error('the turn was stopped'));
+        return;
+      }
+      const onAbort = () => this.settle(requestId, 'cancelled', new Error('the turn was stopped'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(requestId, {
+        resolve,
+        reject,
+        cleanup: () => signal.removeEventListener('abort', onAbort),
+      });
+      this.publish({
+        kind: 'approval_requested',
+        request_id: requestId,
+        tool_name: req.toolName,
+        category: req.category,
+        tool_input: req.input,
+      });
+    });
+  };
+
+  /** The user's answer; an unknown or already answered id is ignored (a double click). */
+  answer(requestId: string, decision: 'approve' | 'deny', opts: { always?: boolean } = {}): boolean {
+    const answer: ApprovalAnswer =
+      decision === 'approve' ? { decision: 'approve', always: opts.always === true } : 'deny';
+    return this.settle(requestId, decision, undefined, answer);
+  }
+
+  cancelAll(reason = 'the session was stopped'): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, 'cancelled', new Error(reason));
+  }
+
+  private settle(requestId: string, decision: string, error?: Error, answer?: ApprovalAnswer): boolean {
+    const entry = this.pending.get(requestId);
+    if (!entry) return false;
+    this.pending.delete(requestId);
+    entry.cleanup();
+    this.publish({ kind: 'approval_resolved', request_id: requestId, decision });
+    if (error) entry.reject(error);
+    else entry.resolve(answer ?? 'deny');
+    return true;
+  }
+}

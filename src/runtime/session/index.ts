@@ -1,0 +1,14 @@
+/** The SessionManager and its live sessions: the runtime's one public entry point. */
+export { ApprovalBroker } from './approval-broker';
+export { completeVia, LiveSession, QUEEN_NODE, QUEEN_STREAM } from './live-session';
+export { DuplicateSessionError, SessionManager, SessionNotFoundError } from './manager';
+export {
+  adaptColonyTool,
+  askUserTool,
+  phaseTools,
+  QUEEN_READ_TOOL_NAMES,
+  toolsForPhase,
+  workspaceReadTools,
+} from './queen-tools';
+export { QuestionBroker, type UserQuestion } from './question-broker';
+export type * from './types';

@@ -1,0 +1,330 @@
+import { AgentLoop } from '../agent/loop';
+import type { Tool, ToolCategory } from '../agent/types';
+import type { EventBus } from '../events/bus';
+import type { EventLog } from '../events/persistence';
+import { isHiveEventType } from '../events/types';
+import { complete as llmComplete } from '../llm/complete';
+import { addUsage, ZERO_USAGE } from '../llm/pricing';
+import { type ReflectionDirs, sessionMemoryDirs } from '../queen/memory-ops';
+import { PhaseController, type QueenPhase } from '../queen/phases';
+import type { ParsedQueenProfile } from '../queen/profiles';
+import { buildQueenSystemPrompt } from '../queen/prompt';
+import { type RecalledMemory, recallMemories, recallScopesFor } from '../queen/recall';
+import { ReflectionScheduler, waitAtMost } from '../queen/reflection';
+import type { QueenIdentity } from '../queen/selection';
+import type { Complete } from '../queen/types';
+import { updateMeta } from '../storage/meta';
+import type { ConversationPart, PartStore } from '../storage/parts';
+import { ApprovalBroker } from './approval-broker';
+import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
+import { QuestionBroker } from './question-broker';
+import type { ModelProviderLike, SessionLogger, UsageTotals } from './types';
+
+export const QUEEN_STREAM = 'queen';
+export const QUEEN_NODE = 'queen';
+
+export interface LiveSessionInit {
+  id: string;
+  dir: string;
+  bus: EventBus;
+  log: EventLog;
+  store: PartStore;
+  provider: ModelProviderLike;
+  queen: QueenIdentity;
+  profile: ParsedQueenProfile;
+  phase: QueenPhase;
+  agentPath: string | null;
+  memoriesDir: string;
+  workingDir?: string;
+  autoApprove?: ToolCategory[];
+  extraTools?: Tool[];
+  reflection: boolean;
+  stopReflectionWaitMs: number;
+  stopTurnWaitMs: number;
+  logger: SessionLogger;
+  clock: () => number;
+  onChange: () => void;
+}
+
+/** `Complete` of the queen modules over the llm layer's non-streamed call. */
+export function completeVia(provider: ModelProviderLike): Complete {
+  return async (req) =>
+    (
+      await llmComplete(provider, {
+        system: req.system,
+        messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
+        maxTokens: req.maxTokens,
+      })
+    ).text;
+}
+
+/**
+ * One running queen session: her agent loop over the session's parts, her phase, tools and memory,
+ * everything published on `bus` (persisted to events.jsonl). Built and torn down by SessionManager.
+ */
+export class LiveSession {
+  readonly id: string;
+  readonly dir: string;
+  readonly bus: EventBus;
+  readonly queen: QueenIdentity;
+  readonly colony = null;
+  readonly triggers = null;
+  usage: UsageTotals = { ...ZERO_USAGE, turns: 0 };
+  busy = false;
+  /** The queen's loop threw (not a model error): send/retry/revive start a new one. */
+  queenDead = false;
+  stopped = false;
+
+  private loop: AgentLoop;
+  private readonly phases: PhaseController;
+  private readonly approvals: ApprovalBroker;
+  private readonly questions: QuestionBroker;
+  private readonly tools: Tool[];
+  private readonly extraNames: string[];
+  private readonly memoryDirs: ReflectionDirs;
+  private readonly reflection: ReflectionScheduler | null;
+  private readonly unsubscribe: Array<() => void> = [];
+  private recalled: RecalledMemory[] = [];
+  private readonly complete: Complete;
+
+  constructor(private readonly init: LiveSessionInit) {
+    this.id = init.id;
+    this.dir = init.dir;
+    this.bus = init.bus;
+    this.queen = init.queen;
+    this.complete = completeVia(init.provider);
+    this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
+    this.questions = new QuestionBroker(
+      (data) => this.publish('client_input_requested', data),
+      (data) => this.publish('client_input_received', data),
+    );
+    this.phases = new PhaseController({
+      initialPhase: init.phase,
+      agentPath: init.agentPath,
+      emit: (type, data) => {
+        this.publish(type, data);
+        init.onChange();
+      },
+      persist: async (phase) => {
+        await updateMeta(this.dir, { phase });
+      },
+      inject: (text) => this.loop.inject(text),
+      toolsFor: (phase) => this.toolsIn(phase).map((t) => t.name),
+      logger: init.logger,
+    });
+    this.extraNames = (init.extraTools ?? []).map((t) => t.name);
+    this.tools = [
+      askUserTool(this.questions),
+      ...phaseTools(this.phases),
+      ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
+      ...(init.extraTools ?? []),
+    ];
+    this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
+    this.reflection = init.reflection
+      ? new ReflectionScheduler({
+          complete: this.complete,
+          dirs: this.memoryDirs,
+          readTranscript: () => init.store.readAll(),
+          now: init.clock,
+          logger: init.logger,
+        })
+      : null;
+    if (this.reflection) {
+      const r = this.reflection;
+      this.unsubscribe.push(
+        this.bus.subscribe({ types: ['llm_turn_complete'], streams: [QUEEN_STREAM] }, (e) => {
+          r.onTurnComplete(e.data as { stop_reason?: unknown });
+        }),
+        this.bus.subscribe({ types: ['context_compacted'], streams: [QUEEN_STREAM] }, () => {
+          r.onContextCompacted();
+        }),
+      );
+    }
+    this.loop = this.newLoop(0);
+  }
+
+  get phase(): QueenPhase {
+    return this.phases.phase;
+  }
+
+  /** Ids of the ask_user questions and approval requests still waiting (for a reconnecting panel). */
+  get pendingQuestions(): string[] {
+    return this.questions.pendingIds;
+  }
+
+  get pendingApprovals(): string[] {
+    return this.approvals.pendingIds;
+  }
+
+  /** A user message. While ask_user waits, the message is the answer. */
+  async send(text: string): Promise<void> {
+    this.assertLive();
+    const waiting = this.questions.pendingIds[0];
+    if (waiting) {
+      this.questions.answer(waiting, text);
+      return;
+    }
+    if (this.queenDead) this.revive();
+    this.publish('client_input_received', { content: text });
+    await this.refreshRecall(text);
+    await this.drive(() => this.loop.send(text));
+  }
+
+  /** Answers the last user message again (after a failed turn). */
+  async retry(): Promise<void> {
+    this.assertLive();
+    if (this.queenDead) this.revive();
+    await this.drive(() => this.loop.run());
+  }
+
+  stopTurn(): void {
+    this.questions.cancelAll('the user stopped the turn');
+    this.approvals.cancelAll('the user stopped the turn');
+    this.loop.stop();
+  }
+
+  answerApproval(requestId: string, decision: 'approve' | 'deny', opts?: { always?: boolean }): void {
+    this.approvals.answer(requestId, decision, opts);
+  }
+
+  answerQuestion(requestId: string, answer: string): void {
+    this.questions.answer(requestId, answer);
+  }
+
+  /** Starts a fresh queen loop over the same conversation, continuing the iteration numbers. */
+  revive(): void {
+    this.assertLive();
+    this.loop.stop();
+    this.loop = this.newLoop(this.loop.nextIteration);
+    this.queenDead = false;
+    this.init.onChange();
+  }
+
+  /** Switches phase on the user's or the runtime's behalf: the queen is told with `[PHASE CHANGE]`. */
+  async setPhase(phase: QueenPhase, source: 'user' | 'runtime' = 'user'): Promise<void> {
+    await this.phases.switchTo(phase, { source });
+  }
+
+  async replyToEscalation(_requestId: string, _reply: string): Promise<void> {
+    throw new Error('not yet: escalations arrive with the colony runtime');
+  }
+
+  async loadColony(_folder: string): Promise<void> {
+    throw new Error('not yet: colonies are loaded by the colony runtime (not wired into sessions yet)');
+  }
+
+  async unloadColony(): Promise<void> {
+    throw new Error('not yet: no colony can be loaded in a session yet');
+  }
+
+  history(): Promise<ConversationPart[]> {
+    return this.init.store.readAll();
+  }
+
+  /**
+   * Rule 20: stop listening, end the turn, a shutdown reflection that is waited for at most
+   * `stopReflectionWaitMs` (it finishes in the background), then close the log. Idempotent.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.questions.cancelAll();
+    this.approvals.cancelAll();
+    this.loop.stop();
+    const running = this.current;
+    if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
+    if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
+    await this.init.store
+      .flush()
+      .catch((err: unknown) => this.init.logger.warn(`flush failed: ${String(err)}`));
+    this.init.log.close();
+    this.busy = false;
+  }
+
+  private current: Promise<unknown> | undefined;
+
+  private async drive(run: () => Promise<import('../agent/loop').RunResult>): Promise<void> {
+    this.setBusy(true);
+    const p = run();
+    this.current = p;
+    try {
+      const result = await p;
+      if (result.modelCalls > 0) {
+        this.usage = { ...addUsage(this.usage, result.usage), turns: this.usage.turns + 1 };
+        this.publish('custom', { kind: 'usage_totals', ...this.usage });
+      }
+    } catch (err) {
+      // Not a model error (those end the turn as execution_failed): the loop itself broke.
+      this.queenDead = true;
+      this.publish('execution_failed', {
+        error: err instanceof Error ? err.message : String(err),
+        error_kind: 'internal',
+        retryable: true,
+      });
+      this.init.logger.warn(`queen loop of ${this.id} failed: ${String(err)}`);
+    } finally {
+      if (this.current === p) this.current = undefined;
+      this.setBusy(this.loop.running);
+    }
+  }
+
+  private setBusy(busy: boolean): void {
+    if (this.busy === busy) return;
+    this.busy = busy;
+    this.init.onChange();
+  }
+
+  private async refreshRecall(text: string): Promise<void> {
+    try {
+      this.recalled = await recallMemories({
+        query: text,
+        scopes: recallScopesFor(this.memoryDirs),
+        logger: this.init.logger,
+      });
+    } catch (err) {
+      this.init.logger.warn(`memory recall failed: ${String(err)}`);
+    }
+  }
+
+  private toolsIn(phase: QueenPhase): Tool[] {
+    return toolsForPhase(phase, this.tools, this.extraNames);
+  }
+
+  private newLoop(iterationOffset: number): AgentLoop {
+    return new AgentLoop({
+      provider: this.init.provider,
+      store: this.init.store,
+      systemPrompt: () =>
+        buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
+          tools: this.toolsIn(this.phases.phase).map((t) => t.name),
+          colonyName: this.phases.incubatingColonyName,
+          now: this.init.clock,
+        }),
+      tools: () => this.toolsIn(this.phases.phase),
+      emit: (type, data) => this.publish(type, data),
+      approve: this.approvals.request,
+      autoApprove: this.init.autoApprove,
+      dataDir: `${this.dir}/data`,
+      // The bus adds the resume offset; the loop only counts this process's iterations.
+      iterationOffset,
+      textDeltaEvent: 'client_output_delta',
+    });
+  }
+
+  private publish(type: string, data: Record<string, unknown>): void {
+    const known = isHiveEventType(type);
+    this.bus.publish({
+      type: known ? type : 'custom',
+      stream_id: QUEEN_STREAM,
+      node_id: QUEEN_NODE,
+      execution_id: this.id,
+      // biome-ignore lint/suspicious/noExplicitAny: data shapes vary by type; the bus stores them as given
+      data: (known ? data : { kind: type, ...data }) as any,
+    });
+  }
+
+  private assertLive(): void {
+    if (this.stopped) throw new Error(`session ${this.id} is stopped`);
+  }
+}

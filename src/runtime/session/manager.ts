@@ -1,0 +1,333 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { EventBus } from '../events/bus';
+import { readIterationOffset } from '../events/offset';
+import { EventLog } from '../events/persistence';
+import { initialPhase, readStoredPhase } from '../queen/phases';
+import { type QueenSelection, selectQueen } from '../queen/selection';
+import { newSessionId, validateId } from '../storage/ids';
+import { MetaCorruptError, readMeta, type SessionMeta, updateMeta } from '../storage/meta';
+import { PartStore } from '../storage/parts';
+import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
+import { completeVia, LiveSession } from './live-session';
+import type {
+  CreateSessionOptions,
+  LiveSessionSummary,
+  ModelProviderLike,
+  ResumeSessionOptions,
+  SessionLogger,
+  SessionManagerOptions,
+} from './types';
+
+const consoleLogger: SessionLogger = { warn: (m) => console.warn(`[hive] ${m}`) };
+
+export class DuplicateSessionError extends Error {
+  override name = 'DuplicateSessionError';
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} is already live`);
+  }
+}
+
+export class SessionNotFoundError extends Error {
+  override name = 'SessionNotFoundError';
+  constructor(readonly sessionId: string) {
+    super(`no session ${sessionId} under this Hive home`);
+  }
+}
+
+interface StartPlan {
+  id: string;
+  dir: string;
+  selection: QueenSelection;
+  provider: ModelProviderLike;
+  /** Merged into meta.json (rule 4). */
+  metaPatch: Partial<SessionMeta>;
+  agentPath: string | null;
+  iterationOffset: number;
+  prompt?: string;
+  /** A folder this start created, removed again if the start fails. */
+  createdDir: boolean;
+}
+
+/**
+ * The runtime's one entry point (HIVE_FORMAT.md §3 rules 2–4, 20): queen sessions created, resumed in place,
+ * listed and stopped. Every start of an id is registered synchronously before its first await, so racing
+ * calls on one id see each other: a second create fails, a second resume joins the first.
+ */
+export class SessionManager {
+  private readonly live = new Map<string, LiveSession>();
+  private readonly starting = new Map<string, Promise<LiveSession>>();
+  private readonly stopping = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<() => void>();
+  private providerPromise: Promise<ModelProviderLike> | undefined;
+  private readonly logger: SessionLogger;
+  private readonly clock: () => number;
+
+  constructor(private readonly opts: SessionManagerOptions) {
+    this.logger = opts.logger ?? consoleLogger;
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  get hiveHome(): string {
+    return this.opts.hiveHome;
+  }
+
+  createSession(options: CreateSessionOptions = {}): Promise<LiveSession> {
+    let id: string;
+    try {
+      id = options.sessionId !== undefined ? validateId('session', options.sessionId) : this.freshId();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.live.has(id) || this.starting.has(id)) return Promise.reject(new DuplicateSessionError(id));
+    if (options.colonyFolder)
+      return Promise.reject(new Error('not yet: colony sessions arrive with the colony runtime'));
+    return this.track(id, () => this.planNew(id, options));
+  }
+
+  /** Cold → live in the same folder. A live id is returned as it is (its prompt, if any, is sent). */
+  resumeSession(sessionId: string, options: ResumeSessionOptions = {}): Promise<LiveSession> {
+    let id: string;
+    try {
+      id = validateId('session', sessionId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const live = this.live.get(id);
+    if (live) {
+      if (options.prompt) void live.send(options.prompt);
+      return Promise.resolve(live);
+    }
+    const starting = this.starting.get(id);
+    if (starting) return starting;
+    return this.track(id, () => this.planResume(id, options));
+  }
+
+  get(id: string): LiveSession | undefined {
+    return this.live.get(id);
+  }
+
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  list(): LiveSessionSummary[] {
+    return [...this.live.values()].map((s) => ({
+      session_id: s.id,
+      queen_id: s.queen.queen_id,
+      queen_name: s.queen.name,
+      phase: s.phase,
+      colony_name: null,
+      busy: s.busy,
+      dir: s.dir,
+    }));
+  }
+
+  /** Restarts the queen loop of a live session whose loop failed (history and numbering kept). */
+  reviveQueen(id: string): LiveSession {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    s.revive();
+    return s;
+  }
+
+  async stopSession(id: string): Promise<void> {
+    const pending = this.stopping.get(id);
+    if (pending) return pending;
+    const starting = this.starting.get(id);
+    if (starting) await starting.catch(() => {});
+    const s = this.live.get(id);
+    if (!s) return;
+    const run = (async () => {
+      try {
+        await s.stop();
+      } finally {
+        this.live.delete(id);
+        this.stopping.delete(id);
+        this.changed();
+      }
+    })();
+    this.stopping.set(id, run);
+    return run;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.starting.values()]);
+    await Promise.all([...this.live.keys()].map((id) => this.stopSession(id)));
+  }
+
+  onDidChange(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private changed(): void {
+    for (const cb of [...this.listeners]) {
+      try {
+        cb();
+      } catch (err) {
+        this.logger.warn(`onDidChange listener failed: ${String(err)}`);
+      }
+    }
+  }
+
+  private freshId(): string {
+    for (;;) {
+      const id = newSessionId(new Date(this.clock()));
+      if (!this.live.has(id) && !this.starting.has(id) && !findSessionDir(this.opts.hiveHome, id)) return id;
+    }
+  }
+
+  private provider(): Promise<ModelProviderLike> {
+    if (!this.providerPromise) {
+      const p = this.opts.provider();
+      this.providerPromise = p;
+      // A failed lookup (no key yet) is retried by the next start.
+      p.catch(() => {
+        if (this.providerPromise === p) this.providerPromise = undefined;
+      });
+    }
+    return this.providerPromise;
+  }
+
+  private track(id: string, plan: () => Promise<StartPlan>): Promise<LiveSession> {
+    const run = (async () => {
+      const p = await plan();
+      return this.start(p);
+    })();
+    this.starting.set(id, run);
+    run.then(
+      (s) => {
+        this.starting.delete(id);
+        this.live.set(id, s);
+        this.changed();
+      },
+      () => this.starting.delete(id),
+    );
+    return run;
+  }
+
+  private async planNew(id: string, options: CreateSessionOptions): Promise<StartPlan> {
+    if (findSessionDir(this.opts.hiveHome, id))
+      throw new Error(`session ${id} already exists on disk; resume it instead`);
+    const provider = await this.provider();
+    const selection = await selectQueen({
+      queensDir: queensDir(this.opts.hiveHome),
+      explicitQueenId: options.queenId,
+      firstMessage: options.initialPrompt,
+      complete: completeVia(provider),
+      logger: this.logger,
+    });
+    const dir = sessionDirFor(this.opts.hiveHome, selection.identity.queen_id, id);
+    if (existsSync(dir)) throw new Error(`session folder ${dir} already exists`);
+    await mkdir(dir, { recursive: true });
+    return {
+      id,
+      dir,
+      selection,
+      provider,
+      metaPatch: { agent_name: null, agent_path: null },
+      agentPath: null,
+      iterationOffset: 0,
+      prompt: options.initialPrompt,
+      createdDir: true,
+    };
+  }
+
+  private async planResume(id: string, options: ResumeSessionOptions): Promise<StartPlan> {
+    const loc = findSessionDir(this.opts.hiveHome, id);
+    if (!loc) throw new SessionNotFoundError(id);
+    const read = await readMeta(loc.dir);
+    if (!read.ok) throw new MetaCorruptError(read.error);
+    const meta = read.meta;
+    const stored = readStoredPhase(meta.phase);
+    if (stored.legacy)
+      this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
+    const agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
+    if (agentPath)
+      this.logger.warn(`session ${id}: colony ${agentPath} is not re-loaded yet (queen-only resume)`);
+    const provider = await this.provider();
+    const selection = await selectQueen({
+      queensDir: queensDir(this.opts.hiveHome),
+      resumedQueenId: typeof meta.queen_id === 'string' ? meta.queen_id : loc.queenId,
+      complete: completeVia(provider),
+      logger: this.logger,
+    });
+    return {
+      id,
+      dir: loc.dir,
+      selection,
+      provider,
+      metaPatch: {},
+      agentPath,
+      iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
+      prompt: options.prompt,
+      createdDir: false,
+    };
+  }
+
+  /** Meta, bus, log, store, queen: any failure undoes what this start did. */
+  private async start(p: StartPlan): Promise<LiveSession> {
+    let log: EventLog | undefined;
+    try {
+      const identity = p.selection.identity;
+      await updateMeta(p.dir, {
+        ...p.metaPatch,
+        created_at: this.clock() / 1000,
+        queen_id: identity.queen_id,
+      });
+      const bus = new EventBus({
+        iterationOffset: p.iterationOffset,
+        clock: this.clock,
+        logger: { error: (m, e) => this.logger.warn(`${m}: ${String(e)}`) },
+      });
+      log = EventLog.attach(bus, path.join(p.dir, 'events.jsonl'), {
+        onWriteError: (err) => this.logger.warn(`events.jsonl of ${p.id}: ${err.message}`),
+      });
+      const store = new PartStore(conversationsDir(p.dir));
+      const session = new LiveSession({
+        id: p.id,
+        dir: p.dir,
+        bus,
+        log,
+        store,
+        provider: p.provider,
+        queen: identity,
+        profile: p.selection.profile,
+        // Rule 4: the saved phase is not restored; a worker would make it `working`.
+        phase: initialPhase(null, false),
+        agentPath: p.agentPath,
+        memoriesDir: memoriesDir(this.opts.hiveHome),
+        workingDir: this.opts.workingDir,
+        autoApprove: this.opts.autoApprove,
+        extraTools: this.opts.extraTools?.() ?? [],
+        reflection: this.opts.reflection !== false,
+        stopReflectionWaitMs: this.opts.stopReflectionWaitMs ?? 3000,
+        stopTurnWaitMs: this.opts.stopTurnWaitMs ?? 5000,
+        logger: this.logger,
+        clock: this.clock,
+        onChange: () => this.changed(),
+      });
+      bus.publish({
+        type: 'queen_identity_selected',
+        stream_id: 'queen',
+        node_id: 'queen',
+        execution_id: p.id,
+        data: { ...identity },
+      });
+      if (p.prompt) {
+        const prompt = p.prompt;
+        // The first turn runs in the background; failures arrive as execution_failed events.
+        queueMicrotask(() => {
+          if (!session.stopped) session.send(prompt).catch((e) => this.logger.warn(String(e)));
+        });
+      }
+      return session;
+    } catch (err) {
+      log?.close();
+      if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { HiveEvent } from '../../../src/runtime/events';
+import { type LiveSession, SessionManager, type SessionManagerOptions } from '../../../src/runtime/session';
+import { providerFor } from '../../support/provider-fixture';
+import type { ScriptedServer } from '../../support/scripted-anthropic-server';
+
+export function tempDir(prefix = 'hive-session-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export const quietLogger = { warn() {}, info() {} };
+
+/** A manager on a temp home talking to the scripted server; reflection off unless asked for. */
+export function managerFor(
+  home: string,
+  server: ScriptedServer,
+  opts: Partial<SessionManagerOptions> = {},
+): SessionManager {
+  return new SessionManager({
+    hiveHome: home,
+    provider: async () => providerFor(server).provider,
+    logger: quietLogger,
+    reflection: false,
+    ...opts,
+  });
+}
+
+/** Records every event of a session's bus. */
+export function record(session: LiveSession): HiveEvent[] {
+  const events: HiveEvent[] = [];
+  session.bus.subscribeAll((e) => {
+    events.push(e);
+  });
+  return events;
+}
+
+/** Resolves with the first event on the bus matching `pred` (from now on). */
+export function nextEvent(
+  session: LiveSession,
+  pred: (e: HiveEvent) => boolean,
+  timeoutMs = 10_000,
+): Promise<HiveEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('timed out waiting for an event'));
+    }, timeoutMs);
+    const off = session.bus.subscribeAll((e) => {
+      if (!pred(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
+}
+
+export function customKind(kind: string) {
+  return (e: HiveEvent) => e.type === 'custom' && (e.data as Record<string, unknown>).kind === kind;
+}
