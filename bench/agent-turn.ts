@@ -2,7 +2,8 @@
  * Runtime overhead per agent turn (issue 3): the scripted Anthropic server runs in a child process with
  * zero model latency; we time (a) a raw streaming HTTP request for the same reply, read to the end, and
  * (b) a full AgentLoop turn through the real SDK with Hive part files and events.jsonl persistence.
- * Overhead per turn = (b) − (a): what our runtime adds on top of the wire.
+ * Overhead per turn = (b) − (a): what our runtime adds on top of the wire. BENCH_STORE=memory swaps the
+ * part files for an in-memory store, to separate the fsync cost of durable part writes from the rest.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { AgentLoop } from '../src/runtime/agent';
 import { EventBus, EventLog, isHiveEventType } from '../src/runtime/events';
 import { AnthropicProvider } from '../src/runtime/llm';
 import { PartStore } from '../src/runtime/storage/parts';
+import { MemoryStore } from '../test/support/memory-store';
 
 export const name = 'agent-turn';
 
@@ -71,7 +73,10 @@ export async function run(): Promise<void> {
     const provider = new AnthropicProvider({ model: 'claude-haiku-4-5', apiKey: 'bench', baseURL: url });
     const loop = new AgentLoop({
       provider,
-      store: new PartStore(path.join(dir, 'conversations')),
+      store:
+        process.env.BENCH_STORE === 'memory'
+          ? new MemoryStore()
+          : new PartStore(path.join(dir, 'conversations')),
       systemPrompt: 'You are a benchmark queen.',
       emit: (type, data) => {
         if (isHiveEventType(type)) bus.publish({ type, stream_id: 'queen', node_id: 'queen', data });
