@@ -7,7 +7,7 @@ import { EventBus } from '../../../src/runtime/events/bus';
 import type { HiveEvent } from '../../../src/runtime/events/types';
 import { SessionTriggers } from '../../../src/runtime/triggers/sessionTriggers';
 import { TriggerViewSchema } from '../../../src/shared/protocol';
-import { FakeClock, settle } from '../../support/fake-clock';
+import { FakeClock } from '../../support/fake-clock';
 import { httpRequest } from '../../support/http-client';
 
 const MIN = 60_000;
