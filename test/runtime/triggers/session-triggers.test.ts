@@ -208,6 +208,11 @@ describe('triggers/SessionTriggers', () => {
     assert.equal(activated.status, 'activated');
     assert.equal(activated.task, 'new task for off');
     await assert.rejects(tool(t, 'set_trigger')({ trigger_id: 'tick' }), /already active/);
+    const timers = h.clock.timerCount;
+    const updated = await tool(t, 'set_trigger')({ trigger_id: 'tick', task: 'retasked' });
+    assert.deepEqual([updated.status, updated.task], ['updated', 'retasked']);
+    assert.equal(h.clock.timerCount, timers, 'a new task does not start a second timer');
+    assert.equal((await h.file())[0]!.task, 'retasked');
     await assert.rejects(
       tool(
         t,
@@ -338,6 +343,46 @@ describe('triggers/SessionTriggers', () => {
       (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED',
     );
     assert.equal(h.injected.length, 0);
+  });
+
+  it('a colony without triggers.json gets one from set_trigger; another colony replaces the first', async () => {
+    const h = await harness([every('tick', 10)]);
+    const other = await mkdtemp(path.join(os.tmpdir(), 'hive-session-triggers-empty-'));
+    dirs.push(other);
+    const t = h.open();
+    await t.attach(h.dir);
+    assert.equal(h.clock.timerCount, 1);
+
+    // Loading another colony: the first one's triggers stop and are removed from view (as Hive's unload).
+    assert.equal(await t.attach(other), '');
+    assert.equal(t.colonyDir, other);
+    assert.equal(h.clock.timerCount, 0);
+    assert.deepEqual(
+      h.ofType('trigger_removed').map((d) => d.trigger_id),
+      ['tick'],
+    );
+    assert.deepEqual(t.list(), []);
+
+    await tool(
+      t,
+      'set_trigger',
+    )({
+      trigger_id: 'later',
+      trigger_type: 'timer',
+      trigger_config: { interval_minutes: 15 },
+      task: 'Look again',
+    });
+    const written = JSON.parse(await readFile(path.join(other, 'triggers.json'), 'utf8'));
+    assert.deepEqual(written, [
+      { id: 'later', trigger_type: 'timer', trigger_config: { interval_minutes: 15 }, task: 'Look again' },
+    ]);
+    await h.clock.advance(15 * MIN);
+    assert.deepEqual(h.injected, [
+      '[TRIGGER: timer/later]\nTask: Look again\n{"task": "Look again", "trigger_config": {"interval_minutes": 15}}',
+    ]);
+    // Panel actions with nothing attached fail clearly.
+    await t.detach({ emitRemoved: true });
+    await assert.rejects(t.runNow('later'), /No colony is loaded/);
   });
 
   it('reports fires missed while no session ran, and runs them once on request', async () => {
