@@ -187,6 +187,82 @@ describe('hive colony run', function () {
     assert.ok(parts.some((p) => p.includes('[TRIGGER: webhook/gh]')));
   });
 
+  it('--missed run fires missed triggers once; --resume continues the same session with nothing missed', async () => {
+    const colonyDir = writeColony(folder);
+    const now = Date.now();
+    writeFileSync(
+      path.join(colonyDir, 'trigger-state.json'),
+      JSON.stringify({
+        version: 1,
+        saved_at: now - 60_000,
+        triggers: {
+          hourly: {
+            fire_count: 2,
+            last_fired_at: now - 60_000,
+            activated_at: now - 60_000,
+            pending_missed: { count: 3, capped: false, ticks: [now - 3 * 3_600_000] },
+          },
+        },
+      }),
+    );
+    const env = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url };
+    let out = '';
+    let onOut = () => {};
+    const firstStop = new Promise<string>((resolve) => {
+      onOut = () => {
+        if (/fired timer\/hourly \(#3/.test(out)) resolve('test stop');
+      };
+    });
+    const first = await runCli(
+      [
+        'colony',
+        'run',
+        folder,
+        '--home',
+        home,
+        '--queen',
+        'queen_operations',
+        '--missed',
+        'run',
+        '--no-reflection',
+      ],
+      {
+        out: (s) => {
+          out += s;
+          onOut();
+        },
+        err: () => undefined,
+        env,
+        untilStopped: () => firstStop,
+      },
+    );
+    assert.equal(first, 0);
+    assert.match(out, /missed: hourly missed 3 fire\(s\)/);
+    assert.match(out, /Missed fires: running each once/);
+    assert.ok(server.requests.some((r) => JSON.stringify(r.body.messages).includes('\\"catch_up\\": true')));
+    const [, sid] = out.match(/Session (session_\w+) /)!;
+    const state = JSON.parse(readFileSync(path.join(colonyDir, 'trigger-state.json'), 'utf8'));
+    assert.equal(state.triggers.hourly.fire_count, 3);
+    assert.equal(state.triggers.hourly.pending_missed, undefined);
+
+    let again = '';
+    const second = await runCli(
+      ['colony', 'run', folder, '--home', home, '--resume', sid!, '--no-reflection'],
+      {
+        out: (s) => {
+          again += s;
+        },
+        err: () => undefined,
+        env,
+        untilStopped: async () => 'test stop',
+      },
+    );
+    assert.equal(second, 0);
+    assert.match(again, new RegExp(`Session ${sid} \\(queen queen_operations\\)`));
+    assert.doesNotMatch(again, /missed/i);
+    assert.match(again, /Stopped; triggers and session saved\./);
+  });
+
   it('refuses a folder without a colony and a bad --missed value (exit 2)', async () => {
     const io = { out: () => undefined, err: () => undefined, env: { HIVE_HOME: home } };
     assert.equal(await runCli(['colony', 'run', folder], io), 2);
