@@ -224,7 +224,8 @@ export class SessionTriggers {
       // biome-ignore lint/suspicious/noExplicitAny: the manager emits Hive's trigger_* data shapes
       data: data as any,
     });
-    this.changed();
+    // webhook_received and delivery reports change nothing the panel shows.
+    if (type.startsWith('trigger_') || type === 'missed_triggers') this.changed();
   }
 
   private changed(): void {

@@ -23,6 +23,16 @@ function manager(ref: ManagerRef): TriggerManager {
   return m;
 }
 
+/** Fields the views merge into trigger_config; the summary has them at the top level. */
+const LIVE_FIELDS = new Set([
+  'next_fire_in',
+  'next_fire_at',
+  'fire_count',
+  'last_fired_at',
+  'schedule_text',
+  'webhook_url',
+]);
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** What the queen sees of a trigger: no secret, times as ISO-UTC. */
@@ -34,12 +44,7 @@ export function triggerSummary(v: TriggerView): Record<string, unknown> {
     task: v.task,
     active: v.active,
     schedule: v.schedule_text,
-    trigger_config: Object.fromEntries(
-      Object.entries(v.trigger_config).filter(
-        ([k]) =>
-          !['next_fire_in', 'next_fire_at', 'fire_count', 'last_fired_at', 'schedule_text'].includes(k),
-      ),
-    ),
+    trigger_config: Object.fromEntries(Object.entries(v.trigger_config).filter(([k]) => !LIVE_FIELDS.has(k))),
     next_fire_at: iso(v.next_fire_at),
     fire_count: v.fire_count,
     last_fired_at: iso(v.last_fired_at),

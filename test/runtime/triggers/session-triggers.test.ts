@@ -309,6 +309,10 @@ describe('triggers/SessionTriggers', () => {
     assert.doesNotMatch(h.injected[0]!, new RegExp(secret));
     const received = h.events.find((e) => e.type === 'webhook_received')!;
     assert.equal(received.stream_id, 'gh');
+    const [listed] = (await tool(t, 'list_triggers')()).triggers as Record<string, unknown>[];
+    assert.equal(listed!.webhook_url, `http://127.0.0.1:${port}/hooks/gh`);
+    assert.equal(listed!.fire_count, 1);
+    assert.deepEqual(listed!.trigger_config, { path: '/hooks/gh', port: 0 });
 
     // The queen adds a webhook while the server runs: same server, new route.
     const added = await tool(
