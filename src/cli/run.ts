@@ -1,3 +1,4 @@
+import { colonyCommand } from './colony';
 import { sessionsCommand } from './sessions';
 import { type CliIo, UsageError } from './usage';
 
@@ -8,6 +9,8 @@ const USAGE = `usage: hive <command> [options]
 commands:
   sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
+  colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] [--no-reflection]
+                                                    run a colony's triggers headless until Ctrl+C
 
 HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive`;
 
@@ -28,6 +31,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       return 0;
     }
     if (command === 'sessions') return await sessionsCommand(rest, io);
+    if (command === 'colony') return await colonyCommand(rest, io);
     throw new UsageError(`unknown command "${command}" (try: hive --help)`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -8,4 +8,6 @@ export interface CliIo {
   err: (s: string) => void;
   /** Environment for HIVE_HOME; the process environment when omitted. */
   env?: NodeJS.ProcessEnv;
+  /** Long-running commands (colony run) stop when this resolves (its value is printed); default SIGINT/SIGTERM. */
+  untilStopped?: () => Promise<string>;
 }
