@@ -133,7 +133,11 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
     throw err;
   }
 
-  const offInterrupt = io.onInterrupt?.(() => session.stopTurn());
+  let interrupted = false;
+  const offInterrupt = io.onInterrupt?.(() => {
+    interrupted = true;
+    session.stopTurn();
+  });
   let code = 0;
   try {
     const outcome = await runTurn(session, message, io, {
@@ -149,11 +153,13 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
       );
       code = 1;
     }
+    // The shell's convention for a command ended by Ctrl-C; the streamed text so far is kept (truncated).
+    else if (interrupted) code = 130;
   } finally {
     offInterrupt?.();
     await manager.stopAll();
   }
-  if (code === 0) io.err(`session ${session.id}\n`);
+  if (code !== 1) io.err(`session ${session.id}${interrupted ? ' (stopped)' : ''}\n`);
   // A stop reflection still writing the queen's memory is let finish before the process ends.
   await pendingShutdownReflections();
   return code;

@@ -27,14 +27,17 @@ chat options:
 
 HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive
 exit codes: 0 ok; 1 no API key, model unreachable or failed after retries;
-            2 bad usage or unknown session id`;
+            2 bad usage or unknown session id; 130 chat stopped by Ctrl-C`;
 
 const processIo: CliIo = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   onInterrupt: (handler) => {
-    process.on('SIGINT', handler);
-    return () => process.off('SIGINT', handler);
+    let count = 0;
+    // The first Ctrl-C stops cleanly; a second one does not wait for that.
+    const onSigint = () => (++count === 1 ? handler() : process.exit(130));
+    process.on('SIGINT', onSigint);
+    return () => process.off('SIGINT', onSigint);
   },
 };
 

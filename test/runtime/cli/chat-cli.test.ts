@@ -203,6 +203,44 @@ describe('hive chat CLI', function () {
     assert.match(lines[0]!, /^hive: model call failed \(network, after 5 tries\)/);
   });
 
+  it('Ctrl-C stops the turn and the session cleanly: exit 130, the partial answer kept as truncated', async () => {
+    queenStep = () => reply.text('one two three four five six seven eight', { chunkSize: 4, delayMs: 150 });
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        require.resolve('tsx/cjs'),
+        MAIN,
+        'chat',
+        '--base-url',
+        server.url,
+        '--queen',
+        'queen_operations',
+        'hi',
+      ],
+      { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.length >= 8) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    assert.equal(await closed, 130, err);
+    assert.ok(out.length < 'one two three four five six seven eight'.length, out);
+    const m = /^session (\S+) \(stopped\)$/m.exec(err);
+    assert.ok(m, err);
+    const parts = partsOf(path.join(home, 'queens', 'queen_operations', 'sessions', m[1]!));
+    assert.equal(parts[1]!.role, 'assistant');
+    assert.equal(parts[1]!.truncated, true);
+    assert.ok('one two three four five six seven eight'.startsWith(String(parts[1]!.content)));
+  });
+
   it('no API key: exit 1 and one line, nothing written', async () => {
     const run = await hive(['chat', '--base-url', server.url, 'hi'], { HIVE_HOME: home });
     assert.equal(run.code, 1);
