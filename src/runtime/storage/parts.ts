@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomically } from './atomic';
+import { createFileAtomically, writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 
 /** OpenAI-format tool call, as Hive stores it in assistant parts. */
@@ -116,6 +116,12 @@ export function textOfBlocks(blocks: unknown[]): string {
     .join(' ');
 }
 
+/**
+ * How long cursor.json lags behind the parts at most (plus its own write). Appends within the window share
+ * one cursor write, so a busy conversation does not pay a second fsync per turn; flush() writes it at once.
+ */
+const CURSOR_DELAY_MS = 100;
+
 function seqFromFileName(name: string): number | undefined {
   const stem = name.slice(0, -'.json'.length);
   return /^\d+$/.test(stem) ? Number(stem) : undefined;
@@ -137,7 +143,10 @@ export class PartStore {
   private cachedRead: PartsReadResult | undefined;
   private cursorTarget = 0;
   private cursorWrite: Promise<void> | undefined;
+  private cursorTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** parts/ is known to exist (made once, not on every append). */
+  private partsDirReady = false;
 
   constructor(readonly conversationsDir: string) {
     this.partsDir = path.join(conversationsDir, 'parts');
@@ -190,7 +199,7 @@ export class PartStore {
     const seq = await this.nextSeq();
     const full = { ...part, seq } as ConversationPart;
     const stored = toStorageDict(full);
-    await writeJsonAtomically(path.join(this.partsDir, partFileName(seq)), stored);
+    await this.writePart(partFileName(seq), JSON.stringify(stored));
     this.cachedNext = seq + 1;
     const normalized = normalizePart(stored, seq) as ConversationPart;
     this.cachedRead?.parts.push(normalized);
@@ -201,15 +210,46 @@ export class PartStore {
   /** Resolves once cursor.json reflects every append so far (call before handing the folder to Hive). */
   async flush(): Promise<void> {
     await this.queue;
+    if (this.cursorTimer) {
+      clearTimeout(this.cursorTimer);
+      this.cursorTimer = undefined;
+      this.startCursorWrite();
+    }
     while (this.cursorWrite) await this.cursorWrite;
   }
 
+  /** A new part file, atomically (temp, fsync, rename); parts/ is created on the first append only. */
+  private async writePart(name: string, json: string): Promise<void> {
+    const file = path.join(this.partsDir, name);
+    if (!this.partsDirReady) {
+      await mkdir(this.partsDir, { recursive: true });
+      this.partsDirReady = true;
+    }
+    try {
+      await createFileAtomically(file, json);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // The folder went away under us (a test's cleanup, a user's rm): make it again, once.
+      await mkdir(this.partsDir, { recursive: true });
+      await createFileAtomically(file, json);
+    }
+  }
+
   /**
-   * cursor.json is written behind the part (coalesced: a burst of appends writes it once), so a turn pays
-   * one fsync per part, not two. It is only a hint for Hive: nextSeq() also scans the part files.
+   * cursor.json is written behind the parts, at most CURSOR_DELAY_MS after the first append it does not
+   * reflect yet, so a turn pays one fsync per part, not two or three. It is only a hint for Hive:
+   * nextSeq() also scans the part files.
    */
   private scheduleCursor(next: number): void {
     this.cursorTarget = Math.max(this.cursorTarget, next);
+    if (this.cursorWrite || this.cursorTimer) return;
+    this.cursorTimer = setTimeout(() => {
+      this.cursorTimer = undefined;
+      this.startCursorWrite();
+    }, CURSOR_DELAY_MS);
+  }
+
+  private startCursorWrite(): void {
     if (this.cursorWrite) return;
     this.cursorWrite = (async () => {
       let written = 0;
