@@ -68,6 +68,10 @@ function untilSignal(): Promise<string> {
 
 const stamp = () => new Date().toISOString();
 
+const HEADLESS_ANSWER =
+  'No user is present: this colony runs headless (hive colony run). Proceed with your best judgment ' +
+  'and write down what you would have asked.';
+
 /**
  * Headless colony runner: a queen session with the colony's triggers running (timers, webhook
  * server), each fire printed, until SIGINT/SIGTERM; then triggers and session stop and everything
@@ -112,6 +116,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     provider: async () => provider,
     logger,
     reflection: !values['no-reflection'],
+    // Her read-only workspace tools look at the colony's folder.
+    workingDir: folder,
     extraTools: () => triggerTools(() => triggers?.triggerManager),
   });
   const session: LiveSession = values.resume
@@ -144,6 +150,28 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       } else {
         for (const m of (d.triggers ?? []) as { trigger_id: string; count: number }[])
           io.out(`${stamp()} missed: ${m.trigger_id} missed ${m.count} fire(s) while nothing ran\n`);
+      }
+    });
+
+    // Nobody is at the keyboard: a question gets a standing answer and an approval is denied, both
+    // printed, so the queen's turn ends instead of waiting forever (and blocking every later fire).
+    session.bus.subscribe({ types: ['client_input_requested', 'custom'], streams: ['queen'] }, (e) => {
+      const d = e.data as {
+        request_id?: unknown;
+        kind?: unknown;
+        tool_name?: unknown;
+        questions?: { prompt: string }[];
+      };
+      if (typeof d.request_id !== 'string') return;
+      const id = d.request_id;
+      if (e.type === 'client_input_requested') {
+        io.out(
+          `${stamp()} queen asked: ${d.questions?.map((q) => q.prompt).join(' / ') ?? ''} (answered: nobody present)\n`,
+        );
+        queueMicrotask(() => session.answerQuestion(id, HEADLESS_ANSWER));
+      } else if (d.kind === 'approval_requested') {
+        io.out(`${stamp()} approval for ${String(d.tool_name ?? 'a tool')} denied (headless run)\n`);
+        queueMicrotask(() => session.answerApproval(id, 'deny'));
       }
     });
 
