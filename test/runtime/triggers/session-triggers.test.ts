@@ -169,6 +169,14 @@ describe('triggers/SessionTriggers', () => {
       webhook: null,
     });
     assert.ok(changes >= 3, 'attach and the fire notify the panel');
+
+    // The panel's "Run now": one forced fire, the schedule unchanged.
+    await t.runNow('tick');
+    await h.clock.advance(0);
+    assert.equal(h.injected.length, 2);
+    assert.match(h.injected[1]!, /"forced": true/);
+    assert.equal(t.list()[0]!.nextFireAt, T0 + 20 * MIN);
+    assert.equal(t.list()[0]!.fireCount, 2);
   });
 
   it('fires wait while the queen is busy and go out once when she is idle', async () => {
