@@ -10,6 +10,7 @@ import { updateMeta } from '../runtime/storage/meta';
 import { STATE_FILE } from '../runtime/triggers';
 import { SessionTriggers } from '../runtime/triggers/sessionTriggers';
 import { triggerTools } from '../runtime/triggers/triggerTools';
+import { followHeadless } from './colony-follow';
 import { type CliIo, UsageError } from './usage';
 
 export const COLONY_USAGE =
@@ -67,10 +68,6 @@ function untilSignal(): Promise<string> {
 }
 
 const stamp = () => new Date().toISOString();
-
-const HEADLESS_ANSWER =
-  'No user is present: this colony runs headless (hive colony run). Proceed with your best judgment ' +
-  'and write down what you would have asked.';
 
 /**
  * Headless colony runner: a queen session with the colony's triggers running (timers, webhook
@@ -141,39 +138,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       isQueenBusy: () => session.busy,
       logger,
     });
-    session.bus.subscribe({ types: ['trigger_fired', 'missed_triggers'] }, (e) => {
-      const d = e.data as Record<string, unknown>;
-      if (e.type === 'trigger_fired') {
-        const next =
-          typeof d.next_fire_at === 'number' ? `, next ${new Date(d.next_fire_at).toISOString()}` : '';
-        io.out(`${stamp()} fired ${d.trigger_type}/${d.trigger_id} (#${d.fire_count}${next})\n`);
-      } else {
-        for (const m of (d.triggers ?? []) as { trigger_id: string; count: number }[])
-          io.out(`${stamp()} missed: ${m.trigger_id} missed ${m.count} fire(s) while nothing ran\n`);
-      }
-    });
-
-    // Nobody is at the keyboard: a question gets a standing answer and an approval is denied, both
-    // printed, so the queen's turn ends instead of waiting forever (and blocking every later fire).
-    session.bus.subscribe({ types: ['client_input_requested', 'custom'], streams: ['queen'] }, (e) => {
-      const d = e.data as {
-        request_id?: unknown;
-        kind?: unknown;
-        tool_name?: unknown;
-        questions?: { prompt: string }[];
-      };
-      if (typeof d.request_id !== 'string') return;
-      const id = d.request_id;
-      if (e.type === 'client_input_requested') {
-        io.out(
-          `${stamp()} queen asked: ${d.questions?.map((q) => q.prompt).join(' / ') ?? ''} (answered: nobody present)\n`,
-        );
-        queueMicrotask(() => session.answerQuestion(id, HEADLESS_ANSWER));
-      } else if (d.kind === 'approval_requested') {
-        io.out(`${stamp()} approval for ${String(d.tool_name ?? 'a tool')} denied (headless run)\n`);
-        queueMicrotask(() => session.answerApproval(id, 'deny'));
-      }
-    });
+    followHeadless(session, io);
 
     io.out(`Session ${session.id} (queen ${session.queen.queen_id}) in ${session.dir}\n`);
     io.out(`Colony ${location.dir}\n`);

@@ -308,6 +308,7 @@ describe('hive colony run', function () {
     assert.equal(await done, 0);
     const answered = server.requests.find((r) => JSON.stringify(r.body.messages).includes('toolu_ask'));
     assert.match(JSON.stringify(answered?.body.messages), /No user is present/);
+    assert.match(out, /queen: Labelled it "bug"\./);
     assert.match(out, /Stopped; triggers and session saved\./);
   });
 
