@@ -7,7 +7,7 @@ import { type LiveSession, SessionManager } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { updateMeta } from '../runtime/storage/meta';
-import { STATE_FILE } from '../runtime/triggers';
+import { describeProblem, STATE_FILE } from '../runtime/triggers';
 import { SessionTriggers } from '../runtime/triggers/sessionTriggers';
 import { triggerTools } from '../runtime/triggers/triggerTools';
 import { followHeadless } from './colony-follow';
@@ -145,6 +145,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const text = await triggers.attach(location.dir);
     await session.setPhase('reviewing', 'runtime');
     io.out(text.trim() ? `${text.trim()}\n` : 'No triggers in triggers.json\n');
+    const report = triggers.loadReport;
+    if (report?.fileError) io.err(`hive: triggers not loaded: ${report.fileError}\n`);
+    for (const p of report?.problems ?? []) io.err(`hive: skipped trigger: ${describeProblem(p)}\n`);
+    for (const e of report?.errors ?? [])
+      io.err(`hive: trigger ${e.trigger_id} could not start: ${e.error}\n`);
     for (const t of triggers.list()) {
       if (!t.enabled) continue;
       if (t.webhook) io.out(`Webhook ${t.id}: ${t.webhook.methods.join('|')} ${t.webhook.url}\n`);
