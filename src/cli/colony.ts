@@ -7,9 +7,10 @@ import { type LiveSession, SessionManager } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { updateMeta } from '../runtime/storage/meta';
-import { STATE_FILE } from '../runtime/triggers';
+import { describeProblem, STATE_FILE } from '../runtime/triggers';
 import { SessionTriggers } from '../runtime/triggers/sessionTriggers';
 import { triggerTools } from '../runtime/triggers/triggerTools';
+import { followHeadless } from './colony-follow';
 import { type CliIo, UsageError } from './usage';
 
 export const COLONY_USAGE =
@@ -112,6 +113,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     provider: async () => provider,
     logger,
     reflection: !values['no-reflection'],
+    // Her read-only workspace tools look at the colony's folder.
+    workingDir: folder,
     extraTools: () => triggerTools(() => triggers?.triggerManager),
   });
   const session: LiveSession = values.resume
@@ -135,23 +138,18 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       isQueenBusy: () => session.busy,
       logger,
     });
-    session.bus.subscribe({ types: ['trigger_fired', 'missed_triggers'] }, (e) => {
-      const d = e.data as Record<string, unknown>;
-      if (e.type === 'trigger_fired') {
-        const next =
-          typeof d.next_fire_at === 'number' ? `, next ${new Date(d.next_fire_at).toISOString()}` : '';
-        io.out(`${stamp()} fired ${d.trigger_type}/${d.trigger_id} (#${d.fire_count}${next})\n`);
-      } else {
-        for (const m of (d.triggers ?? []) as { trigger_id: string; count: number }[])
-          io.out(`${stamp()} missed: ${m.trigger_id} missed ${m.count} fire(s) while nothing ran\n`);
-      }
-    });
+    followHeadless(session, io);
 
     io.out(`Session ${session.id} (queen ${session.queen.queen_id}) in ${session.dir}\n`);
     io.out(`Colony ${location.dir}\n`);
     const text = await triggers.attach(location.dir);
     await session.setPhase('reviewing', 'runtime');
     io.out(text.trim() ? `${text.trim()}\n` : 'No triggers in triggers.json\n');
+    const report = triggers.loadReport;
+    if (report?.fileError) io.err(`hive: triggers not loaded: ${report.fileError}\n`);
+    for (const p of report?.problems ?? []) io.err(`hive: skipped trigger: ${describeProblem(p)}\n`);
+    for (const e of report?.errors ?? [])
+      io.err(`hive: trigger ${e.trigger_id} could not start: ${e.error}\n`);
     for (const t of triggers.list()) {
       if (!t.enabled) continue;
       if (t.webhook) io.out(`Webhook ${t.id}: ${t.webhook.methods.join('|')} ${t.webhook.url}\n`);

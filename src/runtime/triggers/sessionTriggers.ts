@@ -64,6 +64,12 @@ export class SessionTriggers {
     return this.dir;
   }
 
+  /** What the last attach found: skipped entries, an unusable file, triggers that could not start. */
+  get loadReport(): Pick<TriggerLoadResult, 'problems' | 'fileError' | 'errors'> | undefined {
+    const r = this.loaded;
+    return r && { problems: r.problems, fileError: r.fileError, errors: r.errors };
+  }
+
   /** The manager of the attached colony (for update(), webhookPort, tests). */
   get triggerManager(): TriggerManager | undefined {
     return this.manager;

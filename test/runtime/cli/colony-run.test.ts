@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run';
 import { httpRequest } from '../../support/http-client';
 import {
   echoResponder,
+  reply,
   type ScriptedServer,
   startScriptedServer,
 } from '../../support/scripted-anthropic-server';
@@ -261,6 +263,53 @@ describe('hive colony run', function () {
     assert.match(again, new RegExp(`Session ${sid} \\(queen queen_operations\\)`));
     assert.doesNotMatch(again, /missed/i);
     assert.match(again, /Stopped; triggers and session saved\./);
+  });
+
+  it("answers the queen's questions itself when nobody is present, so later fires still get through", async () => {
+    const colonyDir = writeColony(folder);
+    server.enqueue(
+      reply.toolUse('ask_user', { question: 'Which label should I use?' }, { id: 'toolu_ask' }),
+      reply.text('Labelled it "bug".'),
+    );
+    let out = '';
+    const stream = new PassThrough();
+    const watcher = watch(stream);
+    let stop: (v: string) => void = () => {};
+    const stopped = new Promise<string>((resolve) => {
+      stop = resolve;
+    });
+    const done = runCli(
+      ['colony', 'run', folder, '--home', home, '--queen', 'queen_operations', '--no-reflection'],
+      {
+        out: (s) => {
+          out += s;
+          stream.write(s);
+        },
+        err: () => undefined,
+        env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url },
+        untilStopped: () => stopped,
+      },
+    );
+    const [, url] = await watcher.waitFor(/Webhook gh: POST (\S+)\n/);
+    const secret = JSON.parse(readFileSync(path.join(colonyDir, 'trigger-secrets.json'), 'utf8'))
+      .gh as string;
+    const send = () =>
+      httpRequest(Number(new URL(url!).port), {
+        path: '/hooks/gh',
+        body: '{"n": 1}',
+        headers: { 'X-Hive-Secret': secret, 'Content-Type': 'application/json' },
+      });
+    assert.equal((await send()).status, 202);
+    await watcher.waitFor(/queen asked: Which label should I use\? \(answered: nobody present\)/);
+    await watcher.waitFor(/fired webhook\/gh \(#1\)/);
+    assert.equal((await send()).status, 202);
+    await watcher.waitFor(/fired webhook\/gh \(#2\)/);
+    stop('test stop');
+    assert.equal(await done, 0);
+    const answered = server.requests.find((r) => JSON.stringify(r.body.messages).includes('toolu_ask'));
+    assert.match(JSON.stringify(answered?.body.messages), /No user is present/);
+    assert.match(out, /queen: Labelled it "bug"\./);
+    assert.match(out, /Stopped; triggers and session saved\./);
   });
 
   it('refuses a folder without a colony and a bad --missed value (exit 2)', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ToolContext } from '../../../src/runtime/agent/types';
@@ -169,6 +170,14 @@ describe('triggers/SessionTriggers', () => {
       webhook: null,
     });
     assert.ok(changes >= 3, 'attach and the fire notify the panel');
+
+    // The panel's "Run now": one forced fire, the schedule unchanged.
+    await t.runNow('tick');
+    await h.clock.advance(0);
+    assert.equal(h.injected.length, 2);
+    assert.match(h.injected[1]!, /"forced": true/);
+    assert.equal(t.list()[0]!.nextFireAt, T0 + 20 * MIN);
+    assert.equal(t.list()[0]!.fireCount, 2);
   });
 
   it('fires wait while the queen is busy and go out once when she is idle', async () => {
@@ -333,6 +342,29 @@ describe('triggers/SessionTriggers', () => {
     await h.clock.advance(0);
     assert.equal(h.injected.length, 2);
     assert.match(h.injected[1]!, /^\[TRIGGER: webhook\/deploy\]/);
+  });
+
+  it('a webhook whose port is taken is reported, listed as inactive, and starts once the port is free', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const h = await harness([
+      hook('gh', '/hooks/gh', { trigger_config: { path: '/hooks/gh', port: taken } }),
+    ]);
+    const t = h.open();
+    try {
+      const text = await t.attach(h.dir);
+      assert.match(text, /Available triggers \(inactive[^\n]*\n {2}- gh \(webhook: POST \/hooks\/gh\)/);
+      const [error] = t.loadReport!.errors;
+      assert.equal(error!.trigger_id, 'gh');
+      assert.match(error!.error, /EADDRINUSE|in use/);
+      assert.equal(t.list()[0]!.enabled, false);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+    await t.activate('gh');
+    assert.equal(t.list()[0]!.enabled, true);
+    assert.equal(t.list()[0]!.webhook!.url, `http://127.0.0.1:${taken}/hooks/gh`);
   });
 
   it('detach closes the webhook server: connections are refused afterwards', async () => {
