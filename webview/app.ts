@@ -82,6 +82,9 @@ export class App {
       const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for]');
       if (field?.dataset.answerFor) this.ctx.answerDrafts.set(field.dataset.answerFor, fieldValue(field));
     });
+    // No session yet is a working state: the first message starts one.
+    this.composer.setEnabled(true);
+    this.composer.setQueenName(null);
     this.renderEmptyState();
     this.composer.autosize();
   }
