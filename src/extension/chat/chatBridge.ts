@@ -167,7 +167,9 @@ export class ChatBridge {
     });
     this.pager = new HistoryPager(session.id, messages, this.deps.pageSize);
     this.postNextPage(false);
-    for (const m of feed.overlay(messages)) this.deps.post(m);
+    const tail = feed.overlay(messages);
+    for (const m of tail) this.deps.post(m);
+    const tailIds = new Set(tail.flatMap((m) => (m.type === 'message' ? [m.message.id] : [])));
     // Events that arrived while the history was read: the snapshot already holds their effect for
     // streamed text (the tail has the whole text) and for the user's own message (in the transcript).
     const held = this.held;
@@ -178,6 +180,8 @@ export class ChatBridge {
       if (out.kind === 'message') {
         const m = out.message;
         if (m.type === 'textDelta') continue;
+        // A turn that ended before the snapshot: its text is in the page under its transcript id.
+        if (m.type === 'turnComplete' && !tailIds.has(m.messageId)) continue;
         if (m.type === 'message' && m.message.kind === 'user' && recentUser.has(m.message.text)) continue;
       }
       this.onFeed(session, out);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import type { ChatSession } from '../../../src/extension/chat/sessionSources';
 import type { Tool } from '../../../src/runtime/agent';
-import type { SessionManager } from '../../../src/runtime/session';
+import type { LiveSession, SessionManager } from '../../../src/runtime/session';
 import {
   fault,
   reply,
@@ -21,6 +22,47 @@ function writeTool(calls: string[]): Tool {
       return 'written';
     },
   };
+}
+
+/** The session as the bridge sees it, with history() held until `open()` (events keep flowing). */
+function gatedHistory(s: LiveSession): { session: ChatSession; open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
+  const session: ChatSession = {
+    id: s.id,
+    bus: s.bus,
+    queen: s.queen,
+    get phase() {
+      return s.phase;
+    },
+    get busy() {
+      return s.busy;
+    },
+    get stopped() {
+      return s.stopped;
+    },
+    get usage() {
+      return s.usage;
+    },
+    get pendingApprovals() {
+      return s.pendingApprovals;
+    },
+    get pendingQuestions() {
+      return s.pendingQuestions;
+    },
+    send: (t) => s.send(t),
+    retry: () => s.retry(),
+    stopTurn: () => s.stopTurn(),
+    answerApproval: (id, d, o) => s.answerApproval(id, d, o),
+    answerQuestion: (id, a) => s.answerQuestion(id, a),
+    history: async () => {
+      await gate;
+      return s.history();
+    },
+  };
+  return { session, open };
 }
 
 describe('ChatBridge (panel ↔ live session)', () => {
@@ -78,6 +120,47 @@ describe('ChatBridge (panel ↔ live session)', () => {
     );
     const usage = await h.next('usage', () => true, from);
     assert.ok(usage.usage.outputTokens > 0);
+  });
+
+  it('a stream cut and retried mid-reply restarts the text in the panel (no half-text glued on)', async () => {
+    const s = await mgr.createSession({ queenId: 'queen_technology' });
+    h.bridge.attach(s);
+    await h.next('history');
+    server.enqueue(
+      fault.cut(reply.text('This first attempt will be cut off', { chunkSize: 4 }), 7),
+      reply.text('The complete answer.'),
+    );
+    const from = h.posts.length;
+    await h.bridge.handle({ type: 'sendMessage', text: 'go' });
+    const done = await h.next('turnComplete', () => true, from);
+    assert.ok(
+      h.of('textDelta', from).some((m) => m.text && !'The complete answer.'.includes(m.text)),
+      'the cut attempt streamed something first',
+    );
+    assert.equal(streamedText(h.posts, done.messageId), 'The complete answer.');
+  });
+
+  it('events that happen while a snapshot reads the history are not shown twice', async () => {
+    const s = await mgr.createSession({ queenId: 'queen_technology' });
+    const gated = gatedHistory(s);
+    h.bridge.attach(gated.session);
+    server.enqueue(reply.text('An answer streamed while the panel was loading.', { chunkSize: 5 }));
+    await s.send('hello while loading');
+    assert.equal(h.of('snapshot').length, 0, 'the snapshot waits for the history');
+    gated.open();
+    const page = await h.next('history');
+    const at = h.lastSnapshotIndex();
+    assert.deepEqual(
+      page.messages.map((m) => (m.kind === 'user' || m.kind === 'assistant' ? m.text : m.kind)),
+      ['hello while loading', 'An answer streamed while the panel was loading.'],
+    );
+    assert.equal(h.of('textDelta', at).length, 0, 'no delta glued onto the finished text');
+    assert.equal(h.of('message', at).filter((m) => m.message.kind === 'user').length, 0);
+    // Live again: the next turn streams normally.
+    server.enqueue(reply.text('Next.'));
+    await h.bridge.handle({ type: 'sendMessage', text: 'again' });
+    const done = await h.next('turnComplete', () => true, at);
+    assert.equal(streamedText(h.posts, done.messageId), 'Next.');
   });
 
   it('tool card: approval request tied to the tool call, Approve runs it, the result arrives', async () => {
