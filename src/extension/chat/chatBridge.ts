@@ -138,8 +138,15 @@ export class ChatBridge {
     }
     if (epoch !== this.epoch || this.disposed) return;
     // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
+    // While a turn runs, the newest assistant part's unanswered calls are in progress, even if this
+    // feed started after they did.
+    const lastAssistant = session.busy ? parts.findLast((p) => p.role === 'assistant') : undefined;
+    const answered = new Set(
+      parts.flatMap((p) => (p.role === 'tool' && p.tool_use_id ? [p.tool_use_id] : [])),
+    );
+    const inFlight = (lastAssistant?.tool_calls ?? []).map((c) => c.id).filter((id) => !answered.has(id));
     const messages = historyMessages(parts, {
-      isRunning: (id) => feed.isRunning(id),
+      isRunning: (id) => feed.isRunning(id) || inFlight.includes(id),
       questionFor: (id) => feed.questionFor(id),
     });
     const first = this.firstMessage;
@@ -167,7 +174,7 @@ export class ChatBridge {
     });
     this.pager = new HistoryPager(session.id, messages, this.deps.pageSize);
     this.postNextPage(false);
-    const tail = feed.overlay(messages);
+    const tail = feed.overlay(messages, inFlight[0] ?? null);
     for (const m of tail) this.deps.post(m);
     const tailIds = new Set(tail.flatMap((m) => (m.type === 'message' ? [m.message.id] : [])));
     // Events that arrived while the history was read: the snapshot already holds their effect for

@@ -91,7 +91,7 @@ export class SessionFeed {
    * the last error if no turn succeeded since. Pending lists come from the session itself, so anything
    * answered or cancelled is left out even if its event was missed.
    */
-  overlay(history: readonly ChatMessage[]): HostToWebview[] {
+  overlay(history: readonly ChatMessage[], callInFlight: string | null = null): HostToWebview[] {
     const out: HostToWebview[] = [];
     const recentTexts = new Set(
       history
@@ -114,12 +114,28 @@ export class SessionFeed {
       out.push(
         a
           ? { type: 'approvalRequest', ...a }
-          : // Requested before this feed existed: the id is all we know, still answerable.
-            { type: 'approvalRequest', id, toolUseId: null, tool: 'tool', category: 'unknown', input: {} },
+          : // Requested before this feed existed: it belongs to the call in flight; still answerable.
+            this.unknownApproval(id, history, callInFlight),
       );
     }
     if (this.lastErrorMessage) out.push({ type: 'message', message: this.lastErrorMessage });
     return out;
+  }
+
+  private unknownApproval(
+    id: string,
+    history: readonly ChatMessage[],
+    toolUseId: string | null,
+  ): HostToWebview {
+    const call = toolUseId ? history.find((m) => m.id === toolUseId) : undefined;
+    return {
+      type: 'approvalRequest',
+      id,
+      toolUseId: call ? call.id : null,
+      tool: call?.kind === 'tool' ? call.name : 'tool',
+      category: 'unknown',
+      input: call?.kind === 'tool' ? call.input : {},
+    };
   }
 
   /** The error row id of a Retry: clears the remembered error (the turn runs again). */

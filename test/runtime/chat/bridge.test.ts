@@ -120,6 +120,7 @@ describe('ChatBridge (panel ↔ live session)', () => {
     );
     const usage = await h.next('usage', () => true, from);
     assert.ok(usage.usage.outputTokens > 0);
+    assert.ok((usage.usage.costUsd ?? 0) > 0, 'a known model has a cost');
   });
 
   it('a stream cut and retried mid-reply restarts the text in the panel (no half-text glued on)', async () => {
@@ -233,6 +234,29 @@ describe('ChatBridge (panel ↔ live session)', () => {
     const last = h.of('history', h.lastSnapshotIndex())[0];
     const denied = last?.messages.find((m) => m.kind === 'tool');
     assert.equal(denied?.kind === 'tool' && denied.status, 'denied');
+  });
+
+  it('an approval requested before the panel followed the session is still shown and answerable', async () => {
+    const s = await mgr.createSession({ queenId: 'queen_technology' });
+    const other = await mgr.createSession({ queenId: 'queen_technology' });
+    h.bridge.attach(other);
+    await h.next('history');
+    server.enqueue(reply.toolUse('write_note', { text: 'late' }), reply.text('ok'));
+    const turn = s.send('write late');
+    while (s.pendingApprovals.length === 0) await new Promise((r) => setImmediate(r));
+    assert.equal(h.of('approvalRequest').length, 0, "another session's events do not reach the panel");
+
+    h.bridge.attach(s);
+    const req = await h.next('approvalRequest');
+    assert.equal(req.id, s.pendingApprovals[0]);
+    const page = h.of('history', h.lastSnapshotIndex())[0];
+    const card = page?.messages.find((m) => m.kind === 'tool');
+    assert.equal(card?.kind === 'tool' && card.status, 'running', 'the call in flight shows as running');
+    assert.equal(req.toolUseId, card?.id, 'the approval lands on its card');
+    assert.equal(req.tool, 'write_note');
+    await h.bridge.handle({ type: 'approvalAnswer', id: req.id, approve: true });
+    await turn;
+    assert.deepEqual(calls, ['late']);
   });
 
   it('ask_user: a question with options, answered from the panel; a reconnect shows it once, still open', async () => {
