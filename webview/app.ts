@@ -77,6 +77,8 @@ export class App {
     root.addEventListener('click', (e) => this.onClick(e));
     root.addEventListener('change', (e) => this.onChange(e));
     root.addEventListener('keydown', (e) => this.onKeyDown(e));
+    // Escape stops a running turn wherever the focus is (also when nothing in the panel has it).
+    root.ownerDocument.addEventListener('keydown', (e) => this.onEscape(e));
     this.scroller.addEventListener('scroll', () => this.maybeLoadOlder(), { passive: true });
     root.addEventListener('input', (e) => {
       const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for]');
@@ -244,12 +246,13 @@ export class App {
     this.io.post({ type: 'triggerAction', triggerId: id, action: checked ? 'activate' : 'deactivate' });
   }
 
+  private onEscape(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || !this.model.busy || e.defaultPrevented) return;
+    e.preventDefault();
+    this.io.post({ type: 'stop' });
+  }
+
   private onKeyDown(e: KeyboardEvent): void {
-    if (e.key === 'Escape' && this.model.busy) {
-      e.preventDefault();
-      this.io.post({ type: 'stop' });
-      return;
-    }
     if (e.key !== 'Enter' || e.shiftKey) return;
     const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for],[data-reply-for]');
     if (!field) return;

@@ -84,7 +84,7 @@ interface Harness {
   document: {
     querySelector(selector: string): { scrollTop: number; scrollHeight: number; clientHeight: number } | null;
     querySelectorAll(selector: string): { length: number };
-    activeElement: { tagName: string } | null;
+    activeElement: { tagName: string; blur(): void } | null;
   };
   requestAnimationFrame(callback: () => void): number;
   hiveScenarios: {
@@ -210,6 +210,12 @@ async function interactions(browser: Browser, origin: string): Promise<string[]>
 
   await page.keyboard.press('Escape');
   await expectPosted('Escape stops a running turn', { type: 'stop' });
+  const stopsBefore = (await posted(page)).filter((m) => m.type === 'stop').length;
+  await page.evaluate(() => (globalThis as unknown as Harness).document.activeElement?.blur());
+  await page.keyboard.press('Escape');
+  const stopsAfter = (await posted(page)).filter((m) => m.type === 'stop').length;
+  assert.equal(stopsAfter, stopsBefore + 1, 'Escape stops once, also with nothing focused');
+  checked.push('Escape stops with nothing focused (one stop per press)');
 
   await page.click('vscode-button[data-action="retry"]');
   await expectPosted('retry after an error', { type: 'retry', errorId: 'err_1' });
