@@ -1,6 +1,7 @@
 /** The SessionManager and its live sessions: the runtime's one public entry point. */
 export { ApprovalBroker } from './approval-broker';
-export { completeVia, LiveSession, QUEEN_NODE, QUEEN_STREAM } from './live-session';
+export { type ColonyToolHost, colonyTools } from './colony-tools';
+export { completeVia, LiveSession, type LoadColonyOptions, QUEEN_NODE, QUEEN_STREAM } from './live-session';
 export { DuplicateSessionError, SessionManager, SessionNotFoundError } from './manager';
 export {
   adaptColonyTool,

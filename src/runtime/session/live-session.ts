@@ -1,12 +1,24 @@
 import { AgentLoop } from '../agent/loop';
 import type { Tool, ToolCategory } from '../agent/types';
+import { loadColony } from '../colony/colony-load';
+import {
+  agentNameOf,
+  ColonyRuntime,
+  colonyLoadedText,
+  goalName,
+  type PendingEscalation,
+  type Timers,
+  WORKER_UNLOADED_TEXT,
+  workerEscalationText,
+  workerReportText,
+} from '../colony/runtime';
 import type { EventBus } from '../events/bus';
 import type { EventLog } from '../events/persistence';
 import { isHiveEventType } from '../events/types';
 import { complete as llmComplete } from '../llm/complete';
 import { addUsage, ZERO_USAGE } from '../llm/pricing';
 import { type ReflectionDirs, sessionMemoryDirs } from '../queen/memory-ops';
-import { PhaseController, type QueenPhase } from '../queen/phases';
+import { canTransition, PhaseController, type QueenPhase } from '../queen/phases';
 import type { ParsedQueenProfile } from '../queen/profiles';
 import { buildQueenSystemPrompt } from '../queen/prompt';
 import { type RecalledMemory, recallMemories, recallScopesFor } from '../queen/recall';
@@ -16,9 +28,10 @@ import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
 import { ApprovalBroker } from './approval-broker';
+import { colonyTools } from './colony-tools';
 import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
-import type { ModelProviderLike, SessionLogger, UsageTotals } from './types';
+import type { ColonyInfo, ColonyState, ModelProviderLike, SessionLogger, UsageTotals } from './types';
 
 export const QUEEN_STREAM = 'queen';
 export const QUEEN_NODE = 'queen';
@@ -44,6 +57,17 @@ export interface LiveSessionInit {
   logger: SessionLogger;
   clock: () => number;
   onChange: () => void;
+  /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
+  colony?: { concurrency?: number; timers?: Timers };
+}
+
+export interface LoadColonyOptions {
+  /**
+   * The phase to move to once loaded (default reviewing, where a run can be started); `quiet` skips the
+   * `[PHASE CHANGE]` note (a new session's first prompt already shows her tools).
+   */
+  phase?: QueenPhase;
+  quiet?: boolean;
 }
 
 /** `Complete` of the queen modules over the llm layer's non-streamed call. */
@@ -67,7 +91,6 @@ export class LiveSession {
   readonly dir: string;
   readonly bus: EventBus;
   readonly queen: QueenIdentity;
-  readonly colony = null;
   readonly triggers = null;
   usage: UsageTotals = { ...ZERO_USAGE, turns: 0 };
   busy = false;
@@ -86,6 +109,9 @@ export class LiveSession {
   private readonly unsubscribe: Array<() => void> = [];
   private recalled: RecalledMemory[] = [];
   private readonly complete: Complete;
+  private colonyRuntime: ColonyRuntime | null = null;
+  private colonyBusy = false;
+  private readonly queenColonyTools: Tool[];
 
   constructor(private readonly init: LiveSessionInit) {
     this.id = init.id;
@@ -119,6 +145,14 @@ export class LiveSession {
       ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
       ...(init.extraTools ?? []),
     ];
+    this.queenColonyTools = colonyTools({
+      runtime: () => this.colonyRuntime,
+      workersStarted: async () => {
+        if (this.phases.phase !== 'working' && this.phases.canSwitchTo('working'))
+          await this.phases.switchTo('working', { source: 'tool' });
+      },
+      replyToEscalation: (id, reply) => this.colonyRuntime?.reply(id, reply) ?? false,
+    });
     this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
     this.reflection = init.reflection
       ? new ReflectionScheduler({
@@ -145,6 +179,37 @@ export class LiveSession {
 
   get phase(): QueenPhase {
     return this.phases.phase;
+  }
+
+  /** The loaded colony (read-only), or null. */
+  get colony(): ColonyInfo | null {
+    const rt = this.colonyRuntime;
+    if (!rt) return null;
+    const c = rt.colony;
+    return { name: c.name, path: c.folder, dir: c.dir, workerName: c.worker.name, goal: goalName(c) };
+  }
+
+  /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
+  colonyState(): ColonyState | null {
+    const rt = this.colonyRuntime;
+    if (!rt) return null;
+    return {
+      name: rt.colony.name,
+      path: rt.colony.folder,
+      workersRunning: rt.activeCount,
+      workersDone: rt.doneCount,
+      escalations: rt.inbox.list().map((e) => ({
+        requestId: e.request_id,
+        workerId: e.worker_id,
+        reason: e.reason,
+        context: e.context,
+      })),
+    };
+  }
+
+  /** The colony runtime itself (tests, the CLI); null when no colony is loaded. */
+  get colonyRuntimeForTests(): ColonyRuntime | null {
+    return this.colonyRuntime;
   }
 
   /** Ids of the ask_user questions and approval requests still waiting (for a reconnecting panel). */
@@ -188,6 +253,11 @@ export class LiveSession {
   }
 
   answerQuestion(requestId: string, answer: string): void {
+    // An escalation put to the user (no queen loop) is answered like a question.
+    if (this.colonyRuntime?.inbox.get(requestId)) {
+      this.colonyRuntime.reply(requestId, answer);
+      return;
+    }
     this.questions.answer(requestId, answer);
   }
 
@@ -205,16 +275,102 @@ export class LiveSession {
     await this.phases.switchTo(phase, { source });
   }
 
-  async replyToEscalation(_requestId: string, _reply: string): Promise<void> {
-    throw new Error('not yet: escalations arrive with the colony runtime');
+  /** The user's (or the panel's) answer to a worker escalation. Throws for an unknown id. */
+  async replyToEscalation(requestId: string, reply: string): Promise<void> {
+    const rt = this.colonyRuntime;
+    if (!rt) throw new Error('no colony is loaded in this session');
+    if (!rt.reply(requestId, reply)) throw new Error(`no pending escalation ${requestId}`);
   }
 
-  async loadColony(_folder: string): Promise<void> {
-    throw new Error('not yet: colonies are loaded by the colony runtime (not wired into sessions yet)');
+  /**
+   * Rules 7 and 12: loads the colony in `folder` (its `.hive/` subfolder or its root), starts its MCP
+   * servers, tells the queen in Hive's words, records agent_name/agent_path in meta.json (so a cold
+   * resume re-loads it), emits `worker_colony_loaded` and moves her to a phase with the colony tools.
+   */
+  async loadColony(folder: string, opts: LoadColonyOptions = {}): Promise<ColonyInfo> {
+    this.assertLive();
+    if (this.colonyRuntime)
+      throw new Error(`colony ${this.colonyRuntime.colony.name} is already loaded; unload it first`);
+    if (this.colonyBusy) throw new Error('a colony is being loaded or unloaded in this session');
+    this.colonyBusy = true;
+    try {
+      const colony = await loadColony(folder);
+      const runtime = await ColonyRuntime.start({
+        colony,
+        sessionDir: this.dir,
+        bus: this.bus,
+        provider: this.init.provider,
+        queenParts: () => this.init.store.readAll(),
+        approve: (workerId) => (req, signal) => this.approvals.request(req, signal, { worker_id: workerId }),
+        autoApprove: this.init.autoApprove,
+        concurrency: this.init.colony?.concurrency,
+        timers: this.init.colony?.timers,
+        clock: this.init.clock,
+        logger: this.init.logger,
+        onReport: (report) => {
+          if (this.colonyRuntime === runtime) void this.onWorkerReport(workerReportText(report));
+        },
+        onEscalation: (e) => {
+          if (this.colonyRuntime === runtime) this.onWorkerEscalation(e);
+        },
+        onChange: () => {
+          if (this.colonyRuntime === runtime) this.colonyChanged();
+        },
+      });
+      if (this.stopped) {
+        await runtime.stop();
+        throw new Error(`session ${this.id} is stopped`);
+      }
+      this.colonyRuntime = runtime;
+      this.phases.setAgentPath(colony.folder);
+      this.loop.inject(colonyLoadedText(colony, runtime.workerToolNames()));
+      await updateMeta(this.dir, { agent_name: agentNameOf(colony), agent_path: colony.folder }).catch(
+        (err) => this.init.logger.warn(`meta.json of ${this.id} not updated: ${String(err)}`),
+      );
+      this.publish('worker_colony_loaded', {
+        colony_id: colony.name,
+        colony_name: colony.name,
+        agent_path: colony.folder,
+        goal: goalName(colony),
+        node_count: 1,
+      });
+      const to = opts.phase ?? 'reviewing';
+      if (to !== this.phases.phase && this.phases.canSwitchTo(to))
+        await this.phases.switchTo(to, { source: opts.quiet ? 'tool' : 'runtime' });
+      this.colonyChanged();
+      return this.colony!;
+    } finally {
+      this.colonyBusy = false;
+    }
   }
 
-  async unloadColony(): Promise<void> {
-    throw new Error('not yet: no colony can be loaded in a session yet');
+  /**
+   * Rule 7: stops the workers and the MCP servers, tells the queen she works alone again, clears
+   * agent_path from meta.json and moves her to INDEPENDENT. False when no colony was loaded.
+   */
+  async unloadColony(): Promise<boolean> {
+    const rt = this.colonyRuntime;
+    if (!rt || this.colonyBusy) return false;
+    this.colonyBusy = true;
+    try {
+      // Detached first: the stopped workers' reports are not news for the queen.
+      this.colonyRuntime = null;
+      await rt.stop();
+      this.phases.setAgentPath(null);
+      if (!this.stopped) {
+        this.loop.inject(WORKER_UNLOADED_TEXT);
+        await updateMeta(this.dir, { agent_name: null, agent_path: null }).catch((err) =>
+          this.init.logger.warn(`meta.json of ${this.id} not updated: ${String(err)}`),
+        );
+        if (this.phases.phase !== 'independent' && canTransition(this.phases.phase, 'independent'))
+          await this.phases.switchTo('independent', { source: 'tool' });
+        this.publish('custom', { kind: 'worker_colony_unloaded', colony_id: rt.colony.name });
+      }
+      this.colonyChanged();
+      return true;
+    } finally {
+      this.colonyBusy = false;
+    }
   }
 
   history(): Promise<ConversationPart[]> {
@@ -232,6 +388,10 @@ export class LiveSession {
     this.questions.cancelAll();
     this.approvals.cancelAll();
     this.loop.stop();
+    const colony = this.colonyRuntime;
+    this.colonyRuntime = null;
+    if (colony)
+      await colony.stop().catch((err) => this.init.logger.warn(`colony stop failed: ${String(err)}`));
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
@@ -288,7 +448,55 @@ export class LiveSession {
   }
 
   private toolsIn(phase: QueenPhase): Tool[] {
-    return toolsForPhase(phase, this.tools, this.extraNames);
+    const all = this.colonyRuntime ? [...this.tools, ...this.queenColonyTools] : this.tools;
+    return toolsForPhase(phase, all, this.extraNames);
+  }
+
+  /** Rule 16: the report reaches the live queen loop (whichever loop is current: Hive's bug 9). */
+  private async onWorkerReport(text: string): Promise<void> {
+    if (this.stopped) return;
+    this.loop.inject(text);
+    const rt = this.colonyRuntime;
+    if (rt && rt.activeCount === 0 && this.phases.phase === 'working') {
+      await this.phases
+        .switchTo('reviewing', { source: 'runtime' })
+        .catch((err) => this.init.logger.warn(`phase change after the last report failed: ${String(err)}`));
+    }
+    await this.wakeQueen();
+  }
+
+  /** Rule 17: to the queen's loop, or — with no live queen loop — to the user. */
+  private onWorkerEscalation(e: PendingEscalation): void {
+    const text = workerEscalationText({
+      requestId: e.request_id,
+      workerId: e.worker_id,
+      nodeId: e.node_id,
+      reason: e.reason,
+      context: e.context,
+    });
+    if (!this.stopped && !this.queenDead) {
+      this.loop.inject(text);
+      void this.wakeQueen();
+      return;
+    }
+    this.publish('client_output_delta', { content: text, snapshot: text, inner_turn: 0 });
+    this.publish('client_input_requested', {
+      request_id: e.request_id,
+      questions: [{ id: 'escalation', prompt: text }],
+      escalation: { worker_id: e.worker_id, reason: e.reason, context: e.context },
+    });
+  }
+
+  /** Runs the queen on what was injected, after the turn in progress (never two runs at once). */
+  private async wakeQueen(): Promise<void> {
+    while (this.loop.running) await this.loop.run().catch(() => undefined);
+    if (this.stopped || this.queenDead) return;
+    await this.drive(() => this.loop.run());
+  }
+
+  private colonyChanged(): void {
+    this.publish('custom', { kind: 'colony_state', colony: this.colonyState() });
+    this.init.onChange();
   }
 
   private newLoop(iterationOffset: number): AgentLoop {

@@ -48,6 +48,8 @@ interface StartPlan {
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
+  /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
+  colony?: { folder: string; mode: 'create' | 'resume' };
 }
 
 /**
@@ -81,8 +83,6 @@ export class SessionManager {
       return Promise.reject(err);
     }
     if (this.live.has(id) || this.starting.has(id)) return Promise.reject(new DuplicateSessionError(id));
-    if (options.colonyFolder)
-      return Promise.reject(new Error('not yet: colony sessions arrive with the colony runtime'));
     return this.track(id, () => this.planNew(id, options));
   }
 
@@ -118,7 +118,7 @@ export class SessionManager {
       queen_id: s.queen.queen_id,
       queen_name: s.queen.name,
       phase: s.phase,
-      colony_name: null,
+      colony_name: s.colony?.name ?? null,
       busy: s.busy,
       dir: s.dir,
     }));
@@ -232,6 +232,9 @@ export class SessionManager {
       iterationOffset: 0,
       prompt: options.initialPrompt,
       createdDir: true,
+      colony: options.colonyFolder
+        ? { folder: path.resolve(options.colonyFolder), mode: 'create' }
+        : undefined,
     };
   }
 
@@ -245,8 +248,6 @@ export class SessionManager {
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
     const agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
-    if (agentPath)
-      this.logger.warn(`session ${id}: colony ${agentPath} is not re-loaded yet (queen-only resume)`);
     const provider = await this.provider();
     const selection = await selectQueen({
       queensDir: queensDir(this.opts.hiveHome),
@@ -264,12 +265,39 @@ export class SessionManager {
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
       prompt: options.prompt,
       createdDir: false,
+      colony: agentPath ? { folder: agentPath, mode: 'resume' } : undefined,
     };
+  }
+
+  /**
+   * Rule 5: a new session's colony must load (its failure fails the create). Rule 6: a resumed session
+   * re-loads meta.agent_path; when that fails it goes on queen-only and says why (custom
+   * `colony_restore_failed`), leaving meta.agent_path for a later try.
+   */
+  private async attachColony(session: LiveSession, colony: NonNullable<StartPlan['colony']>): Promise<void> {
+    if (colony.mode === 'create') {
+      await session.loadColony(colony.folder, { phase: 'working', quiet: true });
+      return;
+    }
+    try {
+      await session.loadColony(colony.folder, { phase: 'reviewing' });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`session ${session.id}: colony ${colony.folder} did not load; queen-only: ${error}`);
+      session.bus.publish({
+        type: 'custom',
+        stream_id: 'queen',
+        node_id: 'queen',
+        execution_id: session.id,
+        data: { kind: 'colony_restore_failed', agent_path: colony.folder, error },
+      });
+    }
   }
 
   /** Meta, bus, log, store, queen: any failure undoes what this start did. */
   private async start(p: StartPlan): Promise<LiveSession> {
     let log: EventLog | undefined;
+    let session: LiveSession | undefined;
     try {
       const identity = p.selection.identity;
       await updateMeta(p.dir, {
@@ -286,7 +314,7 @@ export class SessionManager {
         onWriteError: (err) => this.logger.warn(`events.jsonl of ${p.id}: ${err.message}`),
       });
       const store = new PartStore(conversationsDir(p.dir));
-      const session = new LiveSession({
+      session = new LiveSession({
         id: p.id,
         dir: p.dir,
         bus,
@@ -308,6 +336,7 @@ export class SessionManager {
         logger: this.logger,
         clock: this.clock,
         onChange: () => this.changed(),
+        colony: { concurrency: this.opts.colonyConcurrency, timers: this.opts.colonyTimers },
       });
       bus.publish({
         type: 'queen_identity_selected',
@@ -316,15 +345,18 @@ export class SessionManager {
         execution_id: p.id,
         data: { ...identity },
       });
+      if (p.colony) await this.attachColony(session, p.colony);
+      const live = session;
       if (p.prompt) {
         const prompt = p.prompt;
         // The first turn runs in the background; failures arrive as execution_failed events.
         queueMicrotask(() => {
-          if (!session.stopped) session.send(prompt).catch((e) => this.logger.warn(String(e)));
+          if (!live.stopped) live.send(prompt).catch((e) => this.logger.warn(String(e)));
         });
       }
-      return session;
+      return live;
     } catch (err) {
+      await session?.stop().catch(() => undefined);
       log?.close();
       if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
       throw err;
