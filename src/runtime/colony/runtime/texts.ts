@@ -59,7 +59,14 @@ export function colonyLoadedText(
 
 function triggerLine(t: TriggerDef): string {
   const cfg = (t.trigger_config ?? {}) as Record<string, unknown>;
-  const detail = cfg.cron ? String(cfg.cron) : `every ${cfg.interval_minutes ?? '?'} min`;
+  // Hive prints "every ? min" for a webhook; its method and path say what it is.
+  const methods = Array.isArray(cfg.methods) && cfg.methods.length ? cfg.methods.join('|') : 'POST';
+  const detail =
+    t.trigger_type === 'webhook'
+      ? `${methods} ${String(cfg.path ?? '/')}`
+      : cfg.cron
+        ? String(cfg.cron)
+        : `every ${cfg.interval_minutes ?? '?'} min`;
   const task = t.task ? ` -> task: "${t.task}"` : ' (no task configured)';
   return `  - ${t.id} (${t.trigger_type}: ${detail})${task}`;
 }
