@@ -11,6 +11,7 @@ import {
   WORKER_UNLOADED_TEXT,
   workerEscalationText,
   workerReportText,
+  workerSystemPrompt,
 } from '../colony/runtime';
 import type { EventBus } from '../events/bus';
 import type { EventLog } from '../events/persistence';
@@ -110,6 +111,8 @@ export class LiveSession {
   private recalled: RecalledMemory[] = [];
   private readonly complete: Complete;
   private colonyRuntime: ColonyRuntime | null = null;
+  /** Worker-only session: the colony's worker is the primary chat instead of the queen. */
+  private primary: { name: string; prompt: string; tools: Tool[] } | null = null;
   private colonyBusy = false;
   private readonly queenColonyTools: Tool[];
 
@@ -207,6 +210,11 @@ export class LiveSession {
     };
   }
 
+  /** Worker-only session: the name of the worker that is the primary chat, else null. */
+  get workerName(): string | null {
+    return this.primary?.name ?? null;
+  }
+
   /** The colony runtime itself (tests, the CLI); null when no colony is loaded. */
   get colonyRuntimeForTests(): ColonyRuntime | null {
     return this.colonyRuntime;
@@ -283,12 +291,81 @@ export class LiveSession {
   }
 
   /**
+   * Worker-only session (Hive's `_create_worker_only_session`): `{workerName}.json` of the colony in
+   * `folder` becomes the primary chat, with the worker's prompt and tools (escalate asks the user).
+   * meta.json gets agent_name = worker_name = the worker and agent_path, so a resume finds it again.
+   */
+  async startAsWorker(folder: string, workerName: string): Promise<ColonyInfo> {
+    this.assertLive();
+    if (this.colonyRuntime || this.colonyBusy) throw new Error('this session already has a colony');
+    this.colonyBusy = true;
+    try {
+      const colony = await loadColony(folder, { workerName });
+      const runtime = await ColonyRuntime.start({
+        colony,
+        sessionDir: this.dir,
+        bus: this.bus,
+        provider: this.init.provider,
+        queenParts: () => this.init.store.readAll(),
+        clock: this.init.clock,
+        logger: this.init.logger,
+        onChange: () => this.colonyChanged(),
+      });
+      if (this.stopped) {
+        await runtime.stop();
+        throw new Error(`session ${this.id} is stopped`);
+      }
+      const name = colony.worker.name;
+      const tools = runtime.primaryTools({
+        onReport: (report) => {
+          this.publish('subagent_report', {
+            worker_id: name,
+            colony_id: colony.name,
+            task: '',
+            status: report.status,
+            summary: report.summary,
+            data: report.data,
+            error: null,
+            duration_seconds: 0,
+            tokens_used: 0,
+          });
+        },
+        onEscalate: async ({ reason, context }, ctx) => {
+          const prompt = context ? `${reason}\n\n${context}` : reason;
+          const answer = await this.questions.ask(
+            [{ id: 'q1', prompt }],
+            ctx.signal ?? new AbortController().signal,
+          );
+          return `The user answered: ${answer}`;
+        },
+        onSetOutput: () => {},
+      });
+      this.colonyRuntime = runtime;
+      this.primary = { name, prompt: workerSystemPrompt(colony, { primary: true }), tools };
+      this.phases.setAgentPath(colony.folder);
+      await updateMeta(this.dir, { agent_name: name, agent_path: colony.folder, worker_name: name });
+      this.publish('worker_colony_loaded', {
+        colony_id: colony.name,
+        colony_name: colony.name,
+        agent_path: colony.folder,
+        goal: goalName(colony),
+        node_count: 1,
+      });
+      this.colonyChanged();
+      return this.colony!;
+    } finally {
+      this.colonyBusy = false;
+    }
+  }
+
+  /**
    * Rules 7 and 12: loads the colony in `folder` (its `.hive/` subfolder or its root), starts its MCP
    * servers, tells the queen in Hive's words, records agent_name/agent_path in meta.json (so a cold
    * resume re-loads it), emits `worker_colony_loaded` and moves her to a phase with the colony tools.
    */
   async loadColony(folder: string, opts: LoadColonyOptions = {}): Promise<ColonyInfo> {
     this.assertLive();
+    if (this.primary) throw new Error('a worker-only session cannot load another colony');
     if (this.colonyRuntime)
       throw new Error(`colony ${this.colonyRuntime.colony.name} is already loaded; unload it first`);
     if (this.colonyBusy) throw new Error('a colony is being loaded or unloaded in this session');
@@ -350,7 +427,7 @@ export class LiveSession {
    */
   async unloadColony(): Promise<boolean> {
     const rt = this.colonyRuntime;
-    if (!rt || this.colonyBusy) return false;
+    if (!rt || this.colonyBusy || this.primary) return false;
     this.colonyBusy = true;
     try {
       // Detached first: the stopped workers' reports are not news for the queen.
@@ -504,12 +581,13 @@ export class LiveSession {
       provider: this.init.provider,
       store: this.init.store,
       systemPrompt: () =>
+        this.primary?.prompt ??
         buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
           tools: this.toolsIn(this.phases.phase).map((t) => t.name),
           colonyName: this.phases.incubatingColonyName,
           now: this.init.clock,
         }),
-      tools: () => this.toolsIn(this.phases.phase),
+      tools: () => this.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,
       autoApprove: this.init.autoApprove,

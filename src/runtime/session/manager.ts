@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { loadColony } from '../colony/colony-load';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
@@ -49,7 +50,7 @@ interface StartPlan {
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
   /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
-  colony?: { folder: string; mode: 'create' | 'resume' };
+  colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
 }
 
 /**
@@ -211,10 +212,16 @@ export class SessionManager {
   private async planNew(id: string, options: CreateSessionOptions): Promise<StartPlan> {
     if (findSessionDir(this.opts.hiveHome, id))
       throw new Error(`session ${id} already exists on disk; resume it instead`);
+    if (options.workerName && !options.colonyFolder)
+      throw new Error('a worker-only session needs colonyFolder (the colony holding {workerName}.json)');
+    // Rule 5: the colony is checked before anything is written; its metadata names its queen.
+    const colony = options.colonyFolder
+      ? await loadColony(options.colonyFolder, { workerName: options.workerName })
+      : undefined;
     const provider = await this.provider();
     const selection = await selectQueen({
       queensDir: queensDir(this.opts.hiveHome),
-      explicitQueenId: options.queenId,
+      explicitQueenId: options.queenId ?? colony?.metadata?.queen_name ?? undefined,
       firstMessage: options.initialPrompt,
       complete: completeVia(provider),
       logger: this.logger,
@@ -233,7 +240,7 @@ export class SessionManager {
       prompt: options.initialPrompt,
       createdDir: true,
       colony: options.colonyFolder
-        ? { folder: path.resolve(options.colonyFolder), mode: 'create' }
+        ? { folder: path.resolve(options.colonyFolder), mode: 'create', workerName: options.workerName }
         : undefined,
     };
   }
@@ -265,7 +272,14 @@ export class SessionManager {
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
       prompt: options.prompt,
       createdDir: false,
-      colony: agentPath ? { folder: agentPath, mode: 'resume' } : undefined,
+      colony: agentPath
+        ? {
+            folder: agentPath,
+            mode: 'resume',
+            workerName:
+              typeof meta.worker_name === 'string' && meta.worker_name ? meta.worker_name : undefined,
+          }
+        : undefined,
     };
   }
 
@@ -275,12 +289,19 @@ export class SessionManager {
    * `colony_restore_failed`), leaving meta.agent_path for a later try.
    */
   private async attachColony(session: LiveSession, colony: NonNullable<StartPlan['colony']>): Promise<void> {
+    const load = () =>
+      colony.workerName
+        ? session.startAsWorker(colony.folder, colony.workerName)
+        : session.loadColony(
+            colony.folder,
+            colony.mode === 'create' ? { phase: 'working', quiet: true } : {},
+          );
     if (colony.mode === 'create') {
-      await session.loadColony(colony.folder, { phase: 'working', quiet: true });
+      await load();
       return;
     }
     try {
-      await session.loadColony(colony.folder, { phase: 'reviewing' });
+      await load();
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn(`session ${session.id}: colony ${colony.folder} did not load; queen-only: ${error}`);

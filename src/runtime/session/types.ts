@@ -43,6 +43,8 @@ export interface CreateSessionOptions {
   sessionId?: string;
   /** Rule 5: load this folder's colony in the same step (the create fails if it does not load). */
   colonyFolder?: string;
+  /** Worker-only session: `{workerName}.json` of colonyFolder is the primary chat (no queen). */
+  workerName?: string;
 }
 
 export interface ResumeSessionOptions {

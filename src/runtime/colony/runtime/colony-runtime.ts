@@ -8,7 +8,12 @@ import { newSessionId } from '../../storage/ids';
 import type { ConversationPart } from '../../storage/parts';
 import type { LoadedColony } from '../colony-load';
 import { McpHost } from '../mcp/mcp-host';
-import { createWorkerTools, type WorkerReport, type WorkerToolsOptions } from '../tools';
+import {
+  type ControlCallbacks,
+  createWorkerTools,
+  type WorkerReport,
+  type WorkerToolsOptions,
+} from '../tools';
 import { WORKER_CONTROL_TOOL_NAMES } from '../tools/names';
 import { toAgentTool } from './agent-tool';
 import { EscalationInbox, type PendingEscalation } from './escalations';
@@ -379,8 +384,16 @@ export class ColonyRuntime {
     this.changed();
   }
 
+  /**
+   * The worker's tools with the caller's control callbacks: a worker-only session runs the colony's
+   * worker as its primary chat, where escalate asks the user and a report goes to the panel.
+   */
+  primaryTools(control: ControlCallbacks): Tool[] {
+    return this.buildTools(control);
+  }
+
   private toolsFor(w: WorkerRecord | null): Tool[] {
-    const control = {
+    const control: ControlCallbacks = {
       onReport: (report: WorkerReport) => {
         if (!w) return;
         w.explicit ??= report;
@@ -393,6 +406,10 @@ export class ColonyRuntime {
         if (w) w.outputs[key] = value;
       },
     };
+    return this.buildTools(control);
+  }
+
+  private buildTools(control: ControlCallbacks): Tool[] {
     const wanted = this.colony.worker.config.tools;
     const allowed = wanted?.length ? new Set<string>([...wanted, ...WORKER_CONTROL_TOOL_NAMES]) : undefined;
     const builtins = createWorkerTools({
