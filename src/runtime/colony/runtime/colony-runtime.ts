@@ -17,6 +17,7 @@ import {
 import { WORKER_CONTROL_TOOL_NAMES } from '../tools/names';
 import { toAgentTool } from './agent-tool';
 import { EscalationInbox, type PendingEscalation } from './escalations';
+import { ColonyTaskQueue } from './task-queue';
 import { QUEUE_FULL_REPLY, softTimeoutText } from './texts';
 import { prepareWorkerFolder } from './worker-folder';
 import { workerSystemPrompt } from './worker-prompt';
@@ -117,9 +118,11 @@ export class ColonyRuntime {
   private readonly clock: () => number;
   private readonly concurrency: number;
   private stopped = false;
+  private readonly queue: ColonyTaskQueue;
 
   constructor(private readonly opts: ColonyRuntimeOptions) {
     this.colony = opts.colony;
+    this.queue = new ColonyTaskQueue(opts.colony, opts.logger);
     this.timers = opts.timers ?? realTimers;
     this.clock = opts.clock ?? Date.now;
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
@@ -172,7 +175,9 @@ export class ColonyRuntime {
   ): string[] {
     if (this.stopped) throw new Error('the colony is unloaded');
     const ids: string[] = [];
-    for (const t of tasks) {
+    // Rule 14: with a progress.db the tasks are queued there first and each worker is told its row.
+    const rows = this.queue.enqueue(tasks);
+    for (const [i, t] of tasks.entries()) {
       const id = this.freshId();
       let resolveDone!: (r: SubagentReportData) => void;
       const done = new Promise<SubagentReportData>((r) => {
@@ -181,7 +186,7 @@ export class ColonyRuntime {
       this.workers.set(id, {
         id,
         task: t.task,
-        data: t.data ?? {},
+        data: { ...(t.data ?? {}), ...rows[i] },
         timeouts,
         state: 'queued',
         startedAt: null,
@@ -266,6 +271,7 @@ export class ColonyRuntime {
     this.inbox.dropAll('The colony was unloaded before the queen answered.');
     const all = Promise.allSettled([...this.workers.values()].map((w) => w.done));
     await Promise.race([all, new Promise((r) => realTimers.set(waitMs, () => r(undefined)))]);
+    this.queue.close();
     await this.opts.mcp?.close();
   }
 
@@ -350,6 +356,8 @@ export class ColonyRuntime {
     if (w.state === 'done') return;
     for (const cancel of w.cancelTimers.splice(0)) cancel();
     this.inbox.dropWorker(w.id, 'You finished before the queen answered.');
+    // A stopped worker's claims go back to the queue at once (no 15-minute wait, Hive's bug 12).
+    if (w.stopReason) this.queue.release(w.id);
     const { status, error } = outcome(w, result, failure);
     const summary =
       w.explicit?.summary ??
