@@ -22,7 +22,7 @@ import {
   workerTurn,
   workspaceColony,
 } from './colony-helpers';
-import { customKind, managerFor, record, removeDir, tempDir } from './helpers';
+import { customKind, managerFor, nextEvent, record, removeDir, tempDir } from './helpers';
 
 function offeredTools(req: RecordedRequest): string[] {
   return ((req.body.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
@@ -157,6 +157,39 @@ describe('colony runtime in a live session', () => {
     await mgr.stopAll();
   });
 
+  it('a report reaches the live queen loop even after the loop was revived (Hive bug 9)', async () => {
+    const folder = await workspaceColony(work);
+    const mgr = managerFor(home, server);
+    const release = gate();
+    server.setResponder(
+      router(
+        (req) =>
+          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+            ? reply.text('Seen.')
+            : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'late job' }] }),
+        async () => {
+          await release.wait;
+          return reply.toolUse('report_to_parent', { status: 'success', summary: 'late but done' });
+        },
+      ),
+    );
+    const s = await mgr.createSession({ queenId: 'queen_technology', colonyFolder: folder });
+    await s.send('start it');
+    const before = server.requests.length;
+    mgr.reviveQueen(s.id);
+    release.open();
+    await waitFor(
+      () =>
+        server.requests
+          .slice(before)
+          .some((r) => !isWorkerRequest(r) && lastText(r).includes('[WORKER_REPORT]')),
+      'the report at the revived queen',
+    );
+    await waitFor(() => !s.busy, 'the queen');
+    assert.match((await s.history()).at(-1)?.content ?? '', /Seen\./);
+    await mgr.stopAll();
+  });
+
   it('an escalation reaches the queen, and her reply_to_worker reaches the worker', async () => {
     const folder = await workspaceColony(work);
     const mgr = managerFor(home, server);
@@ -237,6 +270,36 @@ describe('colony runtime in a live session', () => {
     const second = server.requests.filter(isWorkerRequest).find((r) => workerTurn(r) === 1)!;
     assert.match(JSON.stringify(toolResultsOf(second)), /token is in \.env/);
     await assert.rejects(s.replyToEscalation(requestId, 'again'), /no pending escalation/);
+    await mgr.stopAll();
+  });
+
+  it("a worker's write tool asks the session's approval broker (worker_id in the request)", async () => {
+    const folder = await workspaceColony(work);
+    const mgr = managerFor(home, server);
+    server.setResponder(
+      router(
+        (req) =>
+          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+            ? reply.text('ok')
+            : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'write' }] }),
+        (req) =>
+          workerTurn(req) === 0
+            ? reply.toolUse('write_file', { path: 'notes/out.txt', content: 'from the worker' })
+            : reply.toolUse('report_to_parent', { status: 'success', summary: 'written' }),
+      ),
+    );
+    const s = await mgr.createSession({ queenId: 'queen_technology', colonyFolder: folder });
+    const seen = record(s);
+    const asked = nextEvent(s, customKind('approval_requested'));
+    await s.send('go');
+    const req = (await asked).data as Record<string, unknown>;
+    assert.equal(req.tool_name, 'write_file');
+    assert.equal(req.category, 'write');
+    assert.match(String(req.worker_id), /^session_\d{8}_\d{6}_[0-9a-f]{8}$/);
+    assert.equal(existsSync(path.join(folder, 'notes', 'out.txt')), false, 'nothing written before approval');
+    s.answerApproval(String(req.request_id), 'approve');
+    await waitFor(() => reports(seen).length === 1, 'the report');
+    assert.equal(readFileSync(path.join(folder, 'notes', 'out.txt'), 'utf8'), 'from the worker');
     await mgr.stopAll();
   });
 
