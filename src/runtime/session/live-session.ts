@@ -9,6 +9,7 @@ import {
   type PendingEscalation,
   type Timers,
   WORKER_UNLOADED_TEXT,
+  type WorkerSnapshot,
   workerEscalationText,
   workerReportText,
   workerSystemPrompt,
@@ -208,6 +209,11 @@ export class LiveSession {
         context: e.context,
       })),
     };
+  }
+
+  /** The colony's workers (running, queued and done, in start order); empty without a colony. */
+  colonyWorkers(): WorkerSnapshot[] {
+    return this.colonyRuntime?.snapshot() ?? [];
   }
 
   /** Worker-only session: the name of the worker that is the primary chat, else null. */

@@ -7,7 +7,7 @@ import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
-import { newSessionId, validateId } from '../storage/ids';
+import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { MetaCorruptError, readMeta, type SessionMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
 import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
@@ -85,6 +85,26 @@ export class SessionManager {
     }
     if (this.live.has(id) || this.starting.has(id)) return Promise.reject(new DuplicateSessionError(id));
     return this.track(id, () => this.planNew(id, options));
+  }
+
+  /**
+   * Rule 5, opening a colony: a live session already on this colony is returned; else the session named
+   * by the colony's metadata.json `queen_session_id` is resumed when it exists (with the colony loaded);
+   * else a new session is created with it, its queen from metadata `queen_name` unless one is given.
+   */
+  async openColony(
+    folder: string,
+    options: Omit<CreateSessionOptions, 'colonyFolder'> = {},
+  ): Promise<LiveSession> {
+    const colony = await loadColony(folder, { workerName: options.workerName });
+    for (const s of this.live.values()) if (s.colony?.path === colony.folder && !s.stopped) return s;
+    const sid = colony.metadata?.queen_session_id;
+    if (!options.workerName && sid && isValidId('session', sid) && findSessionDir(this.opts.hiveHome, sid)) {
+      const s = await this.resumeSession(sid, { prompt: options.initialPrompt });
+      if (!s.colony) await s.loadColony(colony.folder);
+      return s;
+    }
+    return this.createSession({ ...options, colonyFolder: colony.folder });
   }
 
   /** Cold → live in the same folder. A live id is returned as it is (its prompt, if any, is sent). */
@@ -254,7 +274,12 @@ export class SessionManager {
     const stored = readStoredPhase(meta.phase);
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
-    const agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
+    let agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
+    // Rule 5: a colony still being built (Hive's building/planning) is not loaded; the queen resumes alone.
+    if (agentPath && (stored.legacy === 'building' || stored.legacy === 'planning')) {
+      this.logger.info?.(`session ${id}: phase ${stored.legacy}; colony ${agentPath} not loaded`);
+      agentPath = null;
+    }
     const provider = await this.provider();
     const selection = await selectQueen({
       queensDir: queensDir(this.opts.hiveHome),
