@@ -96,6 +96,46 @@ describe('colony worker timeouts', () => {
     await mgr.stopAll();
   });
 
+  it('unloading the colony stops running workers without waking the queen; stopping the session too', async () => {
+    const folder = await workspaceColony(work);
+    const mgr = managerFor(home, server, { colonyTimers: new ManualTimers() });
+    const hung = gate();
+    server.setResponder(
+      router(
+        (req) =>
+          afterTool(req)
+            ? reply.text('started')
+            : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'forever' }] }),
+        () => {
+          hung.open();
+          return fault.hang();
+        },
+      ),
+    );
+    const s = await mgr.createSession({ queenId: 'queen_technology', colonyFolder: folder });
+    const seen = record(s);
+    await s.send('start');
+    await hung.wait;
+    const queenCalls = server.requests.filter((r) => !isWorkerRequest(r)).length;
+    assert.equal(await s.unloadColony(), true);
+    assert.equal(reports(seen).length, 1);
+    assert.equal(reports(seen)[0]?.data.status, 'stopped');
+    assert.equal(
+      server.requests.filter((r) => !isWorkerRequest(r)).length,
+      queenCalls,
+      'the queen is not woken',
+    );
+    assert.equal(s.colonyState(), null);
+
+    // A session stopped with a worker in a model call ends promptly, the worker reported as stopped.
+    await s.loadColony(folder);
+    s.colonyRuntimeForTests!.spawnBatch([{ task: 'forever again' }], { softMs: 1000, hardMs: 2000 });
+    await waitFor(() => server.requests.filter(isWorkerRequest).length === 2, 'the second worker');
+    await mgr.stopSession(s.id);
+    assert.equal(reports(seen).length, 2);
+    assert.equal(reports(seen)[1]?.data.status, 'stopped');
+  });
+
   it('stop_worker stops a running worker, which still reports', async () => {
     const folder = await workspaceColony(work);
     const mgr = managerFor(home, server, { colonyTimers: new ManualTimers() });
