@@ -1,26 +1,13 @@
 import { AgentLoop } from '../agent/loop';
 import type { Tool, ToolCategory } from '../agent/types';
-import { loadColony } from '../colony/colony-load';
-import {
-  agentNameOf,
-  ColonyRuntime,
-  colonyLoadedText,
-  goalName,
-  type PendingEscalation,
-  type Timers,
-  WORKER_UNLOADED_TEXT,
-  type WorkerSnapshot,
-  workerEscalationText,
-  workerReportText,
-  workerSystemPrompt,
-} from '../colony/runtime';
+import type { ColonyRuntime, Timers, WorkerSnapshot } from '../colony/runtime';
 import type { EventBus } from '../events/bus';
 import type { EventLog } from '../events/persistence';
 import { isHiveEventType } from '../events/types';
 import { complete as llmComplete } from '../llm/complete';
 import { addUsage, ZERO_USAGE } from '../llm/pricing';
 import { type ReflectionDirs, sessionMemoryDirs } from '../queen/memory-ops';
-import { canTransition, PhaseController, type QueenPhase } from '../queen/phases';
+import { PhaseController, type QueenPhase } from '../queen/phases';
 import type { ParsedQueenProfile } from '../queen/profiles';
 import { buildQueenSystemPrompt } from '../queen/prompt';
 import { type RecalledMemory, recallMemories, recallScopesFor } from '../queen/recall';
@@ -30,9 +17,9 @@ import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
 import { ApprovalBroker } from './approval-broker';
-import { colonyTools } from './colony-tools';
 import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
+import { type LoadColonyOptions, SessionColony } from './session-colony';
 import type { ColonyInfo, ColonyState, ModelProviderLike, SessionLogger, UsageTotals } from './types';
 
 export const QUEEN_STREAM = 'queen';
@@ -63,14 +50,7 @@ export interface LiveSessionInit {
   colony?: { concurrency?: number; timers?: Timers };
 }
 
-export interface LoadColonyOptions {
-  /**
-   * The phase to move to once loaded (default reviewing, where a run can be started); `quiet` skips the
-   * `[PHASE CHANGE]` note (a new session's first prompt already shows her tools).
-   */
-  phase?: QueenPhase;
-  quiet?: boolean;
-}
+export type { LoadColonyOptions } from './session-colony';
 
 /** `Complete` of the queen modules over the llm layer's non-streamed call. */
 export function completeVia(provider: ModelProviderLike): Complete {
@@ -111,11 +91,7 @@ export class LiveSession {
   private readonly unsubscribe: Array<() => void> = [];
   private recalled: RecalledMemory[] = [];
   private readonly complete: Complete;
-  private colonyRuntime: ColonyRuntime | null = null;
-  /** Worker-only session: the colony's worker is the primary chat instead of the queen. */
-  private primary: { name: string; prompt: string; tools: Tool[] } | null = null;
-  private colonyBusy = false;
-  private readonly queenColonyTools: Tool[];
+  private readonly colonies: SessionColony;
 
   constructor(private readonly init: LiveSessionInit) {
     this.id = init.id;
@@ -149,13 +125,25 @@ export class LiveSession {
       ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
       ...(init.extraTools ?? []),
     ];
-    this.queenColonyTools = colonyTools({
-      runtime: () => this.colonyRuntime,
-      workersStarted: async () => {
-        if (this.phases.phase !== 'working' && this.phases.canSwitchTo('working'))
-          await this.phases.switchTo('working', { source: 'tool' });
-      },
-      replyToEscalation: (id, reply) => this.colonyRuntime?.reply(id, reply) ?? false,
+    this.colonies = new SessionColony({
+      id: init.id,
+      dir: init.dir,
+      bus: init.bus,
+      provider: init.provider,
+      queenParts: () => init.store.readAll(),
+      autoApprove: init.autoApprove,
+      options: init.colony,
+      clock: init.clock,
+      logger: init.logger,
+      approvals: this.approvals,
+      questions: this.questions,
+      phases: this.phases,
+      inject: (text) => this.loop.inject(text),
+      wake: () => this.wakeQueen(),
+      queenLive: () => !this.stopped && !this.queenDead && !this.colonies.primary,
+      isStopped: () => this.stopped,
+      publish: (type, data) => this.publish(type, data),
+      changed: () => init.onChange(),
     });
     this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
     this.reflection = init.reflection
@@ -187,43 +175,27 @@ export class LiveSession {
 
   /** The loaded colony (read-only), or null. */
   get colony(): ColonyInfo | null {
-    const rt = this.colonyRuntime;
-    if (!rt) return null;
-    const c = rt.colony;
-    return { name: c.name, path: c.folder, dir: c.dir, workerName: c.worker.name, goal: goalName(c) };
+    return this.colonies.info();
   }
 
   /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
   colonyState(): ColonyState | null {
-    const rt = this.colonyRuntime;
-    if (!rt) return null;
-    return {
-      name: rt.colony.name,
-      path: rt.colony.folder,
-      workersRunning: rt.activeCount,
-      workersDone: rt.doneCount,
-      escalations: rt.inbox.list().map((e) => ({
-        requestId: e.request_id,
-        workerId: e.worker_id,
-        reason: e.reason,
-        context: e.context,
-      })),
-    };
+    return this.colonies.state();
   }
 
   /** The colony's workers (running, queued and done, in start order); empty without a colony. */
   colonyWorkers(): WorkerSnapshot[] {
-    return this.colonyRuntime?.snapshot() ?? [];
+    return this.colonies.workers();
   }
 
   /** Worker-only session: the name of the worker that is the primary chat, else null. */
   get workerName(): string | null {
-    return this.primary?.name ?? null;
+    return this.colonies.primary?.name ?? null;
   }
 
   /** The colony runtime itself (tests, the CLI); null when no colony is loaded. */
   get colonyRuntimeForTests(): ColonyRuntime | null {
-    return this.colonyRuntime;
+    return this.colonies.runtime;
   }
 
   /** Ids of the ask_user questions and approval requests still waiting (for a reconnecting panel). */
@@ -268,8 +240,8 @@ export class LiveSession {
 
   answerQuestion(requestId: string, answer: string): void {
     // An escalation put to the user (no queen loop) is answered like a question.
-    if (this.colonyRuntime?.inbox.get(requestId)) {
-      this.colonyRuntime.reply(requestId, answer);
+    if (this.colonies.hasEscalation(requestId)) {
+      this.colonies.reply(requestId, answer);
       return;
     }
     this.questions.answer(requestId, answer);
@@ -291,9 +263,8 @@ export class LiveSession {
 
   /** The user's (or the panel's) answer to a worker escalation. Throws for an unknown id. */
   async replyToEscalation(requestId: string, reply: string): Promise<void> {
-    const rt = this.colonyRuntime;
-    if (!rt) throw new Error('no colony is loaded in this session');
-    if (!rt.reply(requestId, reply)) throw new Error(`no pending escalation ${requestId}`);
+    if (!this.colonies.runtime) throw new Error('no colony is loaded in this session');
+    if (!this.colonies.reply(requestId, reply)) throw new Error(`no pending escalation ${requestId}`);
   }
 
   /**
@@ -303,65 +274,7 @@ export class LiveSession {
    */
   async startAsWorker(folder: string, workerName: string): Promise<ColonyInfo> {
     this.assertLive();
-    if (this.colonyRuntime || this.colonyBusy) throw new Error('this session already has a colony');
-    this.colonyBusy = true;
-    try {
-      const colony = await loadColony(folder, { workerName });
-      const runtime = await ColonyRuntime.start({
-        colony,
-        sessionDir: this.dir,
-        bus: this.bus,
-        provider: this.init.provider,
-        queenParts: () => this.init.store.readAll(),
-        clock: this.init.clock,
-        logger: this.init.logger,
-        onChange: () => this.colonyChanged(),
-      });
-      if (this.stopped) {
-        await runtime.stop();
-        throw new Error(`session ${this.id} is stopped`);
-      }
-      const name = colony.worker.name;
-      const tools = runtime.primaryTools({
-        onReport: (report) => {
-          this.publish('subagent_report', {
-            worker_id: name,
-            colony_id: colony.name,
-            task: '',
-            status: report.status,
-            summary: report.summary,
-            data: report.data,
-            error: null,
-            duration_seconds: 0,
-            tokens_used: 0,
-          });
-        },
-        onEscalate: async ({ reason, context }, ctx) => {
-          const prompt = context ? `${reason}\n\n${context}` : reason;
-          const answer = await this.questions.ask(
-            [{ id: 'q1', prompt }],
-            ctx.signal ?? new AbortController().signal,
-          );
-          return `The user answered: ${answer}`;
-        },
-        onSetOutput: () => {},
-      });
-      this.colonyRuntime = runtime;
-      this.primary = { name, prompt: workerSystemPrompt(colony, { primary: true }), tools };
-      this.phases.setAgentPath(colony.folder);
-      await updateMeta(this.dir, { agent_name: name, agent_path: colony.folder, worker_name: name });
-      this.publish('worker_colony_loaded', {
-        colony_id: colony.name,
-        colony_name: colony.name,
-        agent_path: colony.folder,
-        goal: goalName(colony),
-        node_count: 1,
-      });
-      this.colonyChanged();
-      return this.colony!;
-    } finally {
-      this.colonyBusy = false;
-    }
+    return this.colonies.startAsWorker(folder, workerName);
   }
 
   /**
@@ -371,89 +284,15 @@ export class LiveSession {
    */
   async loadColony(folder: string, opts: LoadColonyOptions = {}): Promise<ColonyInfo> {
     this.assertLive();
-    if (this.primary) throw new Error('a worker-only session cannot load another colony');
-    if (this.colonyRuntime)
-      throw new Error(`colony ${this.colonyRuntime.colony.name} is already loaded; unload it first`);
-    if (this.colonyBusy) throw new Error('a colony is being loaded or unloaded in this session');
-    this.colonyBusy = true;
-    try {
-      const colony = await loadColony(folder);
-      const runtime = await ColonyRuntime.start({
-        colony,
-        sessionDir: this.dir,
-        bus: this.bus,
-        provider: this.init.provider,
-        queenParts: () => this.init.store.readAll(),
-        approve: (workerId) => (req, signal) => this.approvals.request(req, signal, { worker_id: workerId }),
-        autoApprove: this.init.autoApprove,
-        concurrency: this.init.colony?.concurrency,
-        timers: this.init.colony?.timers,
-        clock: this.init.clock,
-        logger: this.init.logger,
-        onReport: (report) => {
-          if (this.colonyRuntime === runtime) void this.onWorkerReport(workerReportText(report));
-        },
-        onEscalation: (e) => {
-          if (this.colonyRuntime === runtime) this.onWorkerEscalation(e);
-        },
-        onChange: () => {
-          if (this.colonyRuntime === runtime) this.colonyChanged();
-        },
-      });
-      if (this.stopped) {
-        await runtime.stop();
-        throw new Error(`session ${this.id} is stopped`);
-      }
-      this.colonyRuntime = runtime;
-      this.phases.setAgentPath(colony.folder);
-      this.loop.inject(colonyLoadedText(colony, runtime.workerToolNames()));
-      await updateMeta(this.dir, { agent_name: agentNameOf(colony), agent_path: colony.folder }).catch(
-        (err) => this.init.logger.warn(`meta.json of ${this.id} not updated: ${String(err)}`),
-      );
-      this.publish('worker_colony_loaded', {
-        colony_id: colony.name,
-        colony_name: colony.name,
-        agent_path: colony.folder,
-        goal: goalName(colony),
-        node_count: 1,
-      });
-      const to = opts.phase ?? 'reviewing';
-      if (to !== this.phases.phase && this.phases.canSwitchTo(to))
-        await this.phases.switchTo(to, { source: opts.quiet ? 'tool' : 'runtime' });
-      this.colonyChanged();
-      return this.colony!;
-    } finally {
-      this.colonyBusy = false;
-    }
+    return this.colonies.load(folder, opts);
   }
 
   /**
    * Rule 7: stops the workers and the MCP servers, tells the queen she works alone again, clears
    * agent_path from meta.json and moves her to INDEPENDENT. False when no colony was loaded.
    */
-  async unloadColony(): Promise<boolean> {
-    const rt = this.colonyRuntime;
-    if (!rt || this.colonyBusy || this.primary) return false;
-    this.colonyBusy = true;
-    try {
-      // Detached first: the stopped workers' reports are not news for the queen.
-      this.colonyRuntime = null;
-      await rt.stop();
-      this.phases.setAgentPath(null);
-      if (!this.stopped) {
-        this.loop.inject(WORKER_UNLOADED_TEXT);
-        await updateMeta(this.dir, { agent_name: null, agent_path: null }).catch((err) =>
-          this.init.logger.warn(`meta.json of ${this.id} not updated: ${String(err)}`),
-        );
-        if (this.phases.phase !== 'independent' && canTransition(this.phases.phase, 'independent'))
-          await this.phases.switchTo('independent', { source: 'tool' });
-        this.publish('custom', { kind: 'worker_colony_unloaded', colony_id: rt.colony.name });
-      }
-      this.colonyChanged();
-      return true;
-    } finally {
-      this.colonyBusy = false;
-    }
+  unloadColony(): Promise<boolean> {
+    return this.colonies.unload();
   }
 
   history(): Promise<ConversationPart[]> {
@@ -471,10 +310,7 @@ export class LiveSession {
     this.questions.cancelAll();
     this.approvals.cancelAll();
     this.loop.stop();
-    const colony = this.colonyRuntime;
-    this.colonyRuntime = null;
-    if (colony)
-      await colony.stop().catch((err) => this.init.logger.warn(`colony stop failed: ${String(err)}`));
+    await this.colonies.stop();
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
@@ -531,43 +367,8 @@ export class LiveSession {
   }
 
   private toolsIn(phase: QueenPhase): Tool[] {
-    const all = this.colonyRuntime ? [...this.tools, ...this.queenColonyTools] : this.tools;
+    const all = this.colonies.runtime ? [...this.tools, ...this.colonies.queenTools] : this.tools;
     return toolsForPhase(phase, all, this.extraNames);
-  }
-
-  /** Rule 16: the report reaches the live queen loop (whichever loop is current: Hive's bug 9). */
-  private async onWorkerReport(text: string): Promise<void> {
-    if (this.stopped) return;
-    this.loop.inject(text);
-    const rt = this.colonyRuntime;
-    if (rt && rt.activeCount === 0 && this.phases.phase === 'working') {
-      await this.phases
-        .switchTo('reviewing', { source: 'runtime' })
-        .catch((err) => this.init.logger.warn(`phase change after the last report failed: ${String(err)}`));
-    }
-    await this.wakeQueen();
-  }
-
-  /** Rule 17: to the queen's loop, or — with no live queen loop — to the user. */
-  private onWorkerEscalation(e: PendingEscalation): void {
-    const text = workerEscalationText({
-      requestId: e.request_id,
-      workerId: e.worker_id,
-      nodeId: e.node_id,
-      reason: e.reason,
-      context: e.context,
-    });
-    if (!this.stopped && !this.queenDead) {
-      this.loop.inject(text);
-      void this.wakeQueen();
-      return;
-    }
-    this.publish('client_output_delta', { content: text, snapshot: text, inner_turn: 0 });
-    this.publish('client_input_requested', {
-      request_id: e.request_id,
-      questions: [{ id: 'escalation', prompt: text }],
-      escalation: { worker_id: e.worker_id, reason: e.reason, context: e.context },
-    });
   }
 
   /** Runs the queen on what was injected, after the turn in progress (never two runs at once). */
@@ -577,23 +378,18 @@ export class LiveSession {
     await this.drive(() => this.loop.run());
   }
 
-  private colonyChanged(): void {
-    this.publish('custom', { kind: 'colony_state', colony: this.colonyState() });
-    this.init.onChange();
-  }
-
   private newLoop(iterationOffset: number): AgentLoop {
     return new AgentLoop({
       provider: this.init.provider,
       store: this.init.store,
       systemPrompt: () =>
-        this.primary?.prompt ??
+        this.colonies.primary?.prompt ??
         buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
           tools: this.toolsIn(this.phases.phase).map((t) => t.name),
           colonyName: this.phases.incubatingColonyName,
           now: this.init.clock,
         }),
-      tools: () => this.primary?.tools ?? this.toolsIn(this.phases.phase),
+      tools: () => this.colonies.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,
       autoApprove: this.init.autoApprove,
