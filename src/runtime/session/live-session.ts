@@ -16,6 +16,7 @@ import type { QueenIdentity } from '../queen/selection';
 import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
+import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
 import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
@@ -73,7 +74,8 @@ export class LiveSession {
   readonly dir: string;
   readonly bus: EventBus;
   readonly queen: QueenIdentity;
-  readonly triggers = null;
+  /** The loaded colony's triggers (empty without a colony): attached on load, detached on unload/stop. */
+  readonly triggers: SessionTriggers;
   usage: UsageTotals = { ...ZERO_USAGE, turns: 0 };
   busy = false;
   /** The queen's loop threw (not a model error): send/retry/revive start a new one. */
@@ -125,6 +127,19 @@ export class LiveSession {
       ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
       ...(init.extraTools ?? []),
     ];
+    this.triggers = new SessionTriggers({
+      sessionId: init.id,
+      sessionDir: init.dir,
+      bus: init.bus,
+      // Rule 18: one is_trigger user part, then the queen runs on it (after her turn in progress).
+      injectToQueen: (text) => {
+        if (this.stopped) return;
+        this.loop.inject(text, { is_trigger: true });
+        void this.wakeQueen();
+      },
+      isQueenBusy: () => this.busy,
+      logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
+    });
     this.colonies = new SessionColony({
       id: init.id,
       dir: init.dir,
@@ -144,6 +159,7 @@ export class LiveSession {
       isStopped: () => this.stopped,
       publish: (type, data) => this.publish(type, data),
       changed: () => init.onChange(),
+      triggers: this.triggers,
     });
     this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
     this.reflection = init.reflection
@@ -367,7 +383,9 @@ export class LiveSession {
   }
 
   private toolsIn(phase: QueenPhase): Tool[] {
-    const all = this.colonies.runtime ? [...this.tools, ...this.colonies.queenTools] : this.tools;
+    const all = this.colonies.runtime
+      ? [...this.tools, ...this.colonies.queenTools, ...this.triggers.tools()]
+      : this.tools;
     return toolsForPhase(phase, all, this.extraNames);
   }
 

@@ -45,6 +45,8 @@ export interface SessionColonyHost {
   isStopped(): boolean;
   publish(type: string, data: Record<string, unknown>): void;
   changed(): void;
+  /** The session's triggers: attached with the colony (rule 12 lists them), detached with it. */
+  triggers?: { attach(colonyDir: string): Promise<string>; detach(): Promise<void> };
 }
 
 export interface LoadColonyOptions {
@@ -153,7 +155,8 @@ export class SessionColony {
         },
       });
       await this.attach(runtime);
-      h.inject(colonyLoadedText(colony, runtime.workerToolNames()));
+      const triggerText = await this.attachTriggers(colony.dir);
+      h.inject(colonyLoadedText(colony, runtime.workerToolNames()) + triggerText);
       await this.writeMeta({ agent_name: agentNameOf(colony), agent_path: colony.folder });
       this.announce(runtime);
       const to = opts.phase ?? 'reviewing';
@@ -222,6 +225,7 @@ export class SessionColony {
     await this.exclusive(async () => {
       // Detached first: the stopped workers' reports are not news for the queen.
       this.rt = null;
+      await this.detachTriggers();
       await rt.stop();
       h.phases.setAgentPath(null);
       if (!h.isStopped()) {
@@ -240,7 +244,24 @@ export class SessionColony {
   async stop(): Promise<void> {
     const rt = this.rt;
     this.rt = null;
+    await this.detachTriggers();
     if (rt) await rt.stop().catch((err) => this.host.logger.warn(`colony stop failed: ${String(err)}`));
+  }
+
+  /** A triggers.json that cannot be read leaves the colony loaded without triggers (logged). */
+  private async attachTriggers(colonyDir: string): Promise<string> {
+    try {
+      return (await this.host.triggers?.attach(colonyDir)) ?? '';
+    } catch (err) {
+      this.host.logger.warn(`triggers of ${colonyDir} not started: ${String(err)}`);
+      return '';
+    }
+  }
+
+  private async detachTriggers(): Promise<void> {
+    await this.host.triggers
+      ?.detach()
+      .catch((err: unknown) => this.host.logger.warn(`triggers not stopped cleanly: ${String(err)}`));
   }
 
   private async exclusive<T>(run: () => Promise<T>): Promise<T> {
