@@ -230,7 +230,8 @@ export class LiveSession {
 
   stopTurn(): void {
     this.questions.cancelAll('the user stopped the turn');
-    this.approvals.cancelAll('the user stopped the turn');
+    // The queen's Stop: colony workers keep their own approval requests.
+    this.approvals.cancelAll('the user stopped the turn', (origin) => origin.worker_id === undefined);
     this.loop.stop();
   }
 

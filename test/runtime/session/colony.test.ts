@@ -297,6 +297,8 @@ describe('colony runtime in a live session', () => {
     assert.equal(req.category, 'write');
     assert.match(String(req.worker_id), /^session_\d{8}_\d{6}_[0-9a-f]{8}$/);
     assert.equal(existsSync(path.join(folder, 'notes', 'out.txt')), false, 'nothing written before approval');
+    s.stopTurn();
+    assert.deepEqual(s.pendingApprovals, [req.request_id], "the queen's Stop leaves a worker's request");
     s.answerApproval(String(req.request_id), 'approve');
     await waitFor(() => reports(seen).length === 1, 'the report');
     assert.equal(readFileSync(path.join(folder, 'notes', 'out.txt'), 'utf8'), 'from the worker');
