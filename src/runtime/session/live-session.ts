@@ -144,6 +144,11 @@ export class LiveSession {
       isStopped: () => this.stopped,
       publish: (type, data) => this.publish(type, data),
       changed: () => init.onChange(),
+      addUsage: (usage) => {
+        // Workers spend on the session's account too; `turns` counts the queen's turns only.
+        this.usage = { ...addUsage(this.usage, usage), turns: this.usage.turns };
+        this.publish('custom', { kind: 'usage_totals', ...this.usage });
+      },
     });
     this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
     this.reflection = init.reflection

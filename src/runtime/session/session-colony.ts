@@ -14,6 +14,7 @@ import {
   workerSystemPrompt,
 } from '../colony/runtime';
 import type { EventBus } from '../events/bus';
+import type { TurnUsage } from '../llm/types';
 import { canTransition, type PhaseController, type QueenPhase } from '../queen/phases';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart } from '../storage/parts';
@@ -45,6 +46,8 @@ export interface SessionColonyHost {
   isStopped(): boolean;
   publish(type: string, data: Record<string, unknown>): void;
   changed(): void;
+  /** A worker's model usage, for the session's totals. */
+  addUsage(usage: TurnUsage): void;
 }
 
 export interface LoadColonyOptions {
@@ -151,6 +154,7 @@ export class SessionColony {
         onChange: () => {
           if (this.rt === runtime) this.changed();
         },
+        onUsage: (usage) => h.addUsage(usage),
       });
       await this.attach(runtime);
       h.inject(colonyLoadedText(colony, runtime.workerToolNames()));

@@ -81,6 +81,11 @@ describe('colony runtime in a live session', () => {
     await waitFor(() => s.phase === 'reviewing' && !s.busy, 'the queen to review');
 
     assert.deepEqual([...firstCalls].sort(), ['Count A', 'Count B', 'Count C']);
+    assert.equal(
+      s.usage.input_tokens,
+      10 * server.requests.length,
+      "workers' usage counts in the session's totals",
+    );
     const ids = reports(seen).map((e) => String(e.data.worker_id));
     assert.equal(new Set(ids).size, 3);
     for (const e of reports(seen)) {

@@ -3,7 +3,7 @@ import { AgentLoop, type RunResult } from '../../agent/loop';
 import type { Tool, ToolCategory } from '../../agent/types';
 import type { EventBus } from '../../events/bus';
 import { isHiveEventType, type SubagentReportData } from '../../events/types';
-import type { ModelProvider } from '../../llm/types';
+import type { ModelProvider, TurnUsage } from '../../llm/types';
 import { newSessionId } from '../../storage/ids';
 import type { ConversationPart } from '../../storage/parts';
 import type { LoadedColony } from '../colony-load';
@@ -79,6 +79,8 @@ export interface ColonyRuntimeOptions {
   onEscalation?(escalation: PendingEscalation): void;
   /** Something colonyState() shows changed. */
   onChange?(): void;
+  /** A worker's model usage, once it finished (the session adds it to its totals). */
+  onUsage?(usage: TurnUsage): void;
   logger?: { warn(message: string): void };
 }
 
@@ -384,6 +386,7 @@ export class ColonyRuntime {
     this.publish(w.id, 'subagent_report', report);
     w.resolveDone(report);
     try {
+      if (result && result.modelCalls > 0) this.opts.onUsage?.(result.usage);
       this.opts.onReport?.(report);
     } catch (err) {
       this.opts.logger?.warn(`report of ${w.id} was not delivered: ${String(err)}`);
