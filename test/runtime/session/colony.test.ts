@@ -122,6 +122,11 @@ describe('colony runtime in a live session', () => {
     }
     const worker = server.requests.find((r) => isWorkerRequest(r) && taskOf(r) === 'Count C')!;
     assert.match(textOf(worker), /task: Count C\\nn: 3/);
+    assert.doesNotMatch(
+      textOf(worker),
+      /run_parallel_workers|Tool execution was interrupted/,
+      'no open queen call',
+    );
     assert.ok(offeredTools(worker).includes('report_to_parent'));
     assert.ok(offeredTools(worker).includes('write_file'));
     assert.ok(!offeredTools(worker).includes('run_parallel_workers'), 'no queen tool reaches a worker');

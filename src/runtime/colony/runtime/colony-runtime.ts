@@ -340,6 +340,8 @@ export class ColonyRuntime {
           dataDir: `${dir}/data`,
           maxToolResultChars: this.colony.worker.config.loop_config?.max_tool_result_chars ?? undefined,
           maxTokens: this.colony.worker.config.loop_config?.max_tokens ?? this.opts.maxTokens,
+          // Hive lets a worker loop ~forever (max_iterations 999999); the hard timeout is what ends it.
+          maxModelCalls: Math.min(this.colony.worker.config.loop_config?.max_iterations ?? 200, 1000),
         });
         w.loop = loop;
         // A stop that landed while the folder was being written.
