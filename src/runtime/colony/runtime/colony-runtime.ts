@@ -120,6 +120,7 @@ export class ColonyRuntime {
   private readonly clock: () => number;
   private readonly concurrency: number;
   private stopped = false;
+  private holdQueue = false;
   private readonly queue: ColonyTaskQueue;
 
   constructor(private readonly opts: ColonyRuntimeOptions) {
@@ -249,12 +250,19 @@ export class ColonyRuntime {
   /** Stops one worker (or every worker); each still reports, as `stopped`. */
   stopWorker(workerId?: string): string[] {
     const stopped: string[] = [];
-    for (const w of this.workers.values()) {
-      if (workerId !== undefined && w.id !== workerId) continue;
-      if (w.state === 'done') continue;
-      this.halt(w, 'stopped');
-      stopped.push(w.id);
+    // No queued worker may start in a free slot while the others are being stopped.
+    this.holdQueue = true;
+    try {
+      for (const w of this.workers.values()) {
+        if (workerId !== undefined && w.id !== workerId) continue;
+        if (w.state === 'done') continue;
+        this.halt(w, 'stopped');
+        stopped.push(w.id);
+      }
+    } finally {
+      this.holdQueue = false;
     }
+    this.pump();
     return stopped;
   }
 
@@ -285,7 +293,7 @@ export class ColonyRuntime {
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.holdQueue) return;
     for (const id of this.order) {
       if (this.runningCount >= this.concurrency) return;
       const w = this.workers.get(id)!;
