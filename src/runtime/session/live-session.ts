@@ -160,6 +160,11 @@ export class LiveSession {
       publish: (type, data) => this.publish(type, data),
       changed: () => init.onChange(),
       triggers: this.triggers,
+      addUsage: (usage) => {
+        // Workers spend on the session's account too; `turns` counts the queen's turns only.
+        this.usage = { ...addUsage(this.usage, usage), turns: this.usage.turns };
+        this.publish('custom', { kind: 'usage_totals', ...this.usage });
+      },
     });
     this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
     this.reflection = init.reflection
@@ -246,7 +251,8 @@ export class LiveSession {
 
   stopTurn(): void {
     this.questions.cancelAll('the user stopped the turn');
-    this.approvals.cancelAll('the user stopped the turn');
+    // The queen's Stop: colony workers keep their own approval requests.
+    this.approvals.cancelAll('the user stopped the turn', (origin) => origin.worker_id === undefined);
     this.loop.stop();
   }
 

@@ -14,6 +14,7 @@ import {
   workerSystemPrompt,
 } from '../colony/runtime';
 import type { EventBus } from '../events/bus';
+import type { TurnUsage } from '../llm/types';
 import { canTransition, type PhaseController, type QueenPhase } from '../queen/phases';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart } from '../storage/parts';
@@ -47,6 +48,8 @@ export interface SessionColonyHost {
   changed(): void;
   /** The session's triggers: attached with the colony (rule 12 lists them), detached with it. */
   triggers?: { attach(colonyDir: string): Promise<string>; detach(): Promise<void> };
+  /** A worker's model usage, for the session's totals. */
+  addUsage(usage: TurnUsage): void;
 }
 
 export interface LoadColonyOptions {
@@ -153,10 +156,14 @@ export class SessionColony {
         onChange: () => {
           if (this.rt === runtime) this.changed();
         },
+        onUsage: (usage) => h.addUsage(usage),
       });
       await this.attach(runtime);
+      // With the session's triggers running, their own text says which are active (Hive said
+      // "inactive" for all: bug 5); without them, Hive's listing of the colony's triggers.
       const triggerText = await this.attachTriggers(colony.dir);
-      h.inject(colonyLoadedText(colony, runtime.workerToolNames()) + triggerText);
+      const listed = triggerText === undefined ? colony : { ...colony, triggers: [] };
+      h.inject(colonyLoadedText(listed, runtime.workerToolNames()) + (triggerText ?? ''));
       await this.writeMeta({ agent_name: agentNameOf(colony), agent_path: colony.folder });
       this.announce(runtime);
       const to = opts.phase ?? 'reviewing';
@@ -249,12 +256,12 @@ export class SessionColony {
   }
 
   /** A triggers.json that cannot be read leaves the colony loaded without triggers (logged). */
-  private async attachTriggers(colonyDir: string): Promise<string> {
+  private async attachTriggers(colonyDir: string): Promise<string | undefined> {
     try {
-      return (await this.host.triggers?.attach(colonyDir)) ?? '';
+      return await this.host.triggers?.attach(colonyDir);
     } catch (err) {
       this.host.logger.warn(`triggers of ${colonyDir} not started: ${String(err)}`);
-      return '';
+      return undefined;
     }
   }
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { HiveEvent } from '../../../src/runtime/events';
 import {
   fault,
@@ -134,6 +136,40 @@ describe('colony worker timeouts', () => {
     await mgr.stopSession(s.id);
     assert.equal(reports(seen).length, 2);
     assert.equal(reports(seen)[1]?.data.status, 'stopped');
+  });
+
+  it('stopping every worker stops queued ones without starting them', async () => {
+    const folder = await workspaceColony(work);
+    const mgr = managerFor(home, server, { colonyTimers: new ManualTimers(), colonyConcurrency: 1 });
+    const hung = gate();
+    server.setResponder(
+      router(
+        () => reply.text('ok'),
+        () => {
+          hung.open();
+          return fault.hang();
+        },
+      ),
+    );
+    const s = await mgr.createSession({ queenId: 'queen_technology', colonyFolder: folder });
+    const seen = record(s);
+    const rt = s.colonyRuntimeForTests!;
+    const ids = rt.spawnBatch([{ task: 'a' }, { task: 'b' }, { task: 'c' }], { softMs: 1000, hardMs: 2000 });
+    await hung.wait;
+    assert.deepEqual(
+      s.colonyWorkers().map((w) => w.state),
+      ['running', 'queued', 'queued'],
+    );
+    assert.deepEqual(rt.stopWorker().sort(), [...ids].sort());
+    await waitFor(() => reports(seen).length === 3, 'three reports');
+    assert.ok(reports(seen).every((e) => e.data.status === 'stopped'));
+    assert.deepEqual(
+      readdirSync(path.join(s.dir, 'workers')),
+      [ids[0]],
+      'only the running worker had a folder',
+    );
+    assert.equal(server.requests.filter(isWorkerRequest).length, 1);
+    await mgr.stopAll();
   });
 
   it('stop_worker stops a running worker, which still reports', async () => {

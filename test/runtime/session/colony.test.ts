@@ -81,6 +81,11 @@ describe('colony runtime in a live session', () => {
     await waitFor(() => s.phase === 'reviewing' && !s.busy, 'the queen to review');
 
     assert.deepEqual([...firstCalls].sort(), ['Count A', 'Count B', 'Count C']);
+    assert.equal(
+      s.usage.input_tokens,
+      10 * server.requests.length,
+      "workers' usage counts in the session's totals",
+    );
     const ids = reports(seen).map((e) => String(e.data.worker_id));
     assert.equal(new Set(ids).size, 3);
     for (const e of reports(seen)) {
@@ -117,6 +122,11 @@ describe('colony runtime in a live session', () => {
     }
     const worker = server.requests.find((r) => isWorkerRequest(r) && taskOf(r) === 'Count C')!;
     assert.match(textOf(worker), /task: Count C\\nn: 3/);
+    assert.doesNotMatch(
+      textOf(worker),
+      /run_parallel_workers|Tool execution was interrupted/,
+      'no open queen call',
+    );
     assert.ok(offeredTools(worker).includes('report_to_parent'));
     assert.ok(offeredTools(worker).includes('write_file'));
     assert.ok(!offeredTools(worker).includes('run_parallel_workers'), 'no queen tool reaches a worker');
@@ -297,6 +307,8 @@ describe('colony runtime in a live session', () => {
     assert.equal(req.category, 'write');
     assert.match(String(req.worker_id), /^session_\d{8}_\d{6}_[0-9a-f]{8}$/);
     assert.equal(existsSync(path.join(folder, 'notes', 'out.txt')), false, 'nothing written before approval');
+    s.stopTurn();
+    assert.deepEqual(s.pendingApprovals, [req.request_id], "the queen's Stop leaves a worker's request");
     s.answerApproval(String(req.request_id), 'approve');
     await waitFor(() => reports(seen).length === 1, 'the report');
     assert.equal(readFileSync(path.join(folder, 'notes', 'out.txt'), 'utf8'), 'from the worker');

@@ -3,7 +3,7 @@ import { AgentLoop, type RunResult } from '../../agent/loop';
 import type { Tool, ToolCategory } from '../../agent/types';
 import type { EventBus } from '../../events/bus';
 import { isHiveEventType, type SubagentReportData } from '../../events/types';
-import type { ModelProvider } from '../../llm/types';
+import type { ModelProvider, TurnUsage } from '../../llm/types';
 import { newSessionId } from '../../storage/ids';
 import type { ConversationPart } from '../../storage/parts';
 import type { LoadedColony } from '../colony-load';
@@ -79,6 +79,8 @@ export interface ColonyRuntimeOptions {
   onEscalation?(escalation: PendingEscalation): void;
   /** Something colonyState() shows changed. */
   onChange?(): void;
+  /** A worker's model usage, once it finished (the session adds it to its totals). */
+  onUsage?(usage: TurnUsage): void;
   logger?: { warn(message: string): void };
 }
 
@@ -118,6 +120,7 @@ export class ColonyRuntime {
   private readonly clock: () => number;
   private readonly concurrency: number;
   private stopped = false;
+  private holdQueue = false;
   private readonly queue: ColonyTaskQueue;
 
   constructor(private readonly opts: ColonyRuntimeOptions) {
@@ -247,12 +250,19 @@ export class ColonyRuntime {
   /** Stops one worker (or every worker); each still reports, as `stopped`. */
   stopWorker(workerId?: string): string[] {
     const stopped: string[] = [];
-    for (const w of this.workers.values()) {
-      if (workerId !== undefined && w.id !== workerId) continue;
-      if (w.state === 'done') continue;
-      this.halt(w, 'stopped');
-      stopped.push(w.id);
+    // No queued worker may start in a free slot while the others are being stopped.
+    this.holdQueue = true;
+    try {
+      for (const w of this.workers.values()) {
+        if (workerId !== undefined && w.id !== workerId) continue;
+        if (w.state === 'done') continue;
+        this.halt(w, 'stopped');
+        stopped.push(w.id);
+      }
+    } finally {
+      this.holdQueue = false;
     }
+    this.pump();
     return stopped;
   }
 
@@ -283,7 +293,7 @@ export class ColonyRuntime {
   }
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.holdQueue) return;
     for (const id of this.order) {
       if (this.runningCount >= this.concurrency) return;
       const w = this.workers.get(id)!;
@@ -338,6 +348,8 @@ export class ColonyRuntime {
           dataDir: `${dir}/data`,
           maxToolResultChars: this.colony.worker.config.loop_config?.max_tool_result_chars ?? undefined,
           maxTokens: this.colony.worker.config.loop_config?.max_tokens ?? this.opts.maxTokens,
+          // Hive lets a worker loop ~forever (max_iterations 999999); the hard timeout is what ends it.
+          maxModelCalls: Math.min(this.colony.worker.config.loop_config?.max_iterations ?? 200, 1000),
         });
         w.loop = loop;
         // A stop that landed while the folder was being written.
@@ -384,6 +396,7 @@ export class ColonyRuntime {
     this.publish(w.id, 'subagent_report', report);
     w.resolveDone(report);
     try {
+      if (result && result.modelCalls > 0) this.opts.onUsage?.(result.usage);
       this.opts.onReport?.(report);
     } catch (err) {
       this.opts.logger?.warn(`report of ${w.id} was not delivered: ${String(err)}`);

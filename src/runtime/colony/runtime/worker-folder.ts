@@ -24,7 +24,30 @@ export async function prepareWorkerFolder(opts: {
     path.join(conversations, 'meta.json'),
   ).catch(() => undefined); // the queen's meta is written lazily; a worker does without it
   const store = new PartStore(conversations);
-  for (const { seq: _seq, ...part } of opts.queenParts) await store.append(part);
+  for (const { seq: _seq, ...part } of withoutOpenCalls(opts.queenParts)) await store.append(part);
   await store.append({ role: 'user', content: spawnTaskText(opts.task, opts.data) });
   return { dir, store };
+}
+
+/**
+ * The queen's tool calls still running when the worker is spawned (run_parallel_workers itself) have no
+ * result yet; copied as they are, the worker would read them as interrupted. They are left out.
+ */
+function withoutOpenCalls(parts: ConversationPart[]): ConversationPart[] {
+  const answered = new Set(parts.filter((p) => p.role === 'tool').map((p) => p.tool_use_id));
+  const out: ConversationPart[] = [];
+  for (const p of parts) {
+    if (p.role !== 'assistant' || !p.tool_calls?.length) {
+      out.push(p);
+      continue;
+    }
+    const calls = p.tool_calls.filter((c) => answered.has(c.id));
+    if (calls.length === p.tool_calls.length) out.push(p);
+    else if (calls.length > 0) out.push({ ...p, tool_calls: calls });
+    else if (typeof p.content === 'string' && p.content.trim()) {
+      const { tool_calls: _open, ...rest } = p;
+      out.push(rest);
+    }
+  }
+  return out;
 }
