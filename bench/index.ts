@@ -13,6 +13,7 @@ const BENCHES: BenchModule[] = [
   { name: 'events', load: () => import('./events') },
   { name: 'webhooks', load: () => import('./webhooks') },
   { name: 'agent-turn', load: () => import('./agent-turn') },
+  { name: 'agent-tool-turn', load: () => import('./agent-tool-turn') },
 ];
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Tool, ToolCategory } from '../runtime/agent/types';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
-import { AnthropicProvider, DEFAULT_RETRY_POLICY } from '../runtime/llm';
+import { AnthropicProvider, DEFAULT_RETRY_POLICY, ModelError } from '../runtime/llm';
 import { pendingShutdownReflections, selectQueen } from '../runtime/queen';
 import {
   completeVia,
@@ -122,11 +122,17 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
 
   let session: LiveSession;
   try {
-    session = sessionId
-      ? await manager.resumeSession(sessionId)
-      : await manager.createSession({
-          queenId: values.queen ?? (await pickQueen(hiveHome, provider, message, logger)),
-        });
+    let queenId = values.queen;
+    if (!sessionId && !queenId) {
+      const picked = await pickQueen(hiveHome, provider, message, logger);
+      // The model could not be reached at all: say so now, before a session folder exists.
+      if (picked.error) {
+        io.err(`hive: ${failureLine(picked.error.kind, picked.error.attempts, picked.error.message)}\n`);
+        return 1;
+      }
+      queenId = picked.queenId;
+    }
+    session = sessionId ? await manager.resumeSession(sessionId) : await manager.createSession({ queenId });
   } catch (err) {
     if (err instanceof SessionNotFoundError)
       throw new UsageError(`unknown session ${sessionId} (no session folder under ${hiveHome})`);
@@ -147,10 +153,7 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
     });
     if (outcome.failure) {
       const f = outcome.failure;
-      const tries = f.attempts && f.attempts > 1 ? `, after ${f.attempts} tries` : '';
-      io.err(
-        `hive: model call failed (${f.kind}${tries}): ${oneLine(f.error)}; continue with --session ${session.id}\n`,
-      );
+      io.err(`hive: ${failureLine(f.kind, f.attempts, f.error)}; continue with --session ${session.id}\n`);
       code = 1;
     }
     // The shell's convention for a command ended by Ctrl-C; the streamed text so far is kept (truncated).
@@ -165,22 +168,44 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
   return code;
 }
 
-/** The first message picks the queen (Hive's selector call), as a new session in Hive does. */
+/**
+ * The first message picks the queen (Hive's selector call), as a new session in Hive does. A selector
+ * answer that is unusable falls back to the default queen; a model that cannot be reached is reported.
+ */
 async function pickQueen(
   hiveHome: string,
   provider: AnthropicProvider,
   message: string,
   logger: SessionLogger,
-): Promise<string> {
+): Promise<{ queenId: string; error?: undefined } | { error: ModelError }> {
+  const complete = completeVia(provider);
+  let error: ModelError | undefined;
   const picked = await selectQueen({
     queensDir: queensDir(hiveHome),
     firstMessage: message,
-    complete: completeVia(provider),
+    complete: async (req) => {
+      try {
+        return await complete(req);
+      } catch (err) {
+        if (err instanceof ModelError && UNREACHABLE.has(err.kind)) error = err;
+        throw err;
+      }
+    },
     logger,
   });
-  return picked.identity.queen_id;
+  return error ? { error } : { queenId: picked.identity.queen_id };
 }
 
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+/** Failures after which the chat turn itself could not succeed either. */
+const UNREACHABLE: ReadonlySet<string> = new Set([
+  'network',
+  'timeout',
+  'auth',
+  'overloaded',
+  'rate_limited',
+]);
+
+function failureLine(kind: string, attempts: number | undefined, error: string): string {
+  const tries = attempts && attempts > 1 ? `, after ${attempts} tries` : '';
+  return `model call failed (${kind}${tries}): ${error.replace(/\s+/g, ' ').trim()}`;
 }

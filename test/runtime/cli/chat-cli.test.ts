@@ -241,6 +241,25 @@ describe('hive chat CLI', function () {
     assert.ok('one two three four five six seven eight'.startsWith(String(parts[1]!.content)));
   });
 
+  it('an unreachable model while picking the queen: exit 1, one line, no session folder', async () => {
+    const port = await closedPort();
+    const run = await hive(['chat', '--retries', '1', '--base-url', `http://127.0.0.1:${port}`, 'hi'], env);
+    assert.equal(run.code, 1);
+    const lines = run.err.trim().split('\n');
+    assert.equal(lines.length, 1, run.err);
+    assert.match(lines[0]!, /^hive: model call failed \(network, after 2 tries\)/);
+    assert.doesNotMatch(lines[0]!, /--session/);
+    const sessions = path.join(home, 'queens');
+    const folders = existsSync(sessions)
+      ? readdirSync(sessions).flatMap((q) =>
+          existsSync(path.join(sessions, q, 'sessions'))
+            ? readdirSync(path.join(sessions, q, 'sessions'))
+            : [],
+        )
+      : [];
+    assert.deepEqual(folders, []);
+  });
+
   it('no API key: exit 1 and one line, nothing written', async () => {
     const run = await hive(['chat', '--base-url', server.url, 'hi'], { HIVE_HOME: home });
     assert.equal(run.code, 1);
