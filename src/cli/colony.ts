@@ -14,7 +14,8 @@ import { followHeadless } from './colony-follow';
 import { type CliIo, UsageError } from './usage';
 
 export const COLONY_USAGE =
-  'usage: hive colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] [--no-reflection]';
+  'usage: hive colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] ' +
+  '[--model M] [--base-url URL] [--auto-approve] [--no-reflection]';
 
 /** `hive colony run …` */
 export async function colonyCommand(argv: string[], io: CliIo): Promise<number> {
@@ -34,6 +35,9 @@ function parse(argv: string[]) {
         queen: { type: 'string' },
         resume: { type: 'string' },
         missed: { type: 'string' },
+        model: { type: 'string' },
+        'base-url': { type: 'string' },
+        'auto-approve': { type: 'boolean' },
         'no-reflection': { type: 'boolean' },
       },
     });
@@ -80,6 +84,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(COLONY_USAGE);
   if (values.missed !== undefined && values.missed !== 'run' && values.missed !== 'skip')
     throw new UsageError(`--missed takes "run" or "skip", got "${values.missed}"`);
+  if (values.queen && values.resume)
+    throw new UsageError('--queen picks the queen of a new session, not --resume');
   checkId('queen', values.queen);
   checkId('session', values.resume);
   const folder = path.resolve(positionals[0]!);
@@ -89,7 +95,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       `${folder}: no colony here (expected metadata.json or worker.json in .hive/ or at the root)`,
     );
   const home = resolveHiveHome(values.home, io.env);
-  const settings = await resolveModelSettings({ hiveHome: home, env: io.env ?? process.env });
+  const settings = await resolveModelSettings({
+    hiveHome: home,
+    model: values.model,
+    baseURL: values['base-url'],
+    env: io.env ?? process.env,
+  });
   for (const w of settings.warnings) io.err(`hive: ${w}\n`);
   if (!settings.apiKey) {
     io.err('hive: no API key: set ANTHROPIC_API_KEY (or llm.api_key_env_var in configuration.json)\n');
@@ -115,6 +126,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     reflection: !values['no-reflection'],
     // Her read-only workspace tools look at the colony's folder.
     workingDir: folder,
+    autoApprove: values['auto-approve'] ? ['read', 'write', 'command', 'control'] : undefined,
     extraTools: () => triggerTools(() => triggers?.triggerManager),
   });
   const session: LiveSession = values.resume

@@ -318,6 +318,16 @@ describe('hive colony run', function () {
     writeColony(folder);
     assert.equal(await runCli(['colony', 'run', folder, '--missed', 'later'], io), 2);
     assert.equal(await runCli(['colony', 'launch', folder], io), 2);
+    const both = [
+      'colony',
+      'run',
+      folder,
+      '--queen',
+      'queen_operations',
+      '--resume',
+      'session_20260101_000000_aaaaaaaa',
+    ];
+    assert.equal(await runCli(both, io), 2);
   });
 });
 
