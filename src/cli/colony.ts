@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { colonyNameFromFolder, findColonyDir } from '../runtime/colony/colony-locate';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
 import { AnthropicProvider } from '../runtime/llm';
+import { pendingShutdownReflections } from '../runtime/queen';
 import { type LiveSession, SessionManager } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
@@ -191,6 +192,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     await triggers?.detach();
     await manager.stopAll();
   }
+  // A stop reflection still writing the queen's memory is let finish before the process ends.
+  await pendingShutdownReflections();
   io.out('Stopped; triggers and session saved.\n');
   return 0;
 }
