@@ -27,7 +27,12 @@ export class ApprovalBroker {
     return [...this.pending.keys()];
   }
 
-  readonly request = (req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> => {
+  /** `origin` is added to the event (e.g. `{worker_id}` for a colony worker's call). */
+  readonly request = (
+    req: ApprovalRequest,
+    signal: AbortSignal,
+    origin: Record<string, unknown> = {},
+  ): Promise<ApprovalAnswer> => {
     const requestId = this.newId();
     return new Promise<ApprovalAnswer>((resolve, reject) => {
       if (signal.aborted) {
@@ -47,6 +52,7 @@ export class ApprovalBroker {
         tool_name: req.toolName,
         category: req.category,
         tool_input: req.input,
+        ...origin,
       });
     });
   };
