@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { colonyNameFromFolder, findColonyDir } from '../runtime/colony/colony-locate';
+import { findColonyDir } from '../runtime/colony/colony-locate';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
 import { AnthropicProvider } from '../runtime/llm';
 import { pendingShutdownReflections } from '../runtime/queen';
-import { type LiveSession, SessionManager } from '../runtime/session';
+import { type LiveSession, SessionManager, SessionNotFoundError } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
-import { updateMeta } from '../runtime/storage/meta';
 import { describeProblem, STATE_FILE } from '../runtime/triggers';
 import { SessionTriggers } from '../runtime/triggers/sessionTriggers';
 import { triggerTools } from '../runtime/triggers/triggerTools';
@@ -75,6 +74,29 @@ function untilSignal(): Promise<string> {
 const stamp = () => new Date().toISOString();
 
 /**
+ * Rule 5 (`openColony`: a session already on this colony, its metadata's queen_session_id, or a new
+ * one), or the session asked for with this colony loaded (re-loaded by the resume, else loaded now).
+ */
+async function openSession(
+  manager: SessionManager,
+  folder: string,
+  resume: string | undefined,
+  queenId: string | undefined,
+): Promise<LiveSession> {
+  if (!resume) return manager.openColony(folder, { queenId });
+  let session: LiveSession;
+  try {
+    session = await manager.resumeSession(resume);
+  } catch (err) {
+    if (err instanceof SessionNotFoundError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (session.colony && path.resolve(session.colony.path) !== folder) await session.unloadColony();
+  if (!session.colony) await session.loadColony(folder);
+  return session;
+}
+
+/**
  * Headless colony runner: a queen session with the colony's triggers running (timers, webhook
  * server), each fire printed, until SIGINT/SIGTERM; then triggers and session stop and everything
  * is saved (trigger-state.json, triggers.json, the session folder). The queen gets each fire as a
@@ -90,8 +112,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   checkId('queen', values.queen);
   checkId('session', values.resume);
   const folder = path.resolve(positionals[0]!);
-  const location = await findColonyDir(folder);
-  if (!location)
+  if (!(await findColonyDir(folder)))
     throw new UsageError(
       `${folder}: no colony here (expected metadata.json or worker.json in .hive/ or at the root)`,
     );
@@ -130,33 +151,27 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     autoApprove: values['auto-approve'] ? ['read', 'write', 'command', 'control'] : undefined,
     extraTools: () => triggerTools(() => triggers?.triggerManager),
   });
-  const session: LiveSession = values.resume
-    ? await manager.resumeSession(values.resume)
-    : await manager.createSession({ queenId: values.queen });
+  const session = await openSession(manager, folder, values.resume, values.queen);
   try {
-    const name = colonyNameFromFolder(folder);
-    await updateMeta(session.dir, {
-      agent_path: folder,
-      agent_name: name.replace(
-        /(^|_)([a-z])/g,
-        (_m, sep: string, c: string) => `${sep ? ' ' : ''}${c.toUpperCase()}`,
-      ),
-    });
-    triggers = new SessionTriggers({
-      sessionId: session.id,
-      sessionDir: session.dir,
-      bus: session.bus,
-      // Awaiting her turn keeps batches in order; the queue holds fires meanwhile.
-      injectToQueen: (text) => session.send(text),
-      isQueenBusy: () => session.busy,
-      logger,
-    });
+    const colony = session.colony!;
+    // Once LiveSession owns its SessionTriggers (attached on colony load) this uses them; until then its own.
+    const wired = (session as unknown as { triggers: SessionTriggers | null }).triggers;
+    triggers =
+      wired ??
+      new SessionTriggers({
+        sessionId: session.id,
+        sessionDir: session.dir,
+        bus: session.bus,
+        // Awaiting her turn keeps batches in order; the queue holds fires meanwhile.
+        injectToQueen: (text) => session.send(text),
+        isQueenBusy: () => session.busy,
+        logger,
+      });
     followHeadless(session, io);
 
     io.out(`Session ${session.id} (queen ${session.queen.queen_id}) in ${session.dir}\n`);
-    io.out(`Colony ${location.dir}\n`);
-    const text = await triggers.attach(location.dir);
-    await session.setPhase('reviewing', 'runtime');
+    io.out(`Colony ${colony.name} (${colony.dir}), queen phase ${session.phase}\n`);
+    const text = await triggers.attach(colony.dir);
     io.out(text.trim() ? `${text.trim()}\n` : 'No triggers in triggers.json\n');
     const report = triggers.loadReport;
     if (report?.fileError) io.err(`hive: triggers not loaded: ${report.fileError}\n`);
@@ -183,7 +198,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         io.out(`Missed fires: ${values.missed === 'run' ? 'running each once' : 'skipped'}\n`);
       } else io.out('Missed fires wait for a decision: run again with --missed run or --missed skip\n');
     }
-    io.out(`Trigger state: ${path.join(location.dir, STATE_FILE)}\n`);
+    io.out(`Trigger state: ${path.join(colony.dir, STATE_FILE)}\n`);
     io.out('Running; Ctrl+C to stop.\n');
 
     const sig = await (io.untilStopped ?? untilSignal)();

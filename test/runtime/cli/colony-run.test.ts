@@ -162,10 +162,11 @@ describe('hive colony run', function () {
     await out.waitFor(/fired webhook\/gh \(#1\)/);
     const [request] = await waitForRequestWith(server, '[TRIGGER: webhook/gh]');
     assert.match(JSON.stringify(request), /Task: Triage the event/);
-    // Reviewing phase: the queen may manage the triggers herself.
+    // A new colony session (rule 4: working): she can run workers on the fire; every tool offered once.
     const offered = (request!.body.tools as { name: string }[]).map((t) => t.name);
-    for (const name of ['set_trigger', 'remove_trigger', 'list_triggers'])
-      assert.ok(offered.includes(name), name);
+    assert.ok(offered.includes('run_parallel_workers'), offered.join());
+    assert.equal(new Set(offered).size, offered.length, `a tool offered twice: ${offered.join()}`);
+    assert.match(JSON.stringify(request!.body.messages), /\[SYSTEM\] Colony loaded\./);
     assert.equal(out.text.match(/fired /g)?.length, 1, 'the rejected request never fired');
 
     child.kill('SIGTERM');
@@ -262,6 +263,8 @@ describe('hive colony run', function () {
     assert.equal(second, 0);
     assert.match(again, new RegExp(`Session ${sid} \\(queen queen_operations\\)`));
     assert.doesNotMatch(again, /missed/i);
+    // Rule 6: the resume re-loads the colony and she reviews (the trigger tools are hers there).
+    assert.match(again, /Colony \w+ \([^)]*\.hive\), queen phase reviewing/);
     assert.match(again, /Stopped; triggers and session saved\./);
   });
 
