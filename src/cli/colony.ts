@@ -191,7 +191,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         `Webhook secrets: ${info?.secret_location} (send as X-Hive-Secret, or sign with X-Hive-Signature-256)\n`,
       );
     }
+    // Read rather than awaited as an event: the colony (and its missed_triggers) may have loaded already.
     const missed = triggers.missed();
+    for (const m of missed) io.out(`Missed: ${m.trigger_id} missed ${m.count} fire(s) while nothing ran\n`);
     if (missed.length) {
       if (values.missed) {
         await triggers.resolveMissed(values.missed as 'run' | 'skip');

@@ -211,11 +211,15 @@ describe('hive colony run', function () {
     const env = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url };
     let out = '';
     let onOut = () => {};
-    const firstStop = new Promise<string>((resolve) => {
+    const fired = new Promise<void>((resolve) => {
       onOut = () => {
-        if (/fired timer\/hourly \(#3/.test(out)) resolve('test stop');
+        if (/fired timer\/hourly \(#3/.test(out)) resolve();
       };
     });
+    // Stopped once the catch-up fire is counted and the queen was asked about it.
+    const firstStop = Promise.all([fired, waitForRequestWith(server, '\\"catch_up\\": true')]).then(
+      () => 'test stop',
+    );
     const first = await runCli(
       [
         'colony',
@@ -240,7 +244,7 @@ describe('hive colony run', function () {
       },
     );
     assert.equal(first, 0);
-    assert.match(out, /missed: hourly missed 3 fire\(s\)/);
+    assert.match(out, /Missed: hourly missed 3 fire\(s\)/);
     assert.match(out, /Missed fires: running each once/);
     assert.ok(server.requests.some((r) => JSON.stringify(r.body.messages).includes('\\"catch_up\\": true')));
     const [, sid] = out.match(/Session (session_\w+) /)!;
