@@ -8,8 +8,6 @@ import { type LiveSession, SessionManager, SessionNotFoundError } from '../runti
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { describeProblem, STATE_FILE } from '../runtime/triggers';
-import { SessionTriggers } from '../runtime/triggers/sessionTriggers';
-import { triggerTools } from '../runtime/triggers/triggerTools';
 import { followHeadless } from './colony-follow';
 import { type CliIo, UsageError } from './usage';
 
@@ -139,8 +137,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     info: (m: string) => io.err(`hive: ${m}\n`),
   };
 
-  // The trigger tools resolve the manager when called, so they can be handed over before the session exists.
-  let triggers: SessionTriggers | undefined;
   const manager = new SessionManager({
     hiveHome: home,
     provider: async () => provider,
@@ -149,24 +145,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     // Her read-only workspace tools look at the colony's folder.
     workingDir: folder,
     autoApprove: values['auto-approve'] ? ['read', 'write', 'command', 'control'] : undefined,
-    extraTools: () => triggerTools(() => triggers?.triggerManager),
   });
   const session = await openSession(manager, folder, values.resume, values.queen);
   try {
     const colony = session.colony!;
-    // Once LiveSession owns its SessionTriggers (attached on colony load) this uses them; until then its own.
-    const wired = (session as unknown as { triggers: SessionTriggers | null }).triggers;
-    triggers =
-      wired ??
-      new SessionTriggers({
-        sessionId: session.id,
-        sessionDir: session.dir,
-        bus: session.bus,
-        // Awaiting her turn keeps batches in order; the queue holds fires meanwhile.
-        injectToQueen: (text) => session.send(text),
-        isQueenBusy: () => session.busy,
-        logger,
-      });
+    // The session's own triggers, attached when the colony loaded (attach again only returns the text).
+    const triggers = session.triggers;
     followHeadless(session, io);
 
     io.out(`Session ${session.id} (queen ${session.queen.queen_id}) in ${session.dir}\n`);
@@ -206,7 +190,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const sig = await (io.untilStopped ?? untilSignal)();
     io.out(`${stamp()} ${sig}: stopping\n`);
   } finally {
-    await triggers?.detach();
+    // Stopping the session detaches its triggers (timers off, webhook server closed, stats saved).
     await manager.stopAll();
   }
   // A stop reflection still writing the queen's memory is let finish before the process ends.
