@@ -1,0 +1,121 @@
+// Watches HIVE_HOME for session folders that appear, change or go away (chokidar), and reports the
+// changed paths in debounced batches for SessionIndex.markChanged/refresh.
+//
+// Only directories are watched (session folders, conversations/, parts/): chokidar puts an fs watcher
+// on every file it tracks, which with 10,000 sessions would mean tens of thousands of handles. A
+// directory's watcher still reports its files' changes as chokidar `raw` events, which we use.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import { sessionOwnerOf } from '../../runtime/storage/paths';
+
+export interface HomeWatcherOptions {
+  home: string;
+  onChange: (paths: string[]) => void;
+  onError?: (message: string) => void;
+  debounceMs?: number;
+}
+
+/** Directories inside a session folder worth watching: the folder, conversations/ and part folders. */
+const WATCHED_SESSION_DIR = /^(conversations(\/(?!partials$)[^/.]+(\/parts)?)?)?$/;
+/** Paths inside a session folder whose change can alter its listing row. */
+const LISTING_PATH = /^(|meta\.json|conversations(\/(?!partials(\/|$)|cursor\.json$|meta\.json$).*)?)$/;
+
+export class HomeWatcher {
+  private watcher: FSWatcher | undefined;
+  private parentWatcher: FSWatcher | undefined;
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readyPromise: Promise<void> | undefined;
+
+  constructor(private readonly opts: HomeWatcherOptions) {}
+
+  /** Starts watching; resolves when the initial scan is done. */
+  start(): Promise<void> {
+    this.readyPromise ??= this.startNow();
+    return this.readyPromise;
+  }
+
+  private async startNow(): Promise<void> {
+    const { watch } = await import('chokidar');
+    if (this.closed) return;
+    const home = this.opts.home;
+    if (!existsSync(home)) {
+      // Wait for HIVE_HOME to be created (the first session does it), then watch it.
+      const parent = path.dirname(home);
+      this.parentWatcher = watch(parent, {
+        depth: 0,
+        ignoreInitial: true,
+        ignored: (p) => p !== parent && p !== home,
+      });
+      this.parentWatcher.on('addDir', (p) => {
+        if (path.resolve(p) !== home) return;
+        void this.parentWatcher?.close();
+        this.parentWatcher = undefined;
+        this.queue(home);
+        void this.watchHome(watch);
+      });
+      this.parentWatcher.on('error', (e) => this.opts.onError?.(String(e)));
+      return;
+    }
+    await this.watchHome(watch);
+  }
+
+  private watchHome(watch: typeof import('chokidar').watch): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const home = this.opts.home;
+    const w = watch(home, {
+      ignoreInitial: true,
+      // colonies/<c>/queens/<q>/sessions/<sid>/conversations/<node>/parts is the deepest folder we need.
+      depth: 9,
+      ignored: (p) => !watchedDir(home, p),
+    });
+    this.watcher = w;
+    w.on('addDir', (p) => this.queue(p));
+    w.on('unlinkDir', (p) => this.queue(p));
+    w.on('raw', (_event, evPath, details) => {
+      const dir = (details as { watchedPath?: string }).watchedPath;
+      if (!dir) return;
+      const full = evPath ? path.join(dir, String(evPath)) : dir;
+      if (listingPath(home, full)) this.queue(full);
+    });
+    w.on('error', (e) => this.opts.onError?.(String(e)));
+    return new Promise((resolve) => w.once('ready', () => resolve()));
+  }
+
+  private queue(p: string): void {
+    if (this.closed) return;
+    this.pending.add(p);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), this.opts.debounceMs ?? 300);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const paths = [...this.pending];
+    this.pending.clear();
+    if (paths.length > 0 && !this.closed) this.opts.onChange(paths);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.all([this.watcher?.close(), this.parentWatcher?.close()]);
+  }
+}
+
+/** The structure down to session folders, and inside a session only the folders the listing reads. */
+function watchedDir(home: string, p: string): boolean {
+  const owner = sessionOwnerOf(home, p);
+  if (!owner) return false;
+  if (!('location' in owner)) return true;
+  return WATCHED_SESSION_DIR.test(owner.rest);
+}
+
+function listingPath(home: string, p: string): boolean {
+  const owner = sessionOwnerOf(home, p);
+  if (!owner) return false;
+  if (!('location' in owner)) return true;
+  return LISTING_PATH.test(owner.rest);
+}
