@@ -11,6 +11,8 @@ export interface HiveExtensionApi {
   keySource(): Promise<string>;
   /** The status bar text ('' when hidden). */
   statusText(): string;
+  /** Workspace folders and where their colony definition is (undefined: none). */
+  workspaceColonies(): Promise<{ name: string; folder: string; colonyDir?: string }[]>;
   /** The session the chat shows. */
   activeSessionId(): string | undefined;
 }

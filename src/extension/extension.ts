@@ -90,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     keySource: async () => (await runtime.modelSettings()).keySource,
     statusText: () => status.text,
     activeSessionId: () => activeSession,
+    workspaceColonies: async () =>
+      (await colonies.folders()).map((f) => ({ name: f.name, folder: f.uri.fsPath, colonyDir: f.colonyDir })),
   };
 }
 

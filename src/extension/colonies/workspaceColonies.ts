@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
-import { type ColonyLocation, findColonyDir } from '../../runtime/colony/colony-locate';
+import type { ColonyLocation } from '../../runtime/colony/colony-locate';
 import type { FolderChoice } from '../pickers';
 
 const OFFERED_KEY = 'hive.colonyOffered';
@@ -55,12 +55,14 @@ export class WorkspaceColonies implements vscode.Disposable {
         .map(async (f) => ({
           uri: f.uri,
           name: f.name,
-          colonyDir: (await findColonyDir(f.uri.fsPath))?.dir,
+          colonyDir: (await this.locate(f.uri.fsPath))?.dir,
         })),
     );
   }
 
+  /** The colony definition of a folder (the colony modules load on first use, not at activation). */
   async locate(folder: string): Promise<ColonyLocation | undefined> {
+    const { findColonyDir } = await import('../../runtime/colony/colony-locate');
     return findColonyDir(folder);
   }
 

@@ -1,9 +1,13 @@
 // Watches HIVE_HOME for session folders that appear, change or go away (chokidar), and reports the
 // changed paths in debounced batches for SessionIndex.markChanged/refresh.
 //
-// Only directories are watched (session folders, conversations/, parts/): chokidar puts an fs watcher
-// on every file it tracks, which with 10,000 sessions would mean tens of thousands of handles. A
-// directory's watcher still reports its files' changes as chokidar `raw` events, which we use.
+// Only directories are watched: chokidar puts an fs watcher on every file it tracks, which with 10,000
+// sessions would mean tens of thousands of handles. A directory's watcher still reports its files'
+// changes as chokidar `raw` events, which we use. Two tiers keep it bounded:
+//  - the structure, down to the `sessions/` folders: sessions added, removed or renamed;
+//  - "hot" sessions (live ones and the most recent few, see setHot): their folder, conversations/ and
+//    parts/, so meta.json edits and new messages update their row. An older cold session that another
+//    program writes to is seen again on the next full refresh (Refresh Sessions).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
@@ -23,6 +27,9 @@ const LISTING_PATH = /^(|meta\.json|conversations(\/(?!partials(\/|$)|cursor\.js
 
 export class HomeWatcher {
   private watcher: FSWatcher | undefined;
+  private hotWatcher: FSWatcher | undefined;
+  private hot = new Set<string>();
+  private watchFn: typeof import('chokidar').watch | undefined;
   private parentWatcher: FSWatcher | undefined;
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -39,6 +46,7 @@ export class HomeWatcher {
 
   private async startNow(): Promise<void> {
     const { watch } = await import('chokidar');
+    this.watchFn = watch;
     if (this.closed) return;
     const home = this.opts.home;
     if (!existsSync(home)) {
@@ -67,11 +75,47 @@ export class HomeWatcher {
     const home = this.opts.home;
     const w = watch(home, {
       ignoreInitial: true,
-      // colonies/<c>/queens/<q>/sessions/<sid>/conversations/<node>/parts is the deepest folder we need.
-      depth: 9,
-      ignored: (p) => !watchedDir(home, p),
+      // colonies/<c>/queens/<q>/sessions is the deepest folder of the structure.
+      depth: 6,
+      ignored: (p) => !structureDir(home, p),
     });
     this.watcher = w;
+    this.listen(w);
+    const hot = [...this.hot];
+    if (hot.length) this.watchHot(hot);
+    return new Promise((resolve) => w.once('ready', () => resolve()));
+  }
+
+  /**
+   * The session folders whose messages are watched too (live sessions, the most recent ones). Call
+   * it again when the set changes; folders that left it are unwatched.
+   */
+  setHot(dirs: Iterable<string>): void {
+    const next = new Set([...dirs].map((d) => path.resolve(d)));
+    const added = [...next].filter((d) => !this.hot.has(d));
+    const removed = [...this.hot].filter((d) => !next.has(d));
+    this.hot = next;
+    if (!this.watcher || this.closed) return; // applied when the home watcher starts
+    if (removed.length) void this.hotWatcher?.unwatch(removed);
+    if (added.length) this.watchHot(added);
+  }
+
+  private watchHot(dirs: string[]): void {
+    if (this.hotWatcher) {
+      this.hotWatcher.add(dirs);
+      return;
+    }
+    const home = this.opts.home;
+    this.hotWatcher = this.watchFn!(dirs, {
+      ignoreInitial: true,
+      depth: 3,
+      ignored: (p) => !hotDir(home, p),
+    });
+    this.listen(this.hotWatcher);
+  }
+
+  private listen(w: FSWatcher): void {
+    const home = this.opts.home;
     w.on('addDir', (p) => this.queue(p));
     w.on('unlinkDir', (p) => this.queue(p));
     w.on('raw', (_event, evPath, details) => {
@@ -81,7 +125,6 @@ export class HomeWatcher {
       if (listingPath(home, full)) this.queue(full);
     });
     w.on('error', (e) => this.opts.onError?.(String(e)));
-    return new Promise((resolve) => w.once('ready', () => resolve()));
   }
 
   private queue(p: string): void {
@@ -101,16 +144,20 @@ export class HomeWatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.all([this.watcher?.close(), this.parentWatcher?.close()]);
+    await Promise.all([this.watcher?.close(), this.hotWatcher?.close(), this.parentWatcher?.close()]);
   }
 }
 
-/** The structure down to session folders, and inside a session only the folders the listing reads. */
-function watchedDir(home: string, p: string): boolean {
+/** The structure down to the `sessions/` folders (whose raw events report sessions added or removed). */
+function structureDir(home: string, p: string): boolean {
   const owner = sessionOwnerOf(home, p);
-  if (!owner) return false;
-  if (!('location' in owner)) return true;
-  return WATCHED_SESSION_DIR.test(owner.rest);
+  return !!owner && !('location' in owner);
+}
+
+/** Inside a hot session: the folders the listing reads. */
+function hotDir(home: string, p: string): boolean {
+  const owner = sessionOwnerOf(home, p);
+  return !!owner && 'location' in owner && WATCHED_SESSION_DIR.test(owner.rest);
 }
 
 function listingPath(home: string, p: string): boolean {

@@ -8,6 +8,8 @@ import { HomeWatcher } from './homeWatcher';
 import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
 
 export const PAGE_SIZE = 200;
+/** Most recent cold sessions whose messages are watched (besides the live ones). */
+const HOT_RECENT = 30;
 
 export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionNode | undefined>();
@@ -33,7 +35,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   ) {
     this.subs.push(
       runtime.onDidChangeLive(() => this.onLiveChanged()),
-      runtime.onDidChangeHome(() => void this.restart()),
+      runtime.onDidChangeHome(() => this.restart()),
     );
   }
 
@@ -84,22 +86,26 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   }
 
   private ensureLoaded(): Promise<void> {
-    this.firstLoad ??= this.load();
+    if (!this.firstLoad) {
+      const loading: Promise<void> = Promise.resolve().then(() => this.load(loading));
+      this.firstLoad = loading;
+    }
     return this.firstLoad;
   }
 
-  private async load(): Promise<void> {
+  private async load(loading: Promise<void>): Promise<void> {
     const home = this.runtime.hiveHome;
     await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
       this.rebuild(undefined),
     );
-    if (home !== this.runtime.hiveHome) return;
+    if (home !== this.runtime.hiveHome || this.firstLoad !== loading) return;
     const watcher = new HomeWatcher({
       home,
       onChange: (paths) => void this.update(paths),
       onError: (m) => this.log.warn(`watching ${home}: ${m}`),
     });
     this.watcher = watcher;
+    this.updateHot();
     void watcher.start().then(
       () => this.log.debug(`watching ${home} for session changes`),
       (err: unknown) => this.log.warn(`cannot watch ${home}: ${String(err)}`),
@@ -129,6 +135,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     }
     if (index !== this.runtime.index) return false; // home moved meanwhile
     this.regroup(index.list());
+    this.updateHot();
     this.rebuilt.fire();
     return true;
   }
@@ -164,6 +171,22 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     this.coldById = byId;
   }
 
+  /** Live sessions and the most recent ones get their messages watched. */
+  private updateHot(): void {
+    if (!this.watcher) return;
+    const dirs =
+      this.runtime
+        .peekManager()
+        ?.list()
+        .map((s) => s.dir) ?? [];
+    let n = 0;
+    for (const g of this.order) {
+      for (const r of g.rows.slice(0, HOT_RECENT)) dirs.push(r.dir);
+      if (++n >= 5) break;
+    }
+    this.watcher.setHot(dirs);
+  }
+
   private liveNodes(): LiveNode[] {
     const m = this.runtime.peekManager();
     if (!m) return [];
@@ -192,17 +215,20 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     const touched = [...this.knownLive].filter(([id]) => !now.has(id)).map(([, dir]) => dir);
     for (const [id, dir] of now) if (!this.knownLive.has(id)) touched.push(dir);
     this.knownLive = now;
+    if (touched.length) this.updateHot();
     if (touched.length && this.firstLoad) void this.update(touched);
     this.changed.fire(undefined);
   }
 
-  private async restart(): Promise<void> {
-    await this.watcher?.close();
+  /** HIVE_HOME moved: forget everything synchronously (the next getChildren loads the new home). */
+  private restart(): void {
+    void this.watcher?.close();
     this.watcher = undefined;
     this.groups = new Map();
     this.order = [];
     this.coldById = new Map();
     this.shown.clear();
+    this.loadError = undefined;
     this.firstLoad = undefined;
     this.changed.fire(undefined);
   }
