@@ -2,6 +2,8 @@
 // It is never written to settings, never logged, never put into an event.
 import * as vscode from 'vscode';
 
+import { MissingApiKeyError } from './missingKey';
+
 const SECRET_KEY = 'hive.anthropicApiKey';
 
 export class ApiKeyStore implements vscode.Disposable {
@@ -42,14 +44,7 @@ export function validateApiKey(value: string): string | undefined {
   return undefined;
 }
 
-export class MissingApiKeyError extends Error {
-  override name = 'MissingApiKeyError';
-  constructor() {
-    super(
-      'No Anthropic API key: set one with "Hive: Set API Key" (kept in VS Code\'s secret storage), or set ANTHROPIC_API_KEY.',
-    );
-  }
-}
+export { isMissingApiKey, MissingApiKeyError } from './missingKey';
 
 /** The clear prompt for a missing key: an error with a "Set API Key" button (not awaited by callers). */
 export function offerSetApiKey(message = new MissingApiKeyError().message): void {

@@ -76,9 +76,13 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   );
   void vscode.commands.executeCommand('setContext', 'hive.trusted', vscode.workspace.isTrusted);
   void updateKeyContext().catch((err: unknown) => log.warn(`reading the model settings: ${String(err)}`));
-  void colonies
-    .offerOnce()
-    .catch((err: unknown) => log.warn(`looking for workspace colonies: ${String(err)}`));
+  // A little after activation: detecting colonies loads the colony modules (dist/runtime.js).
+  const offer = setTimeout(() => {
+    void colonies
+      .offerOnce()
+      .catch((err: unknown) => log.warn(`looking for workspace colonies: ${String(err)}`));
+  }, 2000);
+  context.subscriptions.push({ dispose: () => clearTimeout(offer) });
   log.info(
     `Hive activated (HIVE_HOME ${runtime.hiveHome}${vscode.workspace.isTrusted ? '' : ', Restricted Mode'})`,
   );

@@ -9,7 +9,7 @@ import type {
   ModelTurn,
   StreamCallbacks,
 } from '../runtime/llm/types';
-import { MissingApiKeyError } from './apiKey';
+import { MissingApiKeyError } from './missingKey';
 
 export type ProviderFactory = (settings: ModelSettings & { apiKey: string }) => ModelProvider;
 

@@ -2,10 +2,11 @@
 // use (the session modules and the model SDK are imported then, never at activation), the cold-session
 // index of that home, and the model settings resolved live from settings + SecretStorage.
 import * as vscode from 'vscode';
-import type { ModelSettings } from '../runtime/config/modelSettings';
+import { type ModelSettings, resolveModelSettings } from '../runtime/config/modelSettings';
 import type { LiveSession, SessionManager } from '../runtime/session';
 import { SessionIndex } from '../runtime/storage/session-index';
 import { type ApiKeyStore, MissingApiKeyError } from './apiKey';
+import { runtimeModule } from './runtimeModule';
 import { hiveHomeSetting, readSettings } from './settings';
 
 export interface RuntimeHostDeps {
@@ -22,6 +23,8 @@ export class RuntimeHost implements vscode.Disposable {
   private manager: SessionManager | undefined;
   private sessionIndex: SessionIndex | undefined;
   private offManager: (() => void) | undefined;
+  /** Built in Restricted Mode, since trusted: rebuilt at the next getManager() with nothing live. */
+  private stale = false;
   /** Shared with the manager and updated in place: new sessions get the current setting. */
   private readonly autoApprove = readSettings().autoApprove;
   private readonly liveChanged = new vscode.EventEmitter<void>();
@@ -39,6 +42,12 @@ export class RuntimeHost implements vscode.Disposable {
         if (e.affectsConfiguration('hive.autoApprove'))
           this.autoApprove.splice(0, this.autoApprove.length, ...readSettings().autoApprove);
         if (e.affectsConfiguration('hive.home')) void this.moveHome();
+      }),
+      // Trust granted: a manager built in Restricted Mode has no workspace tools. Rebuild it when idle.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (!this.manager) return;
+        this.stale = true;
+        this.log('workspace trusted: new sessions get the workspace tools once no session is running');
       }),
     );
   }
@@ -62,6 +71,13 @@ export class RuntimeHost implements vscode.Disposable {
   }
 
   getManager(): Promise<SessionManager> {
+    if (this.stale && this.manager && this.manager.list().length === 0) {
+      this.stale = false;
+      this.offManager?.();
+      this.offManager = undefined;
+      this.manager = undefined;
+      this.managerPromise = undefined;
+    }
     this.managerPromise ??= this.buildManager().catch((err: unknown) => {
       this.managerPromise = undefined;
       throw err;
@@ -79,7 +95,6 @@ export class RuntimeHost implements vscode.Disposable {
 
   /** Settings + key as the provider will see them (the key itself stays inside). */
   async modelSettings(): Promise<ModelSettings> {
-    const { resolveModelSettings } = await import('../runtime/config/modelSettings');
     const s = readSettings();
     return resolveModelSettings({
       hiveHome: this.home,
@@ -91,7 +106,7 @@ export class RuntimeHost implements vscode.Disposable {
   }
 
   private async buildManager(): Promise<SessionManager> {
-    const { SessionManager } = await import('../runtime/session/manager');
+    const { SessionManager } = runtimeModule();
     const log = this.deps.log;
     const home = this.home;
     const manager = new SessionManager({
@@ -114,10 +129,7 @@ export class RuntimeHost implements vscode.Disposable {
     const settings = await this.modelSettings();
     for (const w of settings.warnings) this.deps.log.warn(w);
     if (!settings.apiKey) throw new MissingApiKeyError();
-    const [{ AnthropicProvider }, { LiveSettingsProvider }] = await Promise.all([
-      import('../runtime/llm/provider'),
-      import('./liveProvider'),
-    ]);
+    const { AnthropicProvider, LiveSettingsProvider } = runtimeModule();
     this.deps.log.info(
       `model ${settings.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}, key from ${settings.keySource}`,
     );

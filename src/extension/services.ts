@@ -1,7 +1,7 @@
 // What the command modules share: the runtime, the tree, the chat, the key store, the log.
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from './apiKey';
-import { MissingApiKeyError, offerSetApiKey } from './apiKey';
+import { isMissingApiKey, offerSetApiKey } from './apiKey';
 import type { ChatOpener } from './chatOpener';
 import type { WorkspaceColonies } from './colonies/workspaceColonies';
 import type { RuntimeHost } from './runtimeHost';
@@ -23,7 +23,7 @@ export interface HiveServices {
 
 /** Logs a failed action and tells the user; a missing key gets its "Set API Key" prompt. Not awaited. */
 export function reportError(log: vscode.LogOutputChannel, what: string, err: unknown): void {
-  if (err instanceof MissingApiKeyError || (err as Error)?.name === 'MissingApiKeyError') {
+  if (isMissingApiKey(err)) {
     log.warn(`${what}: no API key`);
     offerSetApiKey();
     return;

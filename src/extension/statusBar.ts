@@ -44,8 +44,9 @@ export class SessionStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** What the status bar shows ('' when hidden). */
   get text(): string {
-    return this.item.text;
+    return this.activeSession() ? this.item.text : '';
   }
 
   dispose(): void {

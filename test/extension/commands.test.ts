@@ -113,6 +113,22 @@ describe('palette commands', () => {
     assert.equal(await api.keySource(), 'env:ANTHROPIC_API_KEY');
   });
 
+  it('asks for an API key instead of starting a session without one', async () => {
+    const api = await hiveApi();
+    const manager = await api.getManager();
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      assert.equal(await api.keySource(), 'none');
+      const before = manager.list().length;
+      assert.equal(await vscode.commands.executeCommand('hive.newSession'), undefined);
+      assert.equal(manager.list().length, before, 'a session started without a key');
+    } finally {
+      process.env.ANTHROPIC_API_KEY = saved;
+    }
+    assert.equal(await api.keySource(), 'env:ANTHROPIC_API_KEY');
+  });
+
   it('starts a new session, shows it first in the tree and in the status bar, opens its chat', async () => {
     const api = await hiveApi();
     const id = await vscode.commands.executeCommand<string>('hive.newSession');

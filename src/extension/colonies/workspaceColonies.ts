@@ -5,6 +5,7 @@ import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyLocation } from '../../runtime/colony/colony-locate';
 import type { FolderChoice } from '../pickers';
+import { runtimeModule } from '../runtimeModule';
 
 const OFFERED_KEY = 'hive.colonyOffered';
 /** Files the runtime itself writes next to a colony definition: their changes are not the user's edits. */
@@ -62,8 +63,7 @@ export class WorkspaceColonies implements vscode.Disposable {
 
   /** The colony definition of a folder (the colony modules load on first use, not at activation). */
   async locate(folder: string): Promise<ColonyLocation | undefined> {
-    const { findColonyDir } = await import('../../runtime/colony/colony-locate');
-    return findColonyDir(folder);
+    return runtimeModule().findColonyDir(folder);
   }
 
   /**

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LiveSession } from '../../runtime/session';
 import type { LoadedColonyWatch } from '../colonies/workspaceColonies';
 import { pickFolder, pickLiveSession } from '../pickers';
+import { runtimeModule } from '../runtimeModule';
 import { type HiveServices, info, reportError } from '../services';
 import { sessionIdOf } from '../tree/nodes';
 
@@ -151,7 +152,7 @@ export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
                   validateInput: (v) => (v.trim() ? undefined : 'Describe the goal in a sentence.'),
                 });
           if (!goal?.trim()) return undefined;
-          const { scaffoldColony } = await import('../../runtime/colony/colony-scaffold');
+          const { scaffoldColony } = runtimeModule();
           const result = await scaffoldColony(folder, { goal, name: opts?.name });
           log.info(`colony ${result.name} created in ${result.dir}`);
           const target = folder;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreateSessionOptions } from '../../runtime/session/types';
 import { findSessionDir } from '../../runtime/storage/paths';
+import { MissingApiKeyError } from '../missingKey';
 import { pickColdSession, pickLiveSession } from '../pickers';
 import { type HiveServices, info, reportError } from '../services';
 import { type MoreNode, sessionIdOf } from '../tree/nodes';
@@ -46,6 +47,8 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
   return [
     reg('hive.newSession', async (opts?: Pick<CreateSessionOptions, 'queenId' | 'initialPrompt'>) => {
       try {
+        // Ask for the key before anything is created (a session without one could not answer).
+        if (!(await runtime.modelSettings()).apiKey) throw new MissingApiKeyError();
         const manager = await runtime.getManager();
         const session = await manager.createSession({
           queenId: typeof opts?.queenId === 'string' ? opts.queenId : undefined,
