@@ -38,6 +38,10 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     chat,
     colonies,
     status,
+    runtime.onDidChangeLive(() => {
+      const live = (runtime.peekManager()?.list().length ?? 0) > 0;
+      void vscode.commands.executeCommand('setContext', 'hive.hasLiveSession', live);
+    }),
     chat.onDidChangeSession((id) => {
       activeSession = id;
       status.update();

@@ -53,6 +53,11 @@ export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
   };
 
   const load = async (folderArg?: unknown, sessionArg?: unknown): Promise<LoadResult> => {
+    // From a session's context menu the row comes first: it names the session, not the folder.
+    if (typeof folderArg === 'object' && folderArg !== null && 'kind' in folderArg) {
+      sessionArg = folderArg;
+      folderArg = undefined;
+    }
     if (!vscode.workspace.isTrusted) {
       log.warn('colony load refused: the workspace is not trusted (Restricted Mode)');
       void vscode.window.showWarningMessage(UNTRUSTED_COLONY_MESSAGE, 'Manage Workspace Trust').then((c) => {
