@@ -2,6 +2,7 @@
 // (SecretStorage key, hive.model, hive.maxTokens, hive.apiBaseUrl) and reuses one AnthropicProvider
 // per distinct configuration, so a changed setting or key applies to the next turn of every session.
 import type { ModelSettings } from '../runtime/config/modelSettings';
+import { ModelError } from '../runtime/llm/errors';
 import type {
   CallOptions,
   ModelProvider,
@@ -45,7 +46,9 @@ export class LiveSettingsProvider implements ModelProvider {
 
   private async provider(): Promise<ModelProvider> {
     const s = await this.resolve();
-    if (!s.apiKey) throw new MissingApiKeyError();
+    // A model error, so the turn fails cleanly (shown in the chat with its message) instead of
+    // breaking the queen's loop.
+    if (!s.apiKey) throw new ModelError('auth', new MissingApiKeyError().message);
     const sig = signature(s);
     if (sig !== this.current.sig)
       this.current = { sig, provider: this.make(s as ModelSettings & { apiKey: string }) };

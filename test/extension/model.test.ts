@@ -60,4 +60,29 @@ describe('model settings, live', () => {
         assert.ok(!fs.readFileSync(file, 'utf8').includes(key), `${f} holds the API key`);
     }
   });
+
+  it('fails a turn cleanly when the key is gone, with a message that says how to set one', async () => {
+    const api = await hiveApi();
+    const id = await vscode.commands.executeCommand<string>('hive.newSession');
+    const session = (await api.getManager()).get(id!)!;
+    const failures: string[] = [];
+    const off = session.bus.subscribe({ types: ['execution_failed'] }, (e) => {
+      failures.push(String((e.data as { error?: unknown }).error));
+    });
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      const before = server.requests.length;
+      await session.send('Are you there?');
+      assert.equal(server.requests.length, before, 'a request went out without a key');
+    } finally {
+      process.env.ANTHROPIC_API_KEY = saved;
+      off();
+    }
+    assert.equal(session.queenDead, false, "the queen's loop broke");
+    assert.ok(
+      failures.some((f) => f.includes('Set API Key')),
+      failures.join(' | '),
+    );
+  });
 });
