@@ -87,6 +87,41 @@ describe('Sessions tree', () => {
     });
   });
 
+  it('starts empty on a Hive home that does not exist yet, and shows it once a session is written', async () => {
+    const api = await hiveApi();
+    const fixtureHome = api.hiveHome();
+    const scratch = scratchDir('hive-fresh-');
+    const home = path.join(scratch, 'not-yet');
+    const config = vscode.workspace.getConfiguration('hive');
+    await config.update('home', home, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the tree to follow hive.home', () => api.hiveHome() === home);
+      assert.deepEqual(await api.sessionsTree.getChildren(), []);
+      const src = path.join(
+        fixtureHome,
+        'agents',
+        'queens',
+        'queen_operations',
+        'sessions',
+        'session_20260421_141200_0f1e2d3c',
+      );
+      fs.cpSync(
+        src,
+        path.join(home, 'queens', 'queen_first', 'sessions', 'session_20260421_141200_0f1e2d3c'),
+        {
+          recursive: true,
+        },
+      );
+      await waitFor('the first session of the new home', async () =>
+        idsOf((await treeSnapshot(api)).all).includes('session_20260421_141200_0f1e2d3c'),
+      );
+    } finally {
+      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('hive.home back to the fixture', () => api.hiveHome() === fixtureHome);
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('pages a home with 10,000 sessions (200 a page, "Show more…")', async function () {
     this.timeout(120_000);
     const api = await hiveApi();

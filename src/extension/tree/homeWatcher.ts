@@ -52,19 +52,24 @@ export class HomeWatcher {
     if (!existsSync(home)) {
       // Wait for HIVE_HOME to be created (the first session does it), then watch it.
       const parent = path.dirname(home);
-      this.parentWatcher = watch(parent, {
-        depth: 0,
-        ignoreInitial: true,
-        ignored: (p) => p !== parent && p !== home,
-      });
-      this.parentWatcher.on('addDir', (p) => {
-        if (path.resolve(p) !== home) return;
-        void this.parentWatcher?.close();
+      const pw = watch(parent, { depth: 0, ignoreInitial: true, ignored: (p) => p !== parent && p !== home });
+      this.parentWatcher = pw;
+      let appeared = false;
+      const onAppear = () => {
+        if (appeared || this.closed) return;
+        appeared = true;
+        void pw.close();
         this.parentWatcher = undefined;
         this.queue(home);
         void this.watchHome(watch);
+      };
+      pw.on('addDir', (p) => {
+        if (path.resolve(p) === home) onAppear();
       });
-      this.parentWatcher.on('error', (e) => this.opts.onError?.(String(e)));
+      pw.on('error', (e) => this.opts.onError?.(String(e)));
+      await new Promise<void>((resolve) => pw.once('ready', () => resolve()));
+      // Created while the watcher was starting: no event will come for it.
+      if (existsSync(home)) onAppear();
       return;
     }
     await this.watchHome(watch);

@@ -95,21 +95,25 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
 
   private async load(loading: Promise<void>): Promise<void> {
     const home = this.runtime.hiveHome;
-    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
-      this.rebuild(undefined),
-    );
-    if (home !== this.runtime.hiveHome || this.firstLoad !== loading) return;
+    // The watcher starts with the first scan; once it is ready, one more (incremental) scan catches
+    // what changed while neither was looking.
     const watcher = new HomeWatcher({
       home,
       onChange: (paths) => void this.update(paths),
       onError: (m) => this.log.warn(`watching ${home}: ${m}`),
     });
     this.watcher = watcher;
-    this.updateHot();
     void watcher.start().then(
-      () => this.log.debug(`watching ${home} for session changes`),
+      () => {
+        this.log.debug(`watching ${home} for session changes`);
+        if (this.watcher === watcher) void this.update(undefined);
+      },
       (err: unknown) => this.log.warn(`cannot watch ${home}: ${String(err)}`),
     );
+    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
+      this.rebuild(undefined),
+    );
+    if (this.firstLoad === loading) this.updateHot();
   }
 
   private async update(paths: string[] | undefined): Promise<void> {
