@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
@@ -48,19 +46,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
       activeSession = id;
       status.update();
     }),
+    vscode.window.createTreeView('hive.sessions', { treeDataProvider: tree, showCollapseAll: true }),
   );
-  // The view says which Hive home it lists (it follows the hive.home setting).
-  const view = vscode.window.createTreeView('hive.sessions', {
-    treeDataProvider: tree,
-    showCollapseAll: true,
-  });
-  const describeHome = () => {
-    const home = runtime.hiveHome;
-    const user = os.homedir();
-    view.description = home.startsWith(user + path.sep) ? `~${home.slice(user.length)}` : home;
-  };
-  describeHome();
-  context.subscriptions.push(view, runtime.onDidChangeHome(describeHome));
 
   const updateKeyContext = async () => {
     const s = await runtime.modelSettings();
