@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
-import { InterimChatOpener } from './chatOpener';
+import { ChatController } from './chat';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
@@ -26,7 +26,13 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   });
   runtimeHost = runtime;
   const tree = new SessionsTreeProvider(runtime, log);
-  const chat = new InterimChatOpener(context.extensionUri, log, runtime);
+  const chat = new ChatController({
+    extensionUri: context.extensionUri,
+    log,
+    getManager: () => runtime.getManager(),
+    hiveHome: () => runtime.hiveHome,
+    isTrusted: () => vscode.workspace.isTrusted,
+  });
   const colonies = new WorkspaceColonies(context.workspaceState, log);
   let activeSession: string | undefined;
   const status = new SessionStatusBar(runtime, () => activeSession);
