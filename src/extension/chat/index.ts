@@ -56,9 +56,10 @@ export class ChatController implements vscode.Disposable {
       if (bridge !== this.bridge) return; // the panel was closed meanwhile
       bridge?.attach(session);
     } catch (err) {
+      // The caller (a command) tells the user; the panel stays on what it showed.
       const text = err instanceof Error ? err.message : String(err);
       this.deps.log.error(`Chat: could not open session ${sessionId}: ${text}`);
-      void vscode.window.showErrorMessage(`Hive: could not open session ${sessionId}: ${text}`);
+      throw err;
     }
   }
 
