@@ -3,7 +3,7 @@
 // index of that home, and the model settings resolved live from settings + SecretStorage.
 import * as vscode from 'vscode';
 import { type ModelSettings, resolveModelSettings } from '../runtime/config/modelSettings';
-import type { LiveSession, SessionManager } from '../runtime/session';
+import type { LiveSession, SessionManager, SessionManagerOptions } from '../runtime/session';
 import { SessionIndex } from '../runtime/storage/session-index';
 import { type ApiKeyStore, MissingApiKeyError } from './apiKey';
 import { runtimeModule } from './runtimeModule';
@@ -27,6 +27,8 @@ export class RuntimeHost implements vscode.Disposable {
   private stale = false;
   /** Shared with the manager and updated in place: new sessions get the current setting. */
   private readonly autoApprove = readSettings().autoApprove;
+  /** The manager's options, kept so `hive.workerConcurrency` reaches sessions started after a change. */
+  private managerOptions: SessionManagerOptions | undefined;
   private readonly liveChanged = new vscode.EventEmitter<void>();
   private readonly homeChanged = new vscode.EventEmitter<string>();
   /** Live sessions started, stopped, busy or idle. */
@@ -41,6 +43,8 @@ export class RuntimeHost implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('hive.autoApprove'))
           this.autoApprove.splice(0, this.autoApprove.length, ...readSettings().autoApprove);
+        if (e.affectsConfiguration('hive.workerConcurrency') && this.managerOptions)
+          this.managerOptions.colonyConcurrency = readSettings().workerConcurrency;
         if (e.affectsConfiguration('hive.home')) void this.moveHome();
       }),
       // Trust granted: a manager built in Restricted Mode has no workspace tools. Rebuild it when idle.
@@ -109,14 +113,17 @@ export class RuntimeHost implements vscode.Disposable {
     const { SessionManager } = runtimeModule();
     const log = this.deps.log;
     const home = this.home;
-    const manager = new SessionManager({
+    const options: SessionManagerOptions = {
       hiveHome: home,
       provider: () => this.provider(),
       logger: { warn: (m) => log.warn(m), info: (m) => log.info(m) },
       // Restricted Mode: the queen gets no workspace tools (Workspace Trust).
       workingDir: this.deps.isTrusted() ? this.deps.workingDir() : undefined,
       autoApprove: this.autoApprove,
-    });
+      colonyConcurrency: readSettings().workerConcurrency,
+    };
+    const manager = new SessionManager(options);
+    this.managerOptions = options;
     if (home !== this.home) throw new Error('HIVE_HOME changed while the runtime was starting; try again');
     this.manager = manager;
     this.offManager = manager.onDidChange(() => this.liveChanged.fire());
