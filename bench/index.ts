@@ -13,6 +13,8 @@ const BENCHES: BenchModule[] = [
   { name: 'events', load: () => import('./events') },
   { name: 'webhooks', load: () => import('./webhooks') },
   { name: 'agent-turn', load: () => import('./agent-turn') },
+  // In the real VS Code host (code-server + Chromium); skipped with a message when not installed.
+  { name: 'host', load: () => import('./host') },
 ];
 
 async function main(): Promise<void> {
