@@ -89,6 +89,11 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
   };
 }
 
+/** A screenshot in the middle of a test (e.g. while a reply streams), named like the others. */
+export async function snap(page: Page, test: Mocha.Context, name: string): Promise<void> {
+  await screenshot(page, test.test?.file, `${test.test?.title ?? 'ui'} ${name}`);
+}
+
 /** Saves test-output/screenshots/<test file>--<title>.png; a failed screenshot never fails a test. */
 async function screenshot(page: Page, file: string | undefined, title: string): Promise<void> {
   const name = `${slug(path.basename(file ?? 'ui', '.test.ts'))}--${slug(title)}.png`;
@@ -167,6 +172,37 @@ export function treeItem(page: Page, viewName: string, text: string | RegExp): L
 /** The content frame of the focused webview (e.g. the chat panel): VS Code nests it in two iframes. */
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** The chat panel's page (the only webview the Hive UI opens). */
+export const chatFrame = webviewFrame;
+
+/** Opens the Hive view from its activity bar entry and returns the Sessions pane. */
+export async function openHiveView(page: Page): Promise<Locator> {
+  const pane = viewPane(page, 'Sessions');
+  if (!(await pane.isVisible())) await activityBarItem(page, 'Hive').click();
+  await pane.waitFor({ state: 'visible' });
+  return pane;
+}
+
+/**
+ * A session's row in the Sessions tree, expanding collapsed group rows (queens, colonies) until it
+ * shows: the tree groups sessions by queen and may start with groups collapsed.
+ */
+export async function sessionRow(page: Page, text: string | RegExp, timeoutMs = 20_000): Promise<Locator> {
+  const pane = await openHiveView(page);
+  const row = pane.locator('.monaco-list-row', { hasText: text }).first();
+  const collapsed = pane.locator('.monaco-list-row[aria-expanded="false"]');
+  await waitUntil(
+    `a row "${text}" in the Sessions view`,
+    async () => {
+      if (await row.isVisible()) return true;
+      if ((await collapsed.count()) > 0) await collapsed.first().click();
+      return false;
+    },
+    timeoutMs,
+  );
+  return row;
 }
 
 /** Error notifications currently shown (toasts). */
