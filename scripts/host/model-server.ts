@@ -3,9 +3,11 @@
 // a second port. The control routes live here, beside the server rather than in it, so the Messages
 // API the extension sees has no test-only routes.
 //
-// Streamed requests (the queen's turns) take the next step of the `stream` queue; one-shot requests
-// (queen selection, memory reflection) take the next step of the `oneShot` queue. An empty queue
-// answers with a slow echo, so every chat gets a visibly streaming reply.
+// Streamed requests (queen and worker turns) take the first matching step of the `stream` queue;
+// one-shot requests (queen selection, memory reflection) the first of the `oneShot` queue. A step
+// may say which requests it is for (`match`: a tool offered, text in the last user message or the
+// system prompt), so a queen and her workers calling at the same time each get their own script.
+// With no matching step the answer is a slow echo, so every chat gets a visibly streaming reply.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -19,12 +21,24 @@ import {
 /** Delay before each 4-character text delta of the default echo: slow enough to see a reply stream. */
 export const ECHO_TOKEN_DELAY_MS = 40;
 
+/** Which requests a step answers; every given field must hold. */
+export interface StepMatch {
+  /** A tool offered to the model (e.g. `run_parallel_workers` for a queen with a colony). */
+  tool?: string;
+  /** Text in the last user message (tool results included). */
+  lastUser?: string;
+  /** Text in the system prompt. */
+  system?: string;
+}
+
+export type QueuedStep = ScriptStep | { match: StepMatch; step: ScriptStep };
+
 /** The control protocol (HIVE_UI_MODEL_CONTROL): JSON over POST/GET on the control URL. */
 export interface ScriptRequest {
-  /** Steps for streamed requests (queen turns), in order. */
-  stream?: ScriptStep[];
+  /** Steps for streamed requests (queen and worker turns), in order. */
+  stream?: QueuedStep[];
   /** Steps for non-streamed requests (queen selection, reflection), in order. */
-  oneShot?: ScriptStep[];
+  oneShot?: QueuedStep[];
   /** Empties both queues and forgets the recorded requests first. */
   reset?: boolean;
 }
@@ -49,13 +63,17 @@ export interface HostModelServer {
 }
 
 export async function startHostModelServer(): Promise<HostModelServer> {
-  const streamQueue: ScriptStep[] = [];
-  const oneShotQueue: ScriptStep[] = [];
+  const streamQueue: QueuedStep[] = [];
+  const oneShotQueue: QueuedStep[] = [];
   const echo = echoResponder(ECHO_TOKEN_DELAY_MS);
   const model = await startScriptedServer({
     responder: (req) => {
       const queue = req.body?.stream === true ? streamQueue : oneShotQueue;
-      return queue.shift() ?? echo(req);
+      const summary = summarize(req);
+      const i = queue.findIndex((q) => !('match' in q) || matches(q.match, summary));
+      if (i < 0) return echo(req);
+      const [q] = queue.splice(i, 1);
+      return q && 'match' in q ? q.step : (q as ScriptStep);
     },
   });
 
@@ -97,6 +115,13 @@ export async function startHostModelServer(): Promise<HostModelServer> {
       await model.close();
     },
   };
+}
+
+function matches(m: StepMatch, r: RecordedSummary): boolean {
+  if (m.tool !== undefined && !r.tools.includes(m.tool)) return false;
+  if (m.lastUser !== undefined && !r.lastUser.includes(m.lastUser)) return false;
+  if (m.system !== undefined && !r.system.includes(m.system)) return false;
+  return true;
 }
 
 function summarize(r: RecordedRequest): RecordedSummary {

@@ -117,7 +117,7 @@ export async function runCommand(page: Page, label: string, attempts = 2): Promi
   const input = widget.locator('input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   for (let i = 1; ; i++) {
-    await page.locator('[id="workbench.parts.editor"]').click({ position: { x: 200, y: 200 } });
+    await focusWorkbench(page);
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${label}`);
@@ -131,6 +131,31 @@ export async function runCommand(page: Page, label: string, attempts = 2): Promi
     }
   }
   await input.press('Enter');
+  // The palette closes, or the command asks its own question in the same widget.
+  await waitUntil(`"${label}" to run`, async () => {
+    if (!(await widget.isVisible())) return true;
+    return (
+      (await input.inputValue()) !== `>${label}` && !(await widget.getAttribute('class'))?.includes('closing')
+    );
+  });
+}
+
+/**
+ * Gives the keyboard to the workbench itself: a click on empty activity bar space (the editor area
+ * may be covered by a webview, whose frame would keep the keys).
+ */
+async function focusWorkbench(page: Page): Promise<void> {
+  const bar = page.locator('.part.activitybar');
+  const box = await bar.boundingBox();
+  if (box) await bar.click({ position: { x: box.width / 2, y: box.height * 0.6 } });
+}
+
+/** Picks the row of the open quick pick (a command's own question) that contains `text`. */
+export async function pickQuickInput(page: Page, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
   await widget.waitFor({ state: 'hidden' });
 }
 
