@@ -23,7 +23,7 @@ import { type CodeServer, startCodeServer } from '../scripts/host/code-server';
 import { prepareFixtures } from '../scripts/host/fixtures';
 import { type HostEnv, parseHostEnv, repoRoot } from '../scripts/host/host-env';
 import { installExtensionCopy } from '../scripts/host/install-extension';
-import { activityBarItem, runCommand, viewPane } from '../test/ui/support/workbench';
+import { activityBarItem, runCommand, sessionRow, viewPane } from '../test/ui/support/workbench';
 import { type LongSession, writeLongSession } from './host-session';
 
 const RUNS = Number(process.env.BENCH_HOST_RUNS ?? 3);
@@ -176,10 +176,8 @@ async function longSessionFigures(browser: Browser, url: string, s: LongSession)
   const { context, page } = await newPage(browser);
   try {
     await openWorkbench(page, url);
-    await activityBarItem(page, 'Hive').click();
-    const pane = viewPane(page, 'Sessions');
-    await pane.waitFor({ state: 'visible' });
-    const row = await sessionRow(page, s);
+    // The newest session heads its queen's group: its preview is the last message.
+    const row = await sessionRow(page, 'BENCH-LAST');
     await nameShim(page.mainFrame());
     await page.evaluate(startPaintProbe, s.lastMarker);
     await row.click();
@@ -223,22 +221,6 @@ async function nameShim(frame: Frame): Promise<void> {
 
 function ms(to: number | undefined, from: number | undefined): string {
   return to === undefined || from === undefined ? '?' : String(Math.round(to - from));
-}
-
-/** The session's row in the Sessions tree (expanding its queen's group when the tree groups). */
-async function sessionRow(page: Page, s: LongSession) {
-  const pane = viewPane(page, 'Sessions');
-  const row = pane
-    .locator('.monaco-list-row', { hasText: /BENCH-LAST|5000 messages|5,000 messages/ })
-    .first();
-  const group = pane.locator('.monaco-list-row[aria-expanded="false"]', { hasText: 'queen_technology' });
-  const deadline = Date.now() + 20_000;
-  while (!(await row.isVisible())) {
-    if (await group.first().isVisible()) await group.first().click();
-    if (Date.now() > deadline) throw new Error(`no row for ${s.sessionId} in the Sessions view`);
-    await page.waitForTimeout(200);
-  }
-  return row;
 }
 
 /** The chat webview's content frame (VS Code nests it: iframe.webview → iframe#active-frame). */
