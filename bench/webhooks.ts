@@ -1,7 +1,9 @@
 /**
  * Webhook server figures, end to end (HTTP on loopback → auth → rate limit → trigger manager → the
  * queen's inbox), in a temporary colony folder:
- * 1. throughput: N authenticated requests from C concurrent keep-alive clients, rate limit lifted;
+ * 1. throughput: N authenticated requests from C concurrent keep-alive clients, rate limit lifted,
+ *    against the bare TriggerManager and (1b) through a session's SessionTriggers with every event
+ *    persisted to events.jsonl; the queen's inbox must hold each request exactly once;
  * 2. the same load with the default limit (30/min, burst 10): every request is either accepted or
  *    refused with 429, and the inbox holds each accepted request exactly once;
  * 3. a flood of unauthenticated requests while one legitimate client keeps sending, against the
@@ -12,8 +14,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { EventBus } from '../src/runtime/events/bus';
+import { EventLog } from '../src/runtime/events/persistence';
 import type { TriggerFire } from '../src/runtime/triggers/injection';
 import { MemorySecretStore } from '../src/runtime/triggers/secrets';
+import { SessionTriggers } from '../src/runtime/triggers/sessionTriggers';
 import { TriggerManager } from '../src/runtime/triggers/triggerManager';
 
 export const name = 'webhooks';
@@ -63,15 +68,15 @@ const pct = (xs: number[], p: number) => {
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 interface Setup {
-  manager: TriggerManager;
+  idle(): Promise<void>;
+  close(): Promise<void>;
   port: number;
   secrets: { load: string; legit: string };
   inbox: Map<string, number>;
   dir: string;
 }
 
-async function setup(rateLimited: boolean): Promise<Setup> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'hive-bench-webhooks-'));
+async function writeTriggers(dir: string): Promise<void> {
   await writeFile(
     path.join(dir, 'triggers.json'),
     JSON.stringify([
@@ -85,6 +90,11 @@ async function setup(rateLimited: boolean): Promise<Setup> {
       },
     ]),
   );
+}
+
+async function setup(rateLimited: boolean): Promise<Setup> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hive-bench-webhooks-'));
+  await writeTriggers(dir);
   const inbox = new Map<string, number>();
   const manager = new TriggerManager({
     colonyDir: dir,
@@ -107,11 +117,63 @@ async function setup(rateLimited: boolean): Promise<Setup> {
     load: (await manager.webhookInfo('load')).secret,
     legit: (await manager.webhookInfo('legit')).secret,
   };
-  return { manager, port: manager.webhookPort!, secrets, inbox, dir };
+  return {
+    idle: () => manager.idle(),
+    close: () => manager.close(),
+    port: manager.webhookPort!,
+    secrets,
+    inbox,
+    dir,
+  };
+}
+
+/**
+ * The same colony through a session's path: SessionTriggers on an EventBus whose events go to
+ * events.jsonl (webhook_received + trigger_fired per request, as in a live session); the queen's
+ * inbox is what injectToQueen receives, the batch text parsed back into request ids.
+ */
+async function setupSession(): Promise<Setup> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hive-bench-webhooks-session-'));
+  await writeTriggers(dir);
+  const inbox = new Map<string, number>();
+  const bus = new EventBus();
+  const log = EventLog.attach(bus, path.join(dir, 'events.jsonl'));
+  const triggers = new SessionTriggers({
+    sessionId: 'session_20260101_000000_bench000',
+    sessionDir: dir,
+    bus,
+    injectToQueen: (text) => {
+      for (const m of text.matchAll(/\[TRIGGER: webhook\/(\w+)\][^\n]*\n(?:Task: [^\n]*\n)?(\{[^\n]*)/g)) {
+        const body = (JSON.parse(m[2]!) as { payload?: { id?: string } }).payload;
+        const id = `${m[1]}:${body?.id}`;
+        inbox.set(id, (inbox.get(id) ?? 0) + 1);
+      }
+    },
+    isQueenBusy: () => false,
+    secrets: () => new MemorySecretStore(),
+    webhook: { rateLimit: { perMinute: 1e9, burst: 1e9 }, maxQueuedPerTrigger: 1e9 },
+  });
+  await triggers.attach(dir);
+  const manager = triggers.triggerManager!;
+  const secrets = {
+    load: (await triggers.webhookSecret('load'))!,
+    legit: (await triggers.webhookSecret('legit'))!,
+  };
+  return {
+    idle: () => manager.idle(),
+    close: async () => {
+      await triggers.detach();
+      log.close();
+    },
+    port: manager.webhookPort!,
+    secrets,
+    inbox,
+    dir,
+  };
 }
 
 async function teardown(s: Setup): Promise<void> {
-  await s.manager.close();
+  await s.close();
   await rm(s.dir, { recursive: true, force: true });
 }
 
@@ -168,7 +230,7 @@ export async function run(): Promise<void> {
   let s = await setup(false);
   await load(s, 1000, 'warm');
   const fast = await load(s);
-  await s.manager.idle();
+  await s.idle();
   const accepted = fast.replies.filter((r) => r.status === 202).length;
   const lat = fast.replies.map((r) => r.ms);
   console.log(
@@ -177,10 +239,23 @@ export async function run(): Promise<void> {
   );
   await teardown(s);
 
+  // 1b. The same through a session: SessionTriggers, EventBus, events.jsonl.
+  s = await setupSession();
+  await load(s, 1000, 'warm');
+  const viaSession = await load(s);
+  await s.idle();
+  const acceptedS = viaSession.replies.filter((r) => r.status === 202).length;
+  const latS = viaSession.replies.map((r) => r.ms);
+  console.log(
+    `through a session (SessionTriggers + events.jsonl): ${REQUESTS} requests / ${CLIENTS} clients: ${Math.round(acceptedS / viaSession.seconds)} accepted req/s, ` +
+      `p50 ${ms(pct(latS, 50))}, p99 ${ms(pct(latS, 99))}, max ${ms(Math.max(...latS))}; ${checkInbox(s, acceptedS)}`,
+  );
+  await teardown(s);
+
   // 2. Default rate limit: accepted or 429, nothing lost or doubled.
   s = await setup(true);
   const limited = await load(s);
-  await s.manager.idle();
+  await s.idle();
   const codes: Record<number, number> = {};
   for (const r of limited.replies) codes[r.status] = (codes[r.status] ?? 0) + 1;
   const ok = codes[202] ?? 0;

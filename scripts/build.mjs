@@ -12,6 +12,12 @@ const common = {
   legalComments: 'none',
 };
 
+// See scripts/import-meta-url.js.
+const importMetaUrl = {
+  inject: ['scripts/import-meta-url.js'],
+  define: { 'import.meta.url': 'importMetaUrl' },
+};
+
 const targets = [
   {
     ...common,
@@ -21,6 +27,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    ...importMetaUrl,
   },
   {
     ...common,
@@ -30,6 +37,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    ...importMetaUrl,
   },
   {
     // The chat panel: browser code; its CSS import is emitted as dist/webview.css.

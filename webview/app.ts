@@ -18,6 +18,9 @@ import type { RowContext } from './rows';
 import { TriggerList } from './triggerList';
 import type { PanelState } from './vscodeApi';
 
+/** How close to the top of the list (in px) the next older history page is requested. */
+const LOAD_OLDER_WITHIN_PX = 1200;
+
 export interface AppIo {
   post(message: WebviewToHost): void;
   loadState(): PanelState;
@@ -74,10 +77,16 @@ export class App {
     root.addEventListener('click', (e) => this.onClick(e));
     root.addEventListener('change', (e) => this.onChange(e));
     root.addEventListener('keydown', (e) => this.onKeyDown(e));
+    // Escape stops a running turn wherever the focus is (also when nothing in the panel has it).
+    root.ownerDocument.addEventListener('keydown', (e) => this.onEscape(e));
+    this.scroller.addEventListener('scroll', () => this.maybeLoadOlder(), { passive: true });
     root.addEventListener('input', (e) => {
       const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for]');
       if (field?.dataset.answerFor) this.ctx.answerDrafts.set(field.dataset.answerFor, fieldValue(field));
     });
+    // No session yet is a working state: the first message starts one.
+    this.composer.setEnabled(true);
+    this.composer.setQueenName(null);
     this.renderEmptyState();
     this.composer.autosize();
   }
@@ -114,23 +123,41 @@ export class App {
     const session = this.model.session;
     if (change.header) {
       renderHeader(this.header, session);
-      this.composer.setEnabled(session !== null);
+      // With no session the composer still works: the first message starts a new session.
+      this.composer.setEnabled(true);
       this.composer.setBusy(this.model.busy);
-      this.composer.setQueenName(this.ctx.queenName);
+      this.composer.setQueenName(session ? this.ctx.queenName : null);
     }
     if (change.colony) renderColonyBar(this.colony, session?.colony ?? null);
     if (change.triggers) this.triggers.render(session?.triggers ?? []);
     if (change.toast) this.showToast(change.toast.text, change.toast.level);
     this.list.update(change);
     this.renderEmptyState();
+    this.maybeLoadOlder();
+  }
+
+  /** Near the oldest message shown and older history exists: ask the host for the next page. */
+  private maybeLoadOlder(): void {
+    const m = this.model;
+    if (!m.session || !m.historyLoaded || m.historyComplete || m.olderPending) return;
+    if (this.scroller.scrollTop > LOAD_OLDER_WITHIN_PX && m.rows.length > 0) return;
+    m.olderPending = true;
+    this.io.post({ type: 'loadOlder', sessionId: m.session.sessionId });
+    this.renderEmptyState();
   }
 
   private renderEmptyState(): void {
     const session = this.model.session;
-    const loading = session !== null && !this.model.historyComplete;
-    this.historyStatus.hidden = !loading;
-    this.historyStatus.textContent = loading ? 'Loading history…' : '';
-    this.composer.el.hidden = session === null;
+    const status =
+      session === null
+        ? ''
+        : !this.model.historyLoaded
+          ? 'Loading history…'
+          : this.model.olderPending
+            ? 'Loading older messages…'
+            : '';
+    this.historyStatus.hidden = status === '';
+    this.historyStatus.textContent = status;
     if (session === null) {
       this.empty.hidden = false;
       this.empty.replaceChildren(
@@ -138,12 +165,12 @@ export class App {
         h(
           'div',
           null,
-          'Run ',
-          h('strong', null, 'Hive: New Session'),
-          ' from the Command Palette to start one.',
+          'Send a message below to start a new session, or open one from the ',
+          h('strong', null, 'Hive'),
+          ' sidebar.',
         ),
       );
-    } else if (this.model.rows.length === 0 && this.model.historyComplete) {
+    } else if (this.model.rows.length === 0 && this.model.historyLoaded && this.model.historyComplete) {
       this.empty.hidden = false;
       this.empty.replaceChildren(h('div', null, `Send a message to start talking to ${this.ctx.queenName}.`));
     } else {
@@ -219,12 +246,13 @@ export class App {
     this.io.post({ type: 'triggerAction', triggerId: id, action: checked ? 'activate' : 'deactivate' });
   }
 
+  private onEscape(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || !this.model.busy || e.defaultPrevented) return;
+    e.preventDefault();
+    this.io.post({ type: 'stop' });
+  }
+
   private onKeyDown(e: KeyboardEvent): void {
-    if (e.key === 'Escape' && this.model.busy) {
-      e.preventDefault();
-      this.io.post({ type: 'stop' });
-      return;
-    }
     if (e.key !== 'Enter' || e.shiftKey) return;
     const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for],[data-reply-for]');
     if (!field) return;

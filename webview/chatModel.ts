@@ -83,8 +83,12 @@ const ZERO_USAGE: UsageTotals = { inputTokens: 0, outputTokens: 0, cachedTokens:
 export class ChatModel {
   session: SessionSnapshot | null = null;
   rows: Row[] = [];
-  /** False while older history pages are still expected. */
+  /** False while older history pages exist that the panel has not received (it asks with loadOlder). */
   historyComplete = true;
+  /** False from a snapshot until its first history page arrives ("Loading history…"). */
+  historyLoaded = true;
+  /** True from a loadOlder request until the older page arrives. */
+  olderPending = false;
   private index = new Map<string, number>();
   private approvals = new Map<string, string>(); // approval id → row id
   private revCounter = 0;
@@ -115,12 +119,16 @@ export class ChatModel {
         this.index.clear();
         this.approvals.clear();
         this.historyComplete = msg.session === null;
+        this.historyLoaded = msg.session === null;
+        this.olderPending = false;
         c.header = c.colony = c.triggers = c.reset = true;
         break;
       case 'history':
         if (!this.session || msg.sessionId !== this.session.sessionId) break; // a stale page
         this.addHistory(msg.messages, msg.prepend, c);
         this.historyComplete = msg.done;
+        this.historyLoaded = true;
+        if (msg.prepend) this.olderPending = false;
         break;
       case 'message':
         this.upsert(msg.message, c);

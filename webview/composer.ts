@@ -76,8 +76,9 @@ export class Composer {
     this.working.hidden = !busy;
   }
 
-  setQueenName(name: string): void {
-    this.input.placeholder = `Message ${name}…`;
+  /** `null`: no session yet, the first message starts one. */
+  setQueenName(name: string | null): void {
+    this.input.placeholder = name === null ? 'Message a new queen to start a session…' : `Message ${name}…`;
   }
 
   focus(): void {

@@ -1,3 +1,5 @@
+import { type ChatDeps, chatCommand } from './chat';
+import { colonyCommand } from './colony';
 import { sessionsCommand } from './sessions';
 import { type CliIo, UsageError } from './usage';
 
@@ -8,15 +10,47 @@ const USAGE = `usage: hive <command> [options]
 commands:
   sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
+  colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] [--no-reflection]
+                                                    run a colony's triggers headless until Ctrl+C
+  chat [options] "message"                          one message to a queen; the answer streams to stdout
 
-HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive`;
+chat options:
+  --session ID      continue that session (resumed in its folder, with its history)
+  --queen QUEEN_ID  the queen of a new session (default: the first message picks one)
+  --model M         model id (default: configuration.json llm.model, else claude-sonnet-4)
+  --base-url URL    Anthropic-compatible endpoint (default: configuration.json, ANTHROPIC_BASE_URL)
+  --workspace DIR   give the queen read-only tools over DIR
+  --json            every session event as one JSON line instead of the text
+  --auto-approve    run write/command tools without asking; without it they are denied
+                    (a non-interactive run has no one to ask) and a notice goes to stderr
+  --retries N       model retries after the first try (default 4); HIVE_RETRY_BASE_MS sets the backoff
+  --verbose         retries, warnings and approvals on stderr
+  The session id goes to stderr ("session <id>"). Ctrl-C stops the turn and the session cleanly.
+  API key: ANTHROPIC_API_KEY, else the variable configuration.json names in llm.api_key_env_var.
+
+HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive
+exit codes: 0 ok; 1 no API key, model unreachable or failed after retries;
+            2 bad usage or unknown session id; 130 chat stopped by Ctrl-C`;
 
 const processIo: CliIo = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
+  onInterrupt: (handler) => {
+    let count = 0;
+    // The first Ctrl-C stops cleanly; a second one does not wait for that.
+    const onSigint = () => (++count === 1 ? handler() : process.exit(130));
+    process.on('SIGINT', onSigint);
+    return () => process.off('SIGINT', onSigint);
+  },
 };
 
-export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+/** What an in-process caller (a host with live sessions, a test) can hand the commands. */
+export interface CliContext extends ChatDeps {
+  /** Ids of the sessions live in this process: `sessions list` marks them. */
+  liveSessionIds?: () => Iterable<string>;
+}
+
+export async function runCli(argv: string[], io: CliIo = processIo, ctx: CliContext = {}): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h') {
@@ -27,7 +61,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       io.out(`${USAGE}\n`);
       return 0;
     }
-    if (command === 'sessions') return await sessionsCommand(rest, io);
+    if (command === 'sessions') return await sessionsCommand(rest, io, ctx);
+    if (command === 'chat') return await chatCommand(rest, io, ctx);
+    if (command === 'colony') return await colonyCommand(rest, io);
     throw new UsageError(`unknown command "${command}" (try: hive --help)`);
   } catch (err) {
     if (err instanceof UsageError) {

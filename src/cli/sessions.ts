@@ -7,10 +7,15 @@ import { PartStore } from '../runtime/storage/parts';
 import { SessionIndex } from '../runtime/storage/session-index';
 import { type CliIo, UsageError } from './usage';
 
+export interface SessionsContext {
+  /** Ids of the sessions live in this process (a host's SessionManager); `list` marks them live. */
+  liveSessionIds?: () => Iterable<string>;
+}
+
 /** `hive sessions list|show …` */
-export async function sessionsCommand(argv: string[], io: CliIo): Promise<number> {
+export async function sessionsCommand(argv: string[], io: CliIo, ctx: SessionsContext = {}): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === 'list') return list(rest, io);
+  if (sub === 'list') return list(rest, io, ctx.liveSessionIds ? new Set(ctx.liveSessionIds()) : undefined);
   if (sub === 'show') return show(rest, io);
   throw new UsageError(
     sub ? `unknown sessions command "${sub}" (list or show)` : 'sessions needs list or show',
@@ -38,7 +43,15 @@ function openIndex(home: string): SessionIndex {
   return new SessionIndex({ home, persistDelayMs: 0 });
 }
 
-async function list(argv: string[], io: CliIo): Promise<number> {
+/** Hive's listing sets `cold: false, live: true` on the rows of live sessions ("caller overrides"). */
+export function markLive(rows: ColdSessionEntry[], liveIds: ReadonlySet<string>): ListedSession[] {
+  return rows.map((r) => (liveIds.has(r.session_id) ? { ...r, cold: false, live: true } : r));
+}
+
+/** A listing row that may be live. */
+export type ListedSession = Omit<ColdSessionEntry, 'cold' | 'live'> & { cold: boolean; live: boolean };
+
+async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): Promise<number> {
   const { values, positionals } = parse(argv, true);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   let limit: number | undefined;
@@ -50,24 +63,34 @@ async function list(argv: string[], io: CliIo): Promise<number> {
   }
   const home = resolveHiveHome(values.home, io.env);
   const index = openIndex(home);
-  const rows = await index.listColdSessions({ limit });
+  const cold = await index.listColdSessions({ limit });
   await index.flush();
+  const rows: ListedSession[] = liveIds ? markLive(cold, liveIds) : cold;
   if (values.json) {
-    io.out(`${JSON.stringify(rows.map(toHiveRow), null, 2)}\n`);
+    // toHiveRow only picks Hive's fields; a live row's cold/live values pass through.
+    io.out(
+      `${JSON.stringify(
+        rows.map((r) => toHiveRow(r as ColdSessionEntry)),
+        null,
+        2,
+      )}\n`,
+    );
     return 0;
   }
   if (rows.length === 0) {
     io.out(`No sessions under ${home}\n`);
     return 0;
   }
+  // The LIVE column only means something in-process, where the live ids are known.
+  const live = (r?: ListedSession) => (liveIds ? `${(r ? (r.live ? 'live' : '') : 'LIVE').padEnd(4)} ` : '');
   io.out(
-    `${'SESSION'.padEnd(34)} ${'QUEEN'.padEnd(22)} ${'LAST ACTIVE'.padEnd(16)} ${'MSGS'.padStart(5)}  PREVIEW\n`,
+    `${'SESSION'.padEnd(34)} ${live()}${'QUEEN'.padEnd(22)} ${'LAST ACTIVE'.padEnd(16)} ${'MSGS'.padStart(5)}  PREVIEW\n`,
   );
   for (const r of rows) {
     const preview = oneLine(r.last_message ?? '', 60);
     const queen = r.colony_id ? `${r.queen_id}@${r.colony_id}` : (r.queen_id ?? '');
     io.out(
-      `${r.session_id.padEnd(34)} ${queen.padEnd(22)} ${formatTime(r.last_active_at).padEnd(16)} ${String(r.message_count).padStart(5)}  ${preview}\n`,
+      `${r.session_id.padEnd(34)} ${live(r)}${queen.padEnd(22)} ${formatTime(r.last_active_at).padEnd(16)} ${String(r.message_count).padStart(5)}  ${preview}\n`,
     );
     if (r.damaged) io.out(`  ! damaged: ${r.damaged.reason}\n`);
   }

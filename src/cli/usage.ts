@@ -1,4 +1,7 @@
-/** Exit codes: 0 ok, 1 runtime failure (model unreachable, missing key), 2 bad usage or unknown id. */
+/**
+ * Exit codes: 0 ok; 1 runtime failure (no API key, model unreachable or failing after its retries);
+ * 2 bad usage or an unknown session id (`sessions show`, `chat --session`); 130 a chat stopped by Ctrl-C.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
@@ -6,6 +9,10 @@ export class UsageError extends Error {
 export interface CliIo {
   out: (s: string) => void;
   err: (s: string) => void;
-  /** Environment for HIVE_HOME; the process environment when omitted. */
+  /** Environment for HIVE_HOME, the API key and retry settings; the process environment when omitted. */
   env?: NodeJS.ProcessEnv;
+  /** Long-running commands (colony run) stop when this resolves (its value is printed); default SIGINT/SIGTERM. */
+  untilStopped?: () => Promise<string>;
+  /** Ctrl-C: the handler runs instead of the default exit; returns the function that removes it. */
+  onInterrupt?: (handler: () => void) => () => void;
 }

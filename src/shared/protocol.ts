@@ -134,12 +134,13 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
 // ---------------------------------------------------------------- host → webview
 export const HostToWebviewSchema = z.discriminatedUnion('type', [
   /**
-   * Replaces everything the panel shows; `null` = no session (empty state). History follows in pages
-   * (the newest first is best: the panel opens at the bottom); the last page, even an empty one, has
-   * `done: true`, which ends the "Loading history…" line. Sent again on every `ready`.
+   * Replaces everything the panel shows; `null` = no session (empty state: sending a message there
+   * starts a new session). History follows in pages, newest first (the panel opens at the bottom):
+   * one page right after the snapshot, older ones when the panel asks with `loadOlder`. `done: true`
+   * on a page means nothing older is left. Sent again on every `ready`.
    */
   z.object({ type: z.literal('snapshot'), session: z.nullable(SessionSnapshotSchema) }),
-  /** One page of history; `prepend` pages are older than what is shown. `done` = no more pages. */
+  /** One page of history; `prepend` pages are older than what is shown. `done` = no older pages left. */
   z.object({
     type: z.literal('history'),
     sessionId: z.string(),
@@ -223,6 +224,8 @@ const webviewSchemas = {
   copyWebhookSecret: z.strictObject({ type: z.literal('copyWebhookSecret'), triggerId: id }),
   copyText: z.strictObject({ type: z.literal('copyText'), text }),
   openLink: z.strictObject({ type: z.literal('openLink'), url }),
+  /** The panel scrolled near the oldest message shown: the next older history page, please. */
+  loadOlder: z.strictObject({ type: z.literal('loadOlder'), sessionId: id }),
 } as const;
 
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
@@ -237,6 +240,7 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.copyWebhookSecret,
   webviewSchemas.copyText,
   webviewSchemas.openLink,
+  webviewSchemas.loadOlder,
 ]);
 
 export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;

@@ -235,12 +235,19 @@ export class AgentLoop {
       model = turn.model || model;
       text = turn.text;
       stopReason = turn.stopReason;
-      await this.append(assistantPartOf(turn), parts);
+      const assistantWritten = this.append(assistantPartOf(turn), parts);
+      // Marked handled at once: a failed write is raised by the awaits below, not as an unhandled rejection.
+      assistantWritten.catch(() => {});
+      const tools = new Map(this.tools().map((t) => [t.name, t]));
+      // A tool that changes something runs only once its call is on disk; reading tools run while the
+      // assistant part is being written (the store puts their results after it).
+      if (turn.toolUses.length === 0 || turn.toolUses.some((u) => hasSideEffects(tools.get(u.name))))
+        await assistantWritten;
       if (turn.toolUses.length === 0) break;
       const results = await runToolCalls(
         turn.toolUses,
         {
-          tools: new Map(this.tools().map((t) => [t.name, t])),
+          tools,
           approvals: this.approvals,
           spiller: this.spiller,
           store: this.opts.store,
@@ -249,6 +256,7 @@ export class AgentLoop {
         },
         signal,
       );
+      await assistantWritten;
       parts.push(...results);
       if (signal.aborted)
         return finish('aborted', 'aborted', new ModelError('aborted', 'stopped by the user'));
@@ -287,6 +295,11 @@ export class AgentLoop {
     parts.push(stored);
     return stored;
   }
+}
+
+/** Unknown tools count as changing something: their (error) result is then written after the call. */
+function hasSideEffects(tool: Tool | undefined): boolean {
+  return tool?.category !== 'read' && tool?.category !== 'control';
 }
 
 /** True when the conversation ends with something the model has not answered yet. */

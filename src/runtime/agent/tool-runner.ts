@@ -1,6 +1,7 @@
 /**
  * Runs the tool calls of one model turn, one after another: approval, execution, spilling of large
- * results, one `tool` part per call and the tool_call_started / _completed events. Every call gets a
+ * results, one `tool` part per call and the tool_call_started / _completed events (_completed goes out
+ * when the result is known; its part may still be reaching the disk). Every call gets a
  * result part, even when refused, failing or cancelled, so the transcript never has an unanswered call.
  */
 import type { AssembledToolUse } from '../llm/types';
@@ -25,7 +26,9 @@ export async function runToolCalls(
   deps: ToolRunDeps,
   signal: AbortSignal,
 ): Promise<ConversationPart[]> {
-  const appended: ConversationPart[] = [];
+  // Each result part is written while the next tool runs: the store keeps them in call order (PartStore
+  // fsyncs in parallel and renames in seq order), and all are on disk before this returns.
+  const appended: Promise<ConversationPart>[] = [];
   for (const call of calls) {
     let result: ToolOutput;
     if (signal.aborted) result = { content: CANCELLED_RESULT, isError: true };
@@ -34,13 +37,15 @@ export async function runToolCalls(
       result = await runOne(call, deps, signal);
     }
     const content = await deps.spiller.shape(call.name, result.content, !!result.isError);
-    const part = await deps.store.append({
+    const part = deps.store.append({
       ...deps.partFields(),
       role: 'tool',
       content,
       tool_use_id: call.id,
       ...(result.isError ? { is_error: true } : {}),
     });
+    // Handled at once: a failed write surfaces from Promise.all below, not as an unhandled rejection.
+    part.catch(() => {});
     appended.push(part);
     deps.emit('tool_call_completed', {
       tool_use_id: call.id,
@@ -49,7 +54,7 @@ export async function runToolCalls(
       is_error: !!result.isError,
     });
   }
-  return appended;
+  return Promise.all(appended);
 }
 
 async function runOne(call: AssembledToolUse, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolOutput> {

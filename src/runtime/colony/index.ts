@@ -40,6 +40,7 @@ export {
 } from './progress/progress-db';
 export type { ReclaimOptions, ReclaimResult } from './progress/reclaim';
 export { SqliteUnavailableError } from './progress/sqlite';
+export * from './runtime';
 export {
   cleanupStaleSessions,
   STALE_ERROR,

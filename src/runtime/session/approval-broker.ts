@@ -8,6 +8,7 @@ interface Pending {
   resolve: (answer: ApprovalAnswer) => void;
   reject: (err: Error) => void;
   cleanup: () => void;
+  origin: Record<string, unknown>;
 }
 
 /**
@@ -27,7 +28,12 @@ export class ApprovalBroker {
     return [...this.pending.keys()];
   }
 
-  readonly request = (req: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> => {
+  /** `origin` is added to the event (e.g. `{worker_id}` for a colony worker's call). */
+  readonly request = (
+    req: ApprovalRequest,
+    signal: AbortSignal,
+    origin: Record<string, unknown> = {},
+  ): Promise<ApprovalAnswer> => {
     const requestId = this.newId();
     return new Promise<ApprovalAnswer>((resolve, reject) => {
       if (signal.aborted) {
@@ -40,6 +46,7 @@ export class ApprovalBroker {
         resolve,
         reject,
         cleanup: () => signal.removeEventListener('abort', onAbort),
+        origin,
       });
       this.publish({
         kind: 'approval_requested',
@@ -47,6 +54,7 @@ export class ApprovalBroker {
         tool_name: req.toolName,
         category: req.category,
         tool_input: req.input,
+        ...origin,
       });
     });
   };
@@ -58,8 +66,10 @@ export class ApprovalBroker {
     return this.settle(requestId, decision, undefined, answer);
   }
 
-  cancelAll(reason = 'the session was stopped'): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, 'cancelled', new Error(reason));
+  /** Cancels every waiting request, or those whose origin `which` accepts (e.g. the queen's only). */
+  cancelAll(reason = 'the session was stopped', which?: (origin: Record<string, unknown>) => boolean): void {
+    for (const [id, entry] of [...this.pending])
+      if (!which || which(entry.origin)) this.settle(id, 'cancelled', new Error(reason));
   }
 
   private settle(requestId: string, decision: string, error?: Error, answer?: ApprovalAnswer): boolean {

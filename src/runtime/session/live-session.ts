@@ -1,5 +1,6 @@
 import { AgentLoop } from '../agent/loop';
 import type { Tool, ToolCategory } from '../agent/types';
+import type { ColonyRuntime, Timers, WorkerSnapshot } from '../colony/runtime';
 import type { EventBus } from '../events/bus';
 import type { EventLog } from '../events/persistence';
 import { isHiveEventType } from '../events/types';
@@ -15,10 +16,12 @@ import type { QueenIdentity } from '../queen/selection';
 import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
+import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
 import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
-import type { ModelProviderLike, SessionLogger, UsageTotals } from './types';
+import { type LoadColonyOptions, SessionColony } from './session-colony';
+import type { ColonyInfo, ColonyState, ModelProviderLike, SessionLogger, UsageTotals } from './types';
 
 export const QUEEN_STREAM = 'queen';
 export const QUEEN_NODE = 'queen';
@@ -44,7 +47,11 @@ export interface LiveSessionInit {
   logger: SessionLogger;
   clock: () => number;
   onChange: () => void;
+  /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
+  colony?: { concurrency?: number; timers?: Timers };
 }
+
+export type { LoadColonyOptions } from './session-colony';
 
 /** `Complete` of the queen modules over the llm layer's non-streamed call. */
 export function completeVia(provider: ModelProviderLike): Complete {
@@ -67,8 +74,8 @@ export class LiveSession {
   readonly dir: string;
   readonly bus: EventBus;
   readonly queen: QueenIdentity;
-  readonly colony = null;
-  readonly triggers = null;
+  /** The loaded colony's triggers (empty without a colony): attached on load, detached on unload/stop. */
+  readonly triggers: SessionTriggers;
   usage: UsageTotals = { ...ZERO_USAGE, turns: 0 };
   busy = false;
   /** The queen's loop threw (not a model error): send/retry/revive start a new one. */
@@ -86,6 +93,7 @@ export class LiveSession {
   private readonly unsubscribe: Array<() => void> = [];
   private recalled: RecalledMemory[] = [];
   private readonly complete: Complete;
+  private readonly colonies: SessionColony;
 
   constructor(private readonly init: LiveSessionInit) {
     this.id = init.id;
@@ -119,6 +127,45 @@ export class LiveSession {
       ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
       ...(init.extraTools ?? []),
     ];
+    this.triggers = new SessionTriggers({
+      sessionId: init.id,
+      sessionDir: init.dir,
+      bus: init.bus,
+      // Rule 18: one is_trigger user part, then the queen runs on it (after her turn in progress).
+      injectToQueen: (text) => {
+        if (this.stopped) return;
+        this.loop.inject(text, { is_trigger: true });
+        void this.wakeQueen();
+      },
+      isQueenBusy: () => this.busy,
+      logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
+    });
+    this.colonies = new SessionColony({
+      id: init.id,
+      dir: init.dir,
+      bus: init.bus,
+      provider: init.provider,
+      queenParts: () => init.store.readAll(),
+      autoApprove: init.autoApprove,
+      options: init.colony,
+      clock: init.clock,
+      logger: init.logger,
+      approvals: this.approvals,
+      questions: this.questions,
+      phases: this.phases,
+      inject: (text) => this.loop.inject(text),
+      wake: () => this.wakeQueen(),
+      queenLive: () => !this.stopped && !this.queenDead && !this.colonies.primary,
+      isStopped: () => this.stopped,
+      publish: (type, data) => this.publish(type, data),
+      changed: () => init.onChange(),
+      triggers: this.triggers,
+      addUsage: (usage) => {
+        // Workers spend on the session's account too; `turns` counts the queen's turns only.
+        this.usage = { ...addUsage(this.usage, usage), turns: this.usage.turns };
+        this.publish('custom', { kind: 'usage_totals', ...this.usage });
+      },
+    });
     this.memoryDirs = sessionMemoryDirs(init.memoriesDir, init.queen.queen_id);
     this.reflection = init.reflection
       ? new ReflectionScheduler({
@@ -145,6 +192,31 @@ export class LiveSession {
 
   get phase(): QueenPhase {
     return this.phases.phase;
+  }
+
+  /** The loaded colony (read-only), or null. */
+  get colony(): ColonyInfo | null {
+    return this.colonies.info();
+  }
+
+  /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
+  colonyState(): ColonyState | null {
+    return this.colonies.state();
+  }
+
+  /** The colony's workers (running, queued and done, in start order); empty without a colony. */
+  colonyWorkers(): WorkerSnapshot[] {
+    return this.colonies.workers();
+  }
+
+  /** Worker-only session: the name of the worker that is the primary chat, else null. */
+  get workerName(): string | null {
+    return this.colonies.primary?.name ?? null;
+  }
+
+  /** The colony runtime itself (tests, the CLI); null when no colony is loaded. */
+  get colonyRuntimeForTests(): ColonyRuntime | null {
+    return this.colonies.runtime;
   }
 
   /** Ids of the ask_user questions and approval requests still waiting (for a reconnecting panel). */
@@ -179,7 +251,8 @@ export class LiveSession {
 
   stopTurn(): void {
     this.questions.cancelAll('the user stopped the turn');
-    this.approvals.cancelAll('the user stopped the turn');
+    // The queen's Stop: colony workers keep their own approval requests.
+    this.approvals.cancelAll('the user stopped the turn', (origin) => origin.worker_id === undefined);
     this.loop.stop();
   }
 
@@ -188,6 +261,11 @@ export class LiveSession {
   }
 
   answerQuestion(requestId: string, answer: string): void {
+    // An escalation put to the user (no queen loop) is answered like a question.
+    if (this.colonies.hasEscalation(requestId)) {
+      this.colonies.reply(requestId, answer);
+      return;
+    }
     this.questions.answer(requestId, answer);
   }
 
@@ -205,16 +283,38 @@ export class LiveSession {
     await this.phases.switchTo(phase, { source });
   }
 
-  async replyToEscalation(_requestId: string, _reply: string): Promise<void> {
-    throw new Error('not yet: escalations arrive with the colony runtime');
+  /** The user's (or the panel's) answer to a worker escalation. Throws for an unknown id. */
+  async replyToEscalation(requestId: string, reply: string): Promise<void> {
+    if (!this.colonies.runtime) throw new Error('no colony is loaded in this session');
+    if (!this.colonies.reply(requestId, reply)) throw new Error(`no pending escalation ${requestId}`);
   }
 
-  async loadColony(_folder: string): Promise<void> {
-    throw new Error('not yet: colonies are loaded by the colony runtime (not wired into sessions yet)');
+  /**
+   * Worker-only session (Hive's `_create_worker_only_session`): `{workerName}.json` of the colony in
+   * `folder` becomes the primary chat, with the worker's prompt and tools (escalate asks the user).
+   * meta.json gets agent_name = worker_name = the worker and agent_path, so a resume finds it again.
+   */
+  async startAsWorker(folder: string, workerName: string): Promise<ColonyInfo> {
+    this.assertLive();
+    return this.colonies.startAsWorker(folder, workerName);
   }
 
-  async unloadColony(): Promise<void> {
-    throw new Error('not yet: no colony can be loaded in a session yet');
+  /**
+   * Rules 7 and 12: loads the colony in `folder` (its `.hive/` subfolder or its root), starts its MCP
+   * servers, tells the queen in Hive's words, records agent_name/agent_path in meta.json (so a cold
+   * resume re-loads it), emits `worker_colony_loaded` and moves her to a phase with the colony tools.
+   */
+  async loadColony(folder: string, opts: LoadColonyOptions = {}): Promise<ColonyInfo> {
+    this.assertLive();
+    return this.colonies.load(folder, opts);
+  }
+
+  /**
+   * Rule 7: stops the workers and the MCP servers, tells the queen she works alone again, clears
+   * agent_path from meta.json and moves her to INDEPENDENT. False when no colony was loaded.
+   */
+  unloadColony(): Promise<boolean> {
+    return this.colonies.unload();
   }
 
   history(): Promise<ConversationPart[]> {
@@ -232,6 +332,7 @@ export class LiveSession {
     this.questions.cancelAll();
     this.approvals.cancelAll();
     this.loop.stop();
+    await this.colonies.stop();
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
@@ -288,7 +389,17 @@ export class LiveSession {
   }
 
   private toolsIn(phase: QueenPhase): Tool[] {
-    return toolsForPhase(phase, this.tools, this.extraNames);
+    const all = this.colonies.runtime
+      ? [...this.tools, ...this.colonies.queenTools, ...this.triggers.tools()]
+      : this.tools;
+    return toolsForPhase(phase, all, this.extraNames);
+  }
+
+  /** Runs the queen on what was injected, after the turn in progress (never two runs at once). */
+  private async wakeQueen(): Promise<void> {
+    while (this.loop.running) await this.loop.run().catch(() => undefined);
+    if (this.stopped || this.queenDead) return;
+    await this.drive(() => this.loop.run());
   }
 
   private newLoop(iterationOffset: number): AgentLoop {
@@ -296,12 +407,13 @@ export class LiveSession {
       provider: this.init.provider,
       store: this.init.store,
       systemPrompt: () =>
+        this.colonies.primary?.prompt ??
         buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
           tools: this.toolsIn(this.phases.phase).map((t) => t.name),
           colonyName: this.phases.incubatingColonyName,
           now: this.init.clock,
         }),
-      tools: () => this.toolsIn(this.phases.phase),
+      tools: () => this.colonies.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,
       autoApprove: this.init.autoApprove,

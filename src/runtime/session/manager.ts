@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { loadColony } from '../colony/colony-load';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
-import { newSessionId, validateId } from '../storage/ids';
+import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { MetaCorruptError, readMeta, type SessionMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
 import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
@@ -48,6 +49,8 @@ interface StartPlan {
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
+  /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
+  colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
 }
 
 /**
@@ -81,9 +84,27 @@ export class SessionManager {
       return Promise.reject(err);
     }
     if (this.live.has(id) || this.starting.has(id)) return Promise.reject(new DuplicateSessionError(id));
-    if (options.colonyFolder)
-      return Promise.reject(new Error('not yet: colony sessions arrive with the colony runtime'));
     return this.track(id, () => this.planNew(id, options));
+  }
+
+  /**
+   * Rule 5, opening a colony: a live session already on this colony is returned; else the session named
+   * by the colony's metadata.json `queen_session_id` is resumed when it exists (with the colony loaded);
+   * else a new session is created with it, its queen from metadata `queen_name` unless one is given.
+   */
+  async openColony(
+    folder: string,
+    options: Omit<CreateSessionOptions, 'colonyFolder'> = {},
+  ): Promise<LiveSession> {
+    const colony = await loadColony(folder, { workerName: options.workerName });
+    for (const s of this.live.values()) if (s.colony?.path === colony.folder && !s.stopped) return s;
+    const sid = colony.metadata?.queen_session_id;
+    if (!options.workerName && sid && isValidId('session', sid) && findSessionDir(this.opts.hiveHome, sid)) {
+      const s = await this.resumeSession(sid, { prompt: options.initialPrompt });
+      if (!s.colony) await s.loadColony(colony.folder);
+      return s;
+    }
+    return this.createSession({ ...options, colonyFolder: colony.folder });
   }
 
   /** Cold → live in the same folder. A live id is returned as it is (its prompt, if any, is sent). */
@@ -118,7 +139,7 @@ export class SessionManager {
       queen_id: s.queen.queen_id,
       queen_name: s.queen.name,
       phase: s.phase,
-      colony_name: null,
+      colony_name: s.colony?.name ?? null,
       busy: s.busy,
       dir: s.dir,
     }));
@@ -211,10 +232,16 @@ export class SessionManager {
   private async planNew(id: string, options: CreateSessionOptions): Promise<StartPlan> {
     if (findSessionDir(this.opts.hiveHome, id))
       throw new Error(`session ${id} already exists on disk; resume it instead`);
+    if (options.workerName && !options.colonyFolder)
+      throw new Error('a worker-only session needs colonyFolder (the colony holding {workerName}.json)');
+    // Rule 5: the colony is checked before anything is written; its metadata names its queen.
+    const colony = options.colonyFolder
+      ? await loadColony(options.colonyFolder, { workerName: options.workerName })
+      : undefined;
     const provider = await this.provider();
     const selection = await selectQueen({
       queensDir: queensDir(this.opts.hiveHome),
-      explicitQueenId: options.queenId,
+      explicitQueenId: options.queenId ?? colony?.metadata?.queen_name ?? undefined,
       firstMessage: options.initialPrompt,
       complete: completeVia(provider),
       logger: this.logger,
@@ -232,6 +259,9 @@ export class SessionManager {
       iterationOffset: 0,
       prompt: options.initialPrompt,
       createdDir: true,
+      colony: options.colonyFolder
+        ? { folder: path.resolve(options.colonyFolder), mode: 'create', workerName: options.workerName }
+        : undefined,
     };
   }
 
@@ -244,9 +274,12 @@ export class SessionManager {
     const stored = readStoredPhase(meta.phase);
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
-    const agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
-    if (agentPath)
-      this.logger.warn(`session ${id}: colony ${agentPath} is not re-loaded yet (queen-only resume)`);
+    let agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
+    // Rule 5: a colony still being built (Hive's building/planning) is not loaded; the queen resumes alone.
+    if (agentPath && (stored.legacy === 'building' || stored.legacy === 'planning')) {
+      this.logger.info?.(`session ${id}: phase ${stored.legacy}; colony ${agentPath} not loaded`);
+      agentPath = null;
+    }
     const provider = await this.provider();
     const selection = await selectQueen({
       queensDir: queensDir(this.opts.hiveHome),
@@ -264,12 +297,53 @@ export class SessionManager {
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
       prompt: options.prompt,
       createdDir: false,
+      colony: agentPath
+        ? {
+            folder: agentPath,
+            mode: 'resume',
+            workerName:
+              typeof meta.worker_name === 'string' && meta.worker_name ? meta.worker_name : undefined,
+          }
+        : undefined,
     };
+  }
+
+  /**
+   * Rule 5: a new session's colony must load (its failure fails the create). Rule 6: a resumed session
+   * re-loads meta.agent_path; when that fails it goes on queen-only and says why (custom
+   * `colony_restore_failed`), leaving meta.agent_path for a later try.
+   */
+  private async attachColony(session: LiveSession, colony: NonNullable<StartPlan['colony']>): Promise<void> {
+    const load = () =>
+      colony.workerName
+        ? session.startAsWorker(colony.folder, colony.workerName)
+        : session.loadColony(
+            colony.folder,
+            colony.mode === 'create' ? { phase: 'working', quiet: true } : {},
+          );
+    if (colony.mode === 'create') {
+      await load();
+      return;
+    }
+    try {
+      await load();
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`session ${session.id}: colony ${colony.folder} did not load; queen-only: ${error}`);
+      session.bus.publish({
+        type: 'custom',
+        stream_id: 'queen',
+        node_id: 'queen',
+        execution_id: session.id,
+        data: { kind: 'colony_restore_failed', agent_path: colony.folder, error },
+      });
+    }
   }
 
   /** Meta, bus, log, store, queen: any failure undoes what this start did. */
   private async start(p: StartPlan): Promise<LiveSession> {
     let log: EventLog | undefined;
+    let session: LiveSession | undefined;
     try {
       const identity = p.selection.identity;
       await updateMeta(p.dir, {
@@ -286,7 +360,7 @@ export class SessionManager {
         onWriteError: (err) => this.logger.warn(`events.jsonl of ${p.id}: ${err.message}`),
       });
       const store = new PartStore(conversationsDir(p.dir));
-      const session = new LiveSession({
+      session = new LiveSession({
         id: p.id,
         dir: p.dir,
         bus,
@@ -308,6 +382,7 @@ export class SessionManager {
         logger: this.logger,
         clock: this.clock,
         onChange: () => this.changed(),
+        colony: { concurrency: this.opts.colonyConcurrency, timers: this.opts.colonyTimers },
       });
       bus.publish({
         type: 'queen_identity_selected',
@@ -316,15 +391,18 @@ export class SessionManager {
         execution_id: p.id,
         data: { ...identity },
       });
+      if (p.colony) await this.attachColony(session, p.colony);
+      const live = session;
       if (p.prompt) {
         const prompt = p.prompt;
         // The first turn runs in the background; failures arrive as execution_failed events.
         queueMicrotask(() => {
-          if (!session.stopped) session.send(prompt).catch((e) => this.logger.warn(String(e)));
+          if (!live.stopped) live.send(prompt).catch((e) => this.logger.warn(String(e)));
         });
       }
-      return session;
+      return live;
     } catch (err) {
+      await session?.stop().catch(() => undefined);
       log?.close();
       if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
       throw err;

@@ -1,6 +1,6 @@
-import type { Tool, ToolOutput } from '../agent/types';
+import type { Tool } from '../agent/types';
+import { toAgentTool } from '../colony/runtime/agent-tool';
 import { createWorkerTools } from '../colony/tools';
-import type { Tool as ColonyTool } from '../colony/tools/tool';
 import { type PhaseController, PhaseTransitionError, phaseToolNames, type QueenPhase } from '../queen/phases';
 import type { QuestionBroker, UserQuestion } from './question-broker';
 
@@ -8,18 +8,7 @@ import type { QuestionBroker, UserQuestion } from './question-broker';
 export const QUEEN_READ_TOOL_NAMES = ['read_file', 'list_directory', 'search_files'] as const;
 
 /** A colony tool (snake_case schema, never throws) in the agent loop's tool shape. */
-export function adaptColonyTool(tool: ColonyTool): Tool {
-  return {
-    name: tool.name,
-    description: tool.description,
-    inputSchema: tool.input_schema,
-    category: tool.category,
-    async execute(input, ctx): Promise<ToolOutput> {
-      const r = await tool.execute(input, { signal: ctx.signal, toolUseId: ctx.toolUseId });
-      return { content: r.content, isError: r.is_error === true };
-    },
-  };
-}
+export const adaptColonyTool = toAgentTool;
 
 /** read_file, list_directory and search_files confined to `root` (the worker tools' folder jail). */
 export function workspaceReadTools(root: string): Tool[] {

@@ -1,4 +1,5 @@
 import type { Tool, ToolCategory } from '../agent/types';
+import type { Timers } from '../colony/runtime';
 import type { ModelProvider, TurnUsage } from '../llm/types';
 import type { QueenPhase } from '../queen/phases';
 
@@ -30,13 +31,20 @@ export interface SessionManagerOptions {
   stopReflectionWaitMs?: number;
   /** Longest a stop waits for the turn in progress to wind down. Default 5000. */
   stopTurnWaitMs?: number;
+  /** Colony workers running at once per session (default 3). */
+  colonyConcurrency?: number;
+  /** Timers of the workers' soft/hard timeouts (tests fire them by hand). */
+  colonyTimers?: Timers;
 }
 
 export interface CreateSessionOptions {
   queenId?: string;
   initialPrompt?: string;
   sessionId?: string;
+  /** Rule 5: load this folder's colony in the same step (the create fails if it does not load). */
   colonyFolder?: string;
+  /** Worker-only session: `{workerName}.json` of colonyFolder is the primary chat (no queen). */
+  workerName?: string;
 }
 
 export interface ResumeSessionOptions {
@@ -54,3 +62,25 @@ export interface LiveSessionSummary {
 }
 
 export type UsageTotals = TurnUsage & { turns: number };
+
+/** The loaded colony, read-only. */
+export interface ColonyInfo {
+  /** Colony id (`^[a-z0-9_]+$`). */
+  name: string;
+  /** The folder it was loaded from (meta.agent_path). */
+  path: string;
+  /** The folder holding its files (`<path>/.hive` or `<path>`). */
+  dir: string;
+  workerName: string;
+  goal: string;
+}
+
+/** Same shape as ColonyStateSchema in src/shared/protocol.ts. */
+export interface ColonyState {
+  name: string;
+  path: string;
+  /** Workers running or waiting for a slot. */
+  workersRunning: number;
+  workersDone: number;
+  escalations: Array<{ requestId: string; workerId: string; reason: string; context: string }>;
+}

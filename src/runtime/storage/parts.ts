@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomically } from './atomic';
+import { type StagedFile, stageFile, writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 
 /** OpenAI-format tool call, as Hive stores it in assistant parts. */
@@ -116,6 +116,12 @@ export function textOfBlocks(blocks: unknown[]): string {
     .join(' ');
 }
 
+/**
+ * How long cursor.json lags behind the parts at most (plus its own write). Appends within the window share
+ * one cursor write, so a busy conversation does not pay a second fsync per turn; flush() writes it at once.
+ */
+const CURSOR_DELAY_MS = 100;
+
 function seqFromFileName(name: string): number | undefined {
   const stem = name.slice(0, -'.json'.length);
   return /^\d+$/.test(stem) ? Number(stem) : undefined;
@@ -137,7 +143,13 @@ export class PartStore {
   private cachedRead: PartsReadResult | undefined;
   private cursorTarget = 0;
   private cursorWrite: Promise<void> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private cursorTimer: NodeJS.Timeout | undefined;
+  /** Seq assignment, one append after the other. */
+  private seqQueue: Promise<unknown> = Promise.resolve();
+  /** The last append's commit (renames happen in seq order); never rejects. */
+  private commits: Promise<unknown> = Promise.resolve();
+  /** parts/ is known to exist (made once, not on every append). */
+  private partsDirReady = false;
 
   constructor(readonly conversationsDir: string) {
     this.partsDir = path.join(conversationsDir, 'parts');
@@ -179,37 +191,94 @@ export class PartStore {
     return next;
   }
 
-  /** Assigns the next seq and writes the part atomically. Appends on one store are serialized. */
+  /**
+   * Assigns the next seq and writes the part atomically; resolves once the part file is in place. Seqs are
+   * given in call order. Concurrent appends fsync their temp files in parallel (one journal commit can
+   * cover them all) but are renamed into place strictly in seq order, so a crash leaves a prefix of the
+   * conversation: never a torn part, never a later part without an earlier one.
+   */
   append(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart> {
-    const run = this.queue.then(() => this.appendNow(part));
-    this.queue = run.catch(() => undefined);
-    return run;
+    const seq = this.seqQueue.then(() => this.reserveSeq());
+    this.seqQueue = seq.catch(() => undefined);
+    const staged = seq.then((n) => this.stagePart(n, part));
+    // Handled here so a failure while an earlier part is still committing is not an unhandled rejection;
+    // the commit below still sees it.
+    staged.catch(() => {});
+    const previous = this.commits;
+    const done = (async () => {
+      await previous;
+      return this.commitPart(await staged);
+    })();
+    this.commits = done.catch(() => undefined);
+    return done;
   }
 
-  private async appendNow(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart> {
+  /** The next seq, taken: a part that then fails to be written leaves a gap, never a reused seq. */
+  private async reserveSeq(): Promise<number> {
     const seq = await this.nextSeq();
-    const full = { ...part, seq } as ConversationPart;
-    const stored = toStorageDict(full);
-    await writeJsonAtomically(path.join(this.partsDir, partFileName(seq)), stored);
     this.cachedNext = seq + 1;
-    const normalized = normalizePart(stored, seq) as ConversationPart;
+    return seq;
+  }
+
+  private async stagePart(
+    seq: number,
+    part: Omit<ConversationPart, 'seq'>,
+  ): Promise<{ staged: StagedFile; stored: Record<string, unknown>; seq: number }> {
+    const stored = toStorageDict({ ...part, seq } as ConversationPart);
+    const file = path.join(this.partsDir, partFileName(seq));
+    const json = JSON.stringify(stored);
+    if (!this.partsDirReady) {
+      await mkdir(this.partsDir, { recursive: true });
+      this.partsDirReady = true;
+    }
+    try {
+      return { staged: await stageFile(file, json), stored, seq };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // The folder went away under us (a test's cleanup, a user's rm): make it again, once.
+      await mkdir(this.partsDir, { recursive: true });
+      return { staged: await stageFile(file, json), stored, seq };
+    }
+  }
+
+  private async commitPart(p: {
+    staged: StagedFile;
+    stored: Record<string, unknown>;
+    seq: number;
+  }): Promise<ConversationPart> {
+    await p.staged.commit();
+    const normalized = normalizePart(p.stored, p.seq) as ConversationPart;
     this.cachedRead?.parts.push(normalized);
-    this.scheduleCursor(seq + 1);
+    this.scheduleCursor(p.seq + 1);
     return { ...normalized };
   }
 
   /** Resolves once cursor.json reflects every append so far (call before handing the folder to Hive). */
   async flush(): Promise<void> {
-    await this.queue;
+    await this.commits;
+    if (this.cursorTimer) {
+      clearTimeout(this.cursorTimer);
+      this.cursorTimer = undefined;
+      this.startCursorWrite();
+    }
     while (this.cursorWrite) await this.cursorWrite;
   }
 
   /**
-   * cursor.json is written behind the part (coalesced: a burst of appends writes it once), so a turn pays
-   * one fsync per part, not two. It is only a hint for Hive: nextSeq() also scans the part files.
+   * cursor.json is written behind the parts, at most CURSOR_DELAY_MS after the first append it does not
+   * reflect yet, so a turn pays one fsync per part, not two or three. It is only a hint for Hive:
+   * nextSeq() also scans the part files.
    */
   private scheduleCursor(next: number): void {
     this.cursorTarget = Math.max(this.cursorTarget, next);
+    if (this.cursorWrite || this.cursorTimer) return;
+    this.cursorTimer = setTimeout(() => {
+      this.cursorTimer = undefined;
+      this.startCursorWrite();
+    }, CURSOR_DELAY_MS);
+  }
+
+  private startCursorWrite(): void {
     if (this.cursorWrite) return;
     this.cursorWrite = (async () => {
       let written = 0;

@@ -28,6 +28,7 @@ export {
 } from './definitions';
 export { formatTriggerBatch, formatTriggerBlock, type TriggerFire } from './injection';
 export type { MissedTrigger } from './missed';
+export { type PanelTriggerView, panelTriggerView } from './panelView';
 export { pythonJsonDumps } from './pythonJson';
 export { describeTriggersForQueen } from './queenText';
 export { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rateLimit';
@@ -46,6 +47,7 @@ export {
   SECRETS_FILE,
   type TriggerSecretStore,
 } from './secrets';
+export { SessionTriggers, type SessionTriggersHost } from './sessionTriggers';
 export {
   type TriggerLoadResult,
   TriggerManager,
@@ -55,6 +57,7 @@ export {
   type TriggerView,
 } from './triggerManager';
 export { STATE_FILE } from './triggerState';
+export { triggerSummary, triggerTools } from './triggerTools';
 export { SECRET_HEADER, signBody } from './webhookAuth';
 export type { WebhookInfo } from './webhookInfo';
 export {

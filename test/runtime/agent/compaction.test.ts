@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { AgentLoop, type ConversationPart, compactionKeepFrom } from '../../../src/runtime/agent';
+import {
+  AgentLoop,
+  type ConversationPart,
+  compactionKeepFrom,
+  estimateTokens,
+} from '../../../src/runtime/agent';
+import { jsonLength } from '../../../src/runtime/agent/compaction';
 import { agentFor } from '../../support/agent-fixture';
 import { MemoryStore } from '../../support/memory-store';
 import { providerFor } from '../../support/provider-fixture';
@@ -146,5 +152,29 @@ describe('AgentLoop: compaction', () => {
     const blocks = msgs.flatMap((m: { content: Array<{ type: string }> }) => m.content);
     assert.equal(blocks.filter((b: { type: string }) => b.type === 'tool_result').length, 0);
     assert.equal(blocks.filter((b: { type: string }) => b.type === 'tool_use').length, 0);
+  });
+});
+
+describe('estimateTokens', () => {
+  it('counts the JSON length of a request without building it', () => {
+    const request = {
+      system: 'You are a queen.',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hello', cache_control: { type: 'ephemeral' } }] },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 't1', name: 'ls', input: { depth: 2, all: true } }],
+        },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 't1', content: 'a b', is_error: false }],
+        },
+      ],
+      tools: [],
+      maxTokens: undefined,
+      nested: [[], {}, null, 1.5, [undefined]],
+    };
+    assert.equal(jsonLength(request), JSON.stringify(request).length);
+    assert.equal(estimateTokens(request), Math.ceil(JSON.stringify(request).length / 4));
   });
 });

@@ -81,6 +81,38 @@ describe('AgentLoop with the real PartStore', () => {
     assert.equal(JSON.parse(readFileSync(path.join(conversations, 'cursor.json'), 'utf8')).next_seq, 5);
   });
 
+  it('a tool that changes something runs only once its call is on disk; results follow the call in order', async () => {
+    const seenOnDisk: string[][] = [];
+    const onDisk = () =>
+      (readdirSync(path.join(conversations, 'parts')) as string[]).filter((n) => n.endsWith('.json')).sort();
+    const look = recordingTool('look', 'read', () => 'looked');
+    const write = recordingTool('write', 'write', () => {
+      seenOnDisk.push(onDisk());
+      return 'written';
+    });
+    server.enqueue(
+      reply.blocks([
+        { type: 'tool_use', id: 'toolu_a', name: 'write', input: {} },
+        { type: 'tool_use', id: 'toolu_b', name: 'look', input: {} },
+        { type: 'tool_use', id: 'toolu_c', name: 'look', input: {} },
+      ]),
+      reply.text('done'),
+    );
+    const f = agentFor(server, {
+      store: new PartStore(conversations),
+      tools: [look, write],
+      autoApprove: ['write'],
+    });
+    await f.loop.send('go');
+    // The assistant part (seq 1) with the write call was on disk before the write tool ran.
+    assert.ok(seenOnDisk[0]!.includes('0000000001.json'), String(seenOnDisk[0]));
+    assert.deepEqual(
+      [2, 3, 4].map((seq) => (readPart(conversations, seq) as { tool_use_id: string }).tool_use_id),
+      ['toolu_a', 'toolu_b', 'toolu_c'],
+    );
+    assert.deepEqual(readPart(conversations, 5), { seq: 5, role: 'assistant', content: 'done' });
+  });
+
   it('a failed turn writes no assistant file; a resumed loop sends the same history as before', async () => {
     server.enqueue(reply.toolUse('look', { a: 1 }, { id: 'toolu_l' }), reply.text('first done'));
     const look = recordingTool('look', 'read', () => 'looked');

@@ -49,6 +49,7 @@ describe('parseWebviewMessage', () => {
       { type: 'copyText', text: 'const x = 1;' },
       { type: 'openLink', url: 'https://example.com/a?b=c#d' },
       { type: 'openLink', url: 'mailto:someone@example.com' },
+      { type: 'loadOlder', sessionId: 'session_20260101_120000_0a1b2c3d' },
     ];
     for (const msg of good) assert.deepEqual(accepted(msg), msg);
   });
@@ -89,6 +90,9 @@ describe('parseWebviewMessage', () => {
       /field "action": expected one of "activate", "deactivate", "runNow"/,
     );
     assert.match(rejected({ type: 'escalationReply', requestId: 'r1', text: 'hi' }), /field "workerId"/);
+    assert.match(rejected({ type: 'loadOlder' }), /field "sessionId": missing/);
+    assert.match(rejected({ type: 'loadOlder', sessionId: '../x' }), /field "sessionId"/);
+    assert.match(rejected({ type: 'loadOlder', sessionId: 's1', before: 5 }), /unexpected "before"/);
   });
 
   it('rejects unexpected extra fields instead of passing them on', () => {

@@ -88,6 +88,55 @@ describe('storage: parts, meta, paths', () => {
       });
     });
 
+    it('concurrent appends land in seq order and a failed one leaves a gap, not a reused seq or a temp file', async () => {
+      const conv = path.join(home, 'conversations');
+      const store = new PartStore(conv);
+      await store.append({ role: 'user', content: 'first' });
+      const landed: number[] = [];
+      const appends = Array.from({ length: 8 }, (_, i) =>
+        store
+          .append(
+            i === 3
+              ? // A value JSON cannot hold: this part fails before it reaches the disk.
+                ({ role: 'tool', content: 'x', tool_use_id: 't', image_content: 1n } as never)
+              : { role: 'assistant', content: `m${i}` },
+          )
+          .then((p) => {
+            // Resolution follows the rename: the order the files appeared in.
+            landed.push(p.seq);
+            // Everything before this part is already on disk.
+            const names = readdirSync(path.join(conv, 'parts'));
+            for (let s = 0; s < p.seq; s++)
+              if (s !== 4) assert.ok(names.includes(partFileName(s)), `seq ${s}`);
+            return p.seq;
+          }),
+      );
+      const settled = await Promise.allSettled(appends);
+      assert.equal(settled[3]!.status, 'rejected');
+      assert.deepEqual(landed, [1, 2, 3, 5, 6, 7, 8]);
+      await store.flush();
+      assert.deepEqual(
+        readdirSync(path.join(conv, 'parts')).sort(),
+        [0, 1, 2, 3, 5, 6, 7, 8].map(partFileName),
+      );
+      assert.deepEqual(
+        (await new PartStore(conv).readAll()).map((p) => p.content),
+        ['first', 'm0', 'm1', 'm2', 'm4', 'm5', 'm6', 'm7'],
+      );
+      assert.equal((await store.append({ role: 'user', content: 'next' })).seq, 9);
+      assert.equal(JSON.parse(readFileSync(path.join(conv, 'cursor.json'), 'utf8')).next_seq, 9);
+    });
+
+    it('makes the parts folder again if it disappears', async () => {
+      const conv = path.join(home, 'conversations');
+      const store = new PartStore(conv);
+      await store.append({ role: 'user', content: 'one' });
+      await store.flush();
+      removeTree(path.join(conv, 'parts'));
+      const p = await store.append({ role: 'assistant', content: 'two' });
+      assert.deepEqual(readdirSync(path.join(conv, 'parts')), [partFileName(p.seq)]);
+    });
+
     it('reads the legacy node layout, skips and counts corrupt files, never reuses a corrupt seq', async () => {
       const conv = path.join(home, 'conversations');
       mkdirSync(path.join(conv, 'parts'), { recursive: true });

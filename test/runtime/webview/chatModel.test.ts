@@ -46,6 +46,22 @@ describe('ChatModel', () => {
     assert.equal(m.session?.sessionId, 'session_b');
   });
 
+  it('tracks the first page (loading line) and an older page asked for until it arrives', () => {
+    const m = opened();
+    assert.equal(m.historyLoaded, false);
+    m.apply({ type: 'history', sessionId: 'session_a', messages: [user(5)], prepend: false, done: false });
+    assert.equal(m.historyLoaded, true);
+    assert.equal(m.historyComplete, false);
+    m.olderPending = true;
+    m.apply({ type: 'message', message: user(6) });
+    assert.equal(m.olderPending, true, 'a live message is not the older page');
+    m.apply({ type: 'history', sessionId: 'session_a', messages: [user(4)], prepend: true, done: true });
+    assert.equal(m.olderPending, false);
+    assert.equal(m.historyComplete, true);
+    m.apply({ type: 'snapshot', session: null });
+    assert.equal(m.historyLoaded, true, 'the empty state has nothing to load');
+  });
+
   it('appends and prepends history pages in order, skipping duplicates and stale sessions', () => {
     const m = opened();
     m.apply({

@@ -6,7 +6,12 @@
   window.harnessErrors = [];
   let state;
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.harnessPosted.push(JSON.parse(JSON.stringify(m))),
+    postMessage: (m) => {
+      const copy = JSON.parse(JSON.stringify(m));
+      window.harnessPosted.push(copy);
+      // A scenario may play the host's part (e.g. answer loadOlder with the next history page).
+      window.harnessOnPost?.(copy);
+    },
     getState: () => state,
     setState: (s) => {
       state = s;

@@ -57,11 +57,16 @@ async function main(): Promise<void> {
     assert.match((await empty.locator('.empty-state').textContent()) ?? '', /No session yet/);
     assert.deepEqual(await posted(empty), [{ type: 'ready' }]);
     await empty.screenshot({ path: path.join(OUT, 'empty-light.png') });
+    // Sending from the empty state asks the host for a new session with that first message.
+    await empty.locator('textarea.composer-input').fill('Plan the migration');
+    await empty.locator('textarea.composer-input').press('Enter');
+    assert.deepEqual((await posted(empty)).at(-1), { type: 'sendMessage', text: 'Plan the migration' });
     problems.push(...(await pageProblems(empty, 'empty')));
     await empty.close();
 
     results.interactions = await interactions(browser, server.origin);
     results.longSession = await longSession(browser, server.origin);
+    results.pagedSession = await pagedSession(browser, server.origin);
   } finally {
     await browser.close();
     await server.close();
@@ -79,10 +84,15 @@ interface Harness {
   document: {
     querySelector(selector: string): { scrollTop: number; scrollHeight: number; clientHeight: number } | null;
     querySelectorAll(selector: string): { length: number };
-    activeElement: { tagName: string } | null;
+    activeElement: { tagName: string; blur(): void } | null;
   };
   requestAnimationFrame(callback: () => void): number;
-  hiveScenarios: { full(): Promise<void>; long(n?: number): Promise<void> };
+  hiveScenarios: {
+    full(): Promise<void>;
+    long(n?: number): Promise<void>;
+    paged(n?: number, pageSize?: number): Promise<void>;
+  };
+  harnessLoadOlderCount: number;
   harnessPosted: Posted[];
   harnessCspViolations: string[];
   harnessErrors: string[];
@@ -200,6 +210,12 @@ async function interactions(browser: Browser, origin: string): Promise<string[]>
 
   await page.keyboard.press('Escape');
   await expectPosted('Escape stops a running turn', { type: 'stop' });
+  const stopsBefore = (await posted(page)).filter((m) => m.type === 'stop').length;
+  await page.evaluate(() => (globalThis as unknown as Harness).document.activeElement?.blur());
+  await page.keyboard.press('Escape');
+  const stopsAfter = (await posted(page)).filter((m) => m.type === 'stop').length;
+  assert.equal(stopsAfter, stopsBefore + 1, 'Escape stops once, also with nothing focused');
+  checked.push('Escape stops with nothing focused (one stop per press)');
 
   await page.click('vscode-button[data-action="retry"]');
   await expectPosted('retry after an error', { type: 'retry', errorId: 'err_1' });
@@ -289,6 +305,47 @@ async function longSession(browser: Browser, origin: string): Promise<Record<str
   assert.deepEqual(problems, []);
   await page.close();
   return { messages: 5000, openMs, rowsInDom: rows, ...wheel, ...scroll };
+}
+
+/**
+ * The bridge's way: the newest 100 messages first, older pages only on `loadOlder` while the user
+ * scrolls up. Checks that scrolling to the top pulls in every page, once each, with a bounded DOM.
+ */
+async function pagedSession(browser: Browser, origin: string): Promise<Record<string, unknown>> {
+  const page = await open(browser, origin, 'dark', { width: 820, height: 1000 });
+  await page.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.paged(5000, 100));
+  await settle(page);
+  assert.equal(await page.locator('.row[data-row-id="m4999"]').count(), 1, 'opens at the newest message');
+  const initialRequests = await page.evaluate(() => (globalThis as unknown as Harness).harnessLoadOlderCount);
+  const walk = await page.evaluate(async () => {
+    const g = globalThis as unknown as Harness;
+    const el = g.document.querySelector('.scroller')!;
+    let maxRows = 0;
+    let steps = 0;
+    const t0 = performance.now();
+    for (; steps < 2000; steps++) {
+      el.scrollTop = Math.max(0, el.scrollTop - 3000);
+      await new Promise((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(() => r(null))));
+      maxRows = Math.max(maxRows, g.document.querySelectorAll('.row').length);
+      if (g.document.querySelectorAll('.row[data-row-id="m0"]').length === 1) break;
+    }
+    return { steps, maxRows, toTopMs: Math.round(performance.now() - t0), requests: g.harnessLoadOlderCount };
+  });
+  await settle(page);
+  assert.equal(
+    await page.locator('.row[data-row-id="m0"]').count(),
+    1,
+    'scrolling up reaches the first message',
+  );
+  assert.equal(walk.requests, 49, 'each older page is asked for exactly once');
+  assert.ok(walk.maxRows < 80, `only visible rows are in the DOM (max ${walk.maxRows})`);
+  const status = await page.locator('.history-status').isHidden();
+  assert.ok(status, 'no loading line once everything is in');
+  const problems = await pageProblems(page, 'paged');
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: path.join(OUT, 'paged-session-top.png') });
+  await page.close();
+  return { messages: 5000, pageSize: 100, initialRequests, loadOlderRequests: walk.requests, ...walk };
 }
 
 main().catch((err) => {

@@ -194,10 +194,8 @@
     await sleep(50);
   }
 
-  /** A long session: `n` messages delivered in pages, newest page first (as the bridge will). */
-  async function long(n = 5000, pageSize = 250) {
-    const now = Date.now();
-    send({ type: 'snapshot', session: snapshot(now, { triggers: [], colony: null, phase: 'independent' }) });
+  /** The long session's messages: user, assistant (Markdown, some code) and tool rows in turn. */
+  function longMessages(n) {
     const all = [];
     for (let i = 0; i < n; i++) {
       if (i % 3 === 0)
@@ -223,6 +221,14 @@
           status: 'done',
         });
     }
+    return all;
+  }
+
+  /** A long session: `n` messages delivered in pages, newest page first (as the bridge will). */
+  async function long(n = 5000, pageSize = 250) {
+    const now = Date.now();
+    send({ type: 'snapshot', session: snapshot(now, { triggers: [], colony: null, phase: 'independent' }) });
+    const all = longMessages(n);
     for (let end = n; end > 0; end -= pageSize) {
       const start = Math.max(0, end - pageSize);
       send({
@@ -237,5 +243,35 @@
     await sleep(20);
   }
 
-  window.hiveScenarios = { full, long, snapshot, SESSION };
+  /**
+   * A long session delivered like the bridge does: the newest page after the snapshot, each older page
+   * only when the panel asks with `loadOlder` (answered asynchronously, as the host would).
+   */
+  async function paged(n = 5000, pageSize = 100) {
+    const now = Date.now();
+    send({ type: 'snapshot', session: snapshot(now, { triggers: [], colony: null, phase: 'independent' }) });
+    const all = longMessages(n);
+    let start = n;
+    const nextPage = (prepend) => {
+      const end = start;
+      start = Math.max(0, end - pageSize);
+      send({
+        type: 'history',
+        sessionId: SESSION,
+        messages: all.slice(start, end),
+        prepend,
+        done: start === 0,
+      });
+    };
+    window.harnessLoadOlderCount = 0;
+    window.harnessOnPost = (m) => {
+      if (m.type !== 'loadOlder' || m.sessionId !== SESSION || start === 0) return;
+      window.harnessLoadOlderCount++;
+      setTimeout(() => nextPage(true), 0);
+    };
+    nextPage(false);
+    await sleep(20);
+  }
+
+  window.hiveScenarios = { full, long, paged, snapshot, SESSION };
 })();

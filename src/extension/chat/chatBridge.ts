@@ -1,0 +1,391 @@
+// Connects the chat panel to one live session (or to none: the empty state). On every `ready` the page
+// gets a fresh snapshot, the newest history page and the live tail (streaming text, pending approvals
+// and questions); live events follow. Older pages go out on `loadOlder`. User actions from the (already
+// validated) webview become LiveSession calls. No vscode import: the host injects the panel's post,
+// the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
+import type { HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
+import { HistoryPager, historyMessages } from './historyMessages';
+import type { FeedOutput, SessionFeed } from './sessionFeed';
+import {
+  type ChatSession,
+  colonySourceOf,
+  colonyView,
+  errorText,
+  onTriggersChange,
+  queenView,
+  triggerSourceOf,
+  triggerViews,
+  usageView,
+} from './sessionSources';
+
+export interface BridgeLogger {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
+export interface ChatBridgeDeps {
+  /** The panel's post (drops messages while the page is not ready). */
+  post(message: HostToWebview): unknown;
+  /** Writes text to the system clipboard (webhook secrets never go to the page). */
+  writeClipboard(text: string): Promise<void>;
+  /** Starts a session for a message sent from the empty state; the bridge then attaches to it. */
+  createSession(firstMessage: string): Promise<ChatSession>;
+  /** Brings a stopped session back (sending to it resumes it in place). */
+  resumeSession?(sessionId: string): Promise<ChatSession>;
+  /** The feed following a session (shared, so events before the panel showed it are known). */
+  feedFor(session: ChatSession): SessionFeed;
+  isTrusted(): boolean;
+  log: BridgeLogger;
+  /** Called when the panel shows another session (or none). */
+  onDidChangeSession?(sessionId: string | undefined): void;
+  pageSize?: number;
+}
+
+export class ChatBridge {
+  private session: ChatSession | undefined;
+  private feed: SessionFeed | undefined;
+  private detach: Array<() => void> = [];
+  /** Bumped on every resync: an older resync still awaiting history gives up. */
+  private epoch = 0;
+  /** False while a resync is building the snapshot: live events are held, then replayed or dropped. */
+  private forwarding = false;
+  private held: FeedOutput[] = [];
+  private pager: HistoryPager | undefined;
+  private lastBusy: boolean | undefined;
+  private lastPhase: string | undefined;
+  /** The first message of a session started from the empty state, until a snapshot shows it. */
+  private firstMessage: { sessionId: string; text: string } | undefined;
+  private creating = false;
+  private disposed = false;
+
+  constructor(private readonly deps: ChatBridgeDeps) {}
+
+  get sessionId(): string | undefined {
+    return this.session?.id;
+  }
+
+  /** Shows `session` (or the empty state) in the panel; a no-op when it is already shown. */
+  attach(session: ChatSession | undefined): void {
+    if (this.disposed || session === this.session) return;
+    for (const off of this.detach.splice(0)) off();
+    this.session = session;
+    this.feed = session ? this.deps.feedFor(session) : undefined;
+    this.lastBusy = undefined;
+    this.lastPhase = undefined;
+    if (session && this.feed) {
+      const feed = this.feed;
+      this.detach.push(
+        feed.onOutput((out) => this.onFeed(session, out)),
+        onTriggersChange(session, () => this.onFeed(session, { kind: 'triggersChanged' })),
+      );
+    }
+    this.deps.onDidChangeSession?.(session?.id);
+    void this.resync();
+  }
+
+  /** The session changed state outside the event stream (busy, phase, stopped): post what moved. */
+  sessionChanged(): void {
+    const s = this.session;
+    if (!s || !this.forwarding) return;
+    if (s.busy !== this.lastBusy) {
+      this.lastBusy = s.busy;
+      this.deps.post({ type: 'busy', busy: s.busy });
+    }
+    if (s.phase !== this.lastPhase) {
+      this.lastPhase = s.phase;
+      this.deps.post({ type: 'phase', phase: s.phase });
+    }
+  }
+
+  /** Handles a validated message from the page. Failures become a toast and a log line. */
+  async handle(message: WebviewToHost): Promise<void> {
+    if (this.disposed) return;
+    try {
+      await this.dispatch(message);
+    } catch (err) {
+      this.deps.log.warn(`Chat: ${message.type} failed: ${errorText(err)}`);
+      this.toast(`${describeAction(message.type)} failed: ${errorText(err)}`, 'error');
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.epoch++;
+    for (const off of this.detach.splice(0)) off();
+  }
+
+  // ---------------------------------------------------------------- snapshot and paging
+
+  /** Fresh snapshot + newest page + live tail. Called on attach and on every `ready`. */
+  async resync(): Promise<void> {
+    const epoch = ++this.epoch;
+    this.forwarding = false;
+    this.held = [];
+    this.pager = undefined;
+    const session = this.session;
+    if (!session) {
+      this.deps.post({ type: 'snapshot', session: null });
+      this.forwarding = true;
+      return;
+    }
+    const feed = this.feed as SessionFeed;
+    let parts: Awaited<ReturnType<ChatSession['history']>>;
+    try {
+      parts = await session.history();
+    } catch (err) {
+      this.deps.log.warn(`Chat: reading the history of ${session.id} failed: ${errorText(err)}`);
+      parts = [];
+    }
+    if (epoch !== this.epoch || this.disposed) return;
+    // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
+    // While a turn runs, the newest assistant part's unanswered calls are in progress, even if this
+    // feed started after they did.
+    const lastAssistant = session.busy ? parts.findLast((p) => p.role === 'assistant') : undefined;
+    const answered = new Set(
+      parts.flatMap((p) => (p.role === 'tool' && p.tool_use_id ? [p.tool_use_id] : [])),
+    );
+    const inFlight = (lastAssistant?.tool_calls ?? []).map((c) => c.id).filter((id) => !answered.has(id));
+    const messages = historyMessages(parts, {
+      isRunning: (id) => feed.isRunning(id) || inFlight.includes(id),
+      questionFor: (id) => feed.questionFor(id),
+    });
+    const first = this.firstMessage;
+    if (first && first.sessionId === session.id) {
+      if (messages.some((m) => m.kind === 'user' && m.text === first.text)) this.firstMessage = undefined;
+      // Sent before the panel could listen and not in the transcript yet: show it anyway.
+      else messages.push({ kind: 'user', id: 'first-message', text: first.text, origin: 'user' });
+    }
+    const title = messages.find((m) => m.kind === 'user' && m.origin === 'user');
+    this.lastBusy = session.busy;
+    this.lastPhase = session.phase;
+    this.deps.post({
+      type: 'snapshot',
+      session: {
+        sessionId: session.id,
+        title: title?.kind === 'user' ? title.text.slice(0, 120) : null,
+        queen: queenView(session),
+        phase: session.phase,
+        colony: colonyView(session, this.deps.log),
+        triggers: triggerViews(session, this.deps.log),
+        usage: usageView(session),
+        busy: session.busy,
+        trusted: this.deps.isTrusted(),
+      },
+    });
+    this.pager = new HistoryPager(session.id, messages, this.deps.pageSize);
+    this.postNextPage(false);
+    const tail = feed.overlay(messages, inFlight[0] ?? null);
+    for (const m of tail) this.deps.post(m);
+    const tailIds = new Set(tail.flatMap((m) => (m.type === 'message' ? [m.message.id] : [])));
+    // Events that arrived while the history was read: the snapshot already holds their effect for
+    // streamed text (the tail has the whole text) and for the user's own message (in the transcript).
+    const held = this.held;
+    this.held = [];
+    this.forwarding = true;
+    const recentUser = new Set(messages.slice(-20).flatMap((m) => (m.kind === 'user' ? [m.text] : [])));
+    for (const out of held) {
+      if (out.kind === 'message') {
+        const m = out.message;
+        if (m.type === 'textDelta') continue;
+        // A turn that ended before the snapshot: its text is in the page under its transcript id.
+        if (m.type === 'turnComplete' && !tailIds.has(m.messageId)) continue;
+        if (m.type === 'message' && m.message.kind === 'user' && recentUser.has(m.message.text)) continue;
+      }
+      this.onFeed(session, out);
+    }
+  }
+
+  private postNextPage(prepend: boolean): void {
+    const pager = this.pager;
+    const page = pager?.next();
+    if (!pager || !page) return;
+    this.deps.post({
+      type: 'history',
+      sessionId: pager.sessionId,
+      messages: page.messages,
+      prepend,
+      done: page.done,
+    });
+  }
+
+  private onFeed(session: ChatSession, out: FeedOutput): void {
+    if (session !== this.session || this.disposed) return;
+    if (!this.forwarding) {
+      this.held.push(out);
+      return;
+    }
+    if (out.kind === 'message') {
+      this.deps.post(out.message);
+      // Busy flips around turns; the event stream is the earliest place to notice.
+      this.sessionChanged();
+    } else if (out.kind === 'colonyChanged') {
+      this.deps.post({ type: 'colony', colony: colonyView(session, this.deps.log) });
+    } else {
+      this.deps.post({ type: 'triggers', triggers: triggerViews(session, this.deps.log) });
+    }
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  private async dispatch(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.resync();
+        return;
+      case 'loadOlder':
+        if (this.pager && message.sessionId === this.pager.sessionId) this.postNextPage(true);
+        return;
+      case 'sendMessage':
+        await this.send(message.text);
+        return;
+      case 'copyText':
+      case 'openLink':
+        return; // the panel handles these itself
+    }
+    const s = this.session;
+    if (!s) {
+      this.toast('No session is open.', 'warning');
+      return;
+    }
+    switch (message.type) {
+      case 'stop':
+        s.stopTurn();
+        return;
+      case 'retry':
+        this.retry(s);
+        return;
+      case 'approvalAnswer':
+        this.answerApproval(s, message);
+        return;
+      case 'askUserAnswer':
+        if (!s.pendingQuestions.includes(message.id)) {
+          this.toast('That question is no longer waiting for an answer.', 'warning');
+          return;
+        }
+        s.answerQuestion(message.id, message.answer);
+        return;
+      case 'escalationReply': {
+        const colony = colonySourceOf(s);
+        if (!colony) throw new Error('this session has no colony');
+        await colony.replyToEscalation(message.requestId, message.text);
+        this.deps.post({ type: 'colony', colony: colonyView(s, this.deps.log) });
+        return;
+      }
+      case 'triggerAction':
+        await this.triggerAction(s, message);
+        return;
+      case 'copyWebhookSecret':
+        await this.copySecret(s, message.triggerId);
+        return;
+    }
+  }
+
+  private async send(text: string): Promise<void> {
+    const s = this.session;
+    if (s && !s.stopped) {
+      this.run(s, 'send', () => s.send(text));
+      return;
+    }
+    if (s?.stopped && this.deps.resumeSession) {
+      const resumed = await this.deps.resumeSession(s.id);
+      this.attach(resumed);
+      this.run(resumed, 'send', () => resumed.send(text));
+      return;
+    }
+    if (this.creating) {
+      this.toast('A session is starting; wait a moment.', 'info');
+      return;
+    }
+    this.creating = true;
+    this.toast('Starting a new session…', 'info');
+    try {
+      const created = await this.deps.createSession(text);
+      this.firstMessage = { sessionId: created.id, text };
+      this.attach(created);
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  private retry(s: ChatSession): void {
+    if (s.busy) {
+      this.toast('The queen is still working; stop the turn first.', 'info');
+      return;
+    }
+    this.feed?.retried();
+    this.run(s, 'retry', () => s.retry());
+  }
+
+  private answerApproval(s: ChatSession, m: WebviewMessageOf<'approvalAnswer'>): void {
+    if (!s.pendingApprovals.includes(m.id)) {
+      this.toast('That approval is no longer pending.', 'warning');
+      return;
+    }
+    if (m.approve && !this.deps.isTrusted()) {
+      // Workspace Trust: tools cannot run in Restricted Mode, whatever the page sends.
+      s.answerApproval(m.id, 'deny');
+      this.toast('Tools cannot run in Restricted Mode: the call was denied.', 'warning');
+      return;
+    }
+    s.answerApproval(m.id, m.approve ? 'approve' : 'deny', {
+      always: m.approve && m.alwaysForCategory === true,
+    });
+  }
+
+  private async triggerAction(s: ChatSession, m: WebviewMessageOf<'triggerAction'>): Promise<void> {
+    const triggers = triggerSourceOf(s);
+    if (!triggers) throw new Error('this session has no triggers');
+    if (m.action === 'activate') await triggers.activate(m.triggerId);
+    else if (m.action === 'deactivate') await triggers.deactivate(m.triggerId);
+    else {
+      await triggers.runNow(m.triggerId);
+      this.toast('Trigger fired.', 'info');
+    }
+    this.deps.post({ type: 'triggers', triggers: triggerViews(s, this.deps.log) });
+  }
+
+  private async copySecret(s: ChatSession, triggerId: string): Promise<void> {
+    const triggers = triggerSourceOf(s);
+    if (!triggers) throw new Error('this session has no triggers');
+    const secret = await triggers.webhookSecret(triggerId);
+    if (!secret) {
+      this.toast('This trigger has no webhook secret.', 'warning');
+      return;
+    }
+    await this.deps.writeClipboard(secret);
+    this.toast('Webhook secret copied to the clipboard.', 'info');
+  }
+
+  /** A session call that runs a turn: not awaited (it lasts the whole turn), failures reported. */
+  private run(s: ChatSession, what: string, call: () => Promise<void>): void {
+    let p: Promise<void>;
+    try {
+      p = call();
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    this.sessionChanged();
+    p.then(
+      () => this.sessionChanged(),
+      (err: unknown) => {
+        this.deps.log.warn(`Chat: ${what} on ${s.id} failed: ${errorText(err)}`);
+        if (s === this.session) this.toast(`Could not ${what}: ${errorText(err)}`, 'error');
+        this.sessionChanged();
+      },
+    );
+  }
+
+  private toast(text: string, level: 'info' | 'warning' | 'error'): void {
+    this.deps.post({ type: 'toast', text, level });
+  }
+}
+
+function describeAction(type: WebviewToHost['type']): string {
+  const names: Partial<Record<WebviewToHost['type'], string>> = {
+    sendMessage: 'Sending',
+    escalationReply: 'Replying to the worker',
+    triggerAction: 'The trigger action',
+    copyWebhookSecret: 'Copying the webhook secret',
+  };
+  return names[type] ?? type;
+}

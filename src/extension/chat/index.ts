@@ -1,0 +1,154 @@
+// The chat panel's entry point for the rest of the extension: ChatController opens the panel on a
+// session (live, cold → resumed, or none) and keeps one bridge between the panel and that session.
+// Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
+import * as vscode from 'vscode';
+import type { LiveSession, SessionManager } from '../../runtime/session';
+import { ChatBridge } from './chatBridge';
+import { ChatPanel } from './chatPanel';
+import { SessionFeed } from './sessionFeed';
+import type { ChatSession } from './sessionSources';
+
+export interface ChatDeps {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  getManager(): Promise<SessionManager>;
+  hiveHome: () => string;
+  isTrusted(): boolean;
+}
+
+export class ChatController implements vscode.Disposable {
+  private panel: ChatPanel | undefined;
+  private bridge: ChatBridge | undefined;
+  private panelSubs: vscode.Disposable[] = [];
+  private readonly subs: vscode.Disposable[] = [];
+  /** One feed per live session, created as soon as the session is known (so a pending approval
+   *  requested while the panel showed something else can still be shown with its details). */
+  private readonly feeds = new Map<ChatSession, SessionFeed>();
+  private manager: SessionManager | undefined;
+  private unwatch: (() => void) | undefined;
+  private readonly sessionChanged = new vscode.EventEmitter<string | undefined>();
+  readonly onDidChangeSession: vscode.Event<string | undefined> = this.sessionChanged.event;
+
+  constructor(private readonly deps: ChatDeps) {
+    this.subs.push(
+      this.sessionChanged,
+      // Panels opened elsewhere (an older command, VS Code restoring one) get a bridge too.
+      ChatPanel.onDidCreate((p) => this.wire(p)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge?.resync()),
+    );
+    if (ChatPanel.current) this.wire(ChatPanel.current);
+  }
+
+  /** The session the panel shows, if any. */
+  get sessionId(): string | undefined {
+    return this.bridge?.sessionId;
+  }
+
+  /** live id → attach; cold id → resume, then attach; undefined → reveal the panel as it is. */
+  async open(sessionId?: string): Promise<void> {
+    const panel = ChatPanel.show(this.deps.extensionUri, this.deps.log);
+    if (panel !== this.panel) this.wire(panel);
+    if (sessionId === undefined) return;
+    const bridge = this.bridge;
+    try {
+      const manager = await this.watchedManager();
+      const session = manager.get(sessionId) ?? (await manager.resumeSession(sessionId));
+      if (bridge !== this.bridge) return; // the panel was closed meanwhile
+      bridge?.attach(session);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      this.deps.log.error(`Chat: could not open session ${sessionId}: ${text}`);
+      void vscode.window.showErrorMessage(`Hive: could not open session ${sessionId}: ${text}`);
+    }
+  }
+
+  dispose(): void {
+    this.unwatch?.();
+    this.disposePanel();
+    for (const f of this.feeds.values()) f.dispose();
+    this.feeds.clear();
+    for (const s of this.subs.splice(0)) s.dispose();
+  }
+
+  private wire(panel: ChatPanel): void {
+    if (panel === this.panel) return;
+    this.disposePanel();
+    this.panel = panel;
+    const bridge = new ChatBridge({
+      post: (m) => panel.post(m),
+      writeClipboard: async (text) => {
+        await vscode.env.clipboard.writeText(text);
+      },
+      createSession: async (firstMessage) => {
+        const manager = await this.watchedManager();
+        return manager.createSession({ initialPrompt: firstMessage });
+      },
+      resumeSession: async (id) => (await this.watchedManager()).resumeSession(id),
+      feedFor: (session) => this.feedFor(session),
+      isTrusted: () => this.deps.isTrusted(),
+      log: this.deps.log,
+      onDidChangeSession: (id) => {
+        this.updateTitle();
+        this.sessionChanged.fire(id);
+      },
+    });
+    this.bridge = bridge;
+    this.panelSubs = [
+      panel.onMessage((m) => bridge.handle(m)),
+      panel.onDidDispose(() => {
+        if (this.panel !== panel) return;
+        this.disposePanel();
+        this.sessionChanged.fire(undefined);
+      }),
+    ];
+  }
+
+  private disposePanel(): void {
+    for (const s of this.panelSubs.splice(0)) s.dispose();
+    this.bridge?.dispose();
+    this.bridge = undefined;
+    this.panel = undefined;
+  }
+
+  private updateTitle(): void {
+    const id = this.bridge?.sessionId;
+    const session = id ? this.manager?.get(id) : undefined;
+    if (this.panel) this.panel.panel.title = session ? `Hive: ${session.queen.name}` : 'Hive Chat';
+  }
+
+  private feedFor(session: ChatSession): SessionFeed {
+    let feed = this.feeds.get(session);
+    if (!feed) {
+      feed = new SessionFeed(session);
+      this.feeds.set(session, feed);
+    }
+    return feed;
+  }
+
+  /** The manager, with feeds kept in step with its live sessions from the first call on. */
+  private async watchedManager(): Promise<SessionManager> {
+    const manager = await this.deps.getManager();
+    if (this.manager !== manager) {
+      this.unwatch?.();
+      this.manager = manager;
+      this.unwatch = manager.onDidChange(() => this.onManagerChange(manager));
+      this.onManagerChange(manager);
+    }
+    return manager;
+  }
+
+  private onManagerChange(manager: SessionManager): void {
+    const live = new Set<LiveSession>();
+    for (const s of manager.list()) {
+      const session = manager.get(s.session_id);
+      if (session) live.add(session);
+    }
+    for (const session of live) this.feedFor(session);
+    for (const [session, feed] of this.feeds) {
+      if (live.has(session as LiveSession) || !session.stopped) continue;
+      feed.dispose();
+      this.feeds.delete(session);
+    }
+    this.bridge?.sessionChanged();
+  }
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli } from '../../../src/cli/run';
+import type { Tool } from '../../../src/runtime/agent/types';
+import { pendingShutdownReflections } from '../../../src/runtime/queen';
+import {
+  type RecordedRequest,
+  reply,
+  type ScriptedServer,
+  startScriptedServer,
+} from '../../support/scripted-anthropic-server';
+import { managerFor, removeDir, tempDir } from '../session/helpers';
+
+const isReflection = (r: RecordedRequest) =>
+  JSON.stringify(r.body.system ?? '').includes('You maintain long-term memory');
+
+/** A write tool that records whether it ran. */
+function writeTool(ran: string[]): Tool {
+  return {
+    name: 'write_note',
+    description: 'Writes a note',
+    inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
+    category: 'write',
+    execute: async (input) => {
+      ran.push(String(input.text));
+      return 'written';
+    },
+  };
+}
+
+function toolResults(home: string): string[] {
+  const sessions = path.join(home, 'queens', 'queen_operations', 'sessions');
+  const [id] = readdirSync(sessions);
+  const partsDir = path.join(sessions, id!, 'conversations', 'parts');
+  return readdirSync(partsDir)
+    .sort()
+    .map((f) => JSON.parse(readFileSync(path.join(partsDir, f), 'utf8')))
+    .filter((p) => p.role === 'tool')
+    .map((p) => String(p.content));
+}
+
+describe('hive chat in-process: approvals, questions, live listing', function () {
+  this.timeout(30_000);
+  let server: ScriptedServer;
+  let home: string;
+  beforeEach(async () => {
+    server = await startScriptedServer({
+      responder: (req) => (isReflection(req) ? reply.text('{"ops": []}') : reply.text('Done.')),
+    });
+    home = tempDir();
+  });
+  afterEach(async () => {
+    await pendingShutdownReflections();
+    await server.close();
+    removeDir(home);
+  });
+
+  async function chat(argv: string[], ran: string[]) {
+    let out = '';
+    let err = '';
+    const code = await runCli(
+      ['chat', '--base-url', server.url, '--queen', 'queen_operations', ...argv],
+      {
+        out: (s) => (out += s),
+        err: (s) => (err += s),
+        env: { HIVE_HOME: home, ANTHROPIC_API_KEY: 'test', HIVE_RETRY_BASE_MS: '1' },
+      },
+      { extraTools: () => [writeTool(ran)] },
+    );
+    return { code, out, err };
+  }
+
+  it('denies a write tool with a notice on stderr (no one to ask)', async () => {
+    server.enqueue(reply.toolUse('write_note', { text: 'x' }, { id: 'toolu_1' }));
+    const ran: string[] = [];
+    const run = await chat(['please write'], ran);
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual(ran, []);
+    assert.match(
+      run.err,
+      /^hive: denied write_note \(write tool\): non-interactive run; pass --auto-approve/m,
+    );
+    assert.match(toolResults(home)[0]!, /denied/);
+    assert.equal(run.out, 'Done.\n');
+  });
+
+  it('--auto-approve runs it', async () => {
+    server.enqueue(reply.toolUse('write_note', { text: 'x' }, { id: 'toolu_1' }));
+    const ran: string[] = [];
+    const run = await chat(['--auto-approve', 'please write'], ran);
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual(ran, ['x']);
+    assert.equal(toolResults(home)[0], 'written');
+    assert.doesNotMatch(run.err, /denied/);
+  });
+
+  it('answers ask_user with a notice instead of waiting forever', async () => {
+    server.enqueue(reply.toolUse('ask_user', { question: 'Which one?' }, { id: 'toolu_q' }));
+    const run = await chat(['help me choose'], []);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.err, /the queen asked a question/);
+    assert.match(toolResults(home)[0]!, /non-interactive/);
+  });
+
+  it('sessions list marks the sessions live in this process', async () => {
+    const mgr = managerFor(home, server);
+    const live = await mgr.createSession({ queenId: 'queen_operations' });
+    await live.send('hello');
+    const cold = await mgr.createSession({ queenId: 'queen_growth' });
+    await cold.send('hello too');
+    await mgr.stopSession(cold.id);
+    let out = '';
+    const io = { out: (s: string) => (out += s), err: () => {}, env: { HIVE_HOME: home } };
+    const ctx = { liveSessionIds: () => mgr.list().map((s) => s.session_id) };
+    assert.equal(await runCli(['sessions', 'list', '--json'], io, ctx), 0);
+    const rows = JSON.parse(out) as Array<{ session_id: string; live: boolean; cold: boolean }>;
+    const byId = new Map(rows.map((r) => [r.session_id, r]));
+    assert.deepEqual(
+      { live: byId.get(live.id)!.live, cold: byId.get(live.id)!.cold },
+      { live: true, cold: false },
+    );
+    assert.deepEqual(
+      { live: byId.get(cold.id)!.live, cold: byId.get(cold.id)!.cold },
+      { live: false, cold: true },
+    );
+    out = '';
+    assert.equal(await runCli(['sessions', 'list'], io, ctx), 0);
+    assert.match(out, /^SESSION +LIVE /);
+    assert.match(out, new RegExp(`${live.id} +live +queen_operations`));
+    assert.match(out, new RegExp(`${cold.id} {8}queen_growth`));
+    await mgr.stopAll();
+  });
+});
