@@ -30,6 +30,16 @@ const targets = [
     ...importMetaUrl,
   },
   {
+    // The session runtime and the model SDK, required by the extension on first use (not at activation).
+    ...common,
+    entryPoints: ['src/extension/runtimeEntry.ts'],
+    outfile: 'dist/runtime.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

@@ -12,7 +12,7 @@ const oneLine = (s: string, max = 300) => {
 };
 
 /**
- * What `hive colony run` shows of a session while it runs (fires, missed fires, the queen's replies,
+ * What `hive colony run` shows of a session while it runs (fires, the queen's replies,
  * failed turns), and its stand-in for the absent user: a question gets a standing answer and an
  * approval is denied, both printed, so her turn ends instead of waiting forever (which would hold
  * back every later fire). Returns the unsubscribe function.
@@ -21,16 +21,11 @@ export function followHeadless(session: LiveSession, io: CliIo): () => void {
   const bus = session.bus;
   let reply = '';
   const offs = [
-    bus.subscribe({ types: ['trigger_fired', 'missed_triggers'] }, (e) => {
+    bus.subscribe({ types: ['trigger_fired'] }, (e) => {
       const d = e.data as Record<string, unknown>;
-      if (e.type === 'trigger_fired') {
-        const next =
-          typeof d.next_fire_at === 'number' ? `, next ${new Date(d.next_fire_at).toISOString()}` : '';
-        io.out(`${stamp()} fired ${d.trigger_type}/${d.trigger_id} (#${d.fire_count}${next})\n`);
-      } else {
-        for (const m of (d.triggers ?? []) as { trigger_id: string; count: number }[])
-          io.out(`${stamp()} missed: ${m.trigger_id} missed ${m.count} fire(s) while nothing ran\n`);
-      }
+      const next =
+        typeof d.next_fire_at === 'number' ? `, next ${new Date(d.next_fire_at).toISOString()}` : '';
+      io.out(`${stamp()} fired ${d.trigger_type}/${d.trigger_id} (#${d.fire_count}${next})\n`);
     }),
     bus.subscribe(
       { types: ['client_output_delta', 'llm_turn_complete', 'execution_failed'], streams: ['queen'] },

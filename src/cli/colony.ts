@@ -1,20 +1,19 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { colonyNameFromFolder, findColonyDir } from '../runtime/colony/colony-locate';
+import { findColonyDir } from '../runtime/colony/colony-locate';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
 import { AnthropicProvider } from '../runtime/llm';
-import { type LiveSession, SessionManager } from '../runtime/session';
+import { pendingShutdownReflections } from '../runtime/queen';
+import { type LiveSession, SessionManager, SessionNotFoundError } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
-import { updateMeta } from '../runtime/storage/meta';
 import { describeProblem, STATE_FILE } from '../runtime/triggers';
-import { SessionTriggers } from '../runtime/triggers/sessionTriggers';
-import { triggerTools } from '../runtime/triggers/triggerTools';
 import { followHeadless } from './colony-follow';
 import { type CliIo, UsageError } from './usage';
 
 export const COLONY_USAGE =
-  'usage: hive colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] [--no-reflection]';
+  'usage: hive colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] ' +
+  '[--model M] [--base-url URL] [--auto-approve] [--no-reflection]';
 
 /** `hive colony run …` */
 export async function colonyCommand(argv: string[], io: CliIo): Promise<number> {
@@ -34,6 +33,9 @@ function parse(argv: string[]) {
         queen: { type: 'string' },
         resume: { type: 'string' },
         missed: { type: 'string' },
+        model: { type: 'string' },
+        'base-url': { type: 'string' },
+        'auto-approve': { type: 'boolean' },
         'no-reflection': { type: 'boolean' },
       },
     });
@@ -70,6 +72,29 @@ function untilSignal(): Promise<string> {
 const stamp = () => new Date().toISOString();
 
 /**
+ * Rule 5 (`openColony`: a session already on this colony, its metadata's queen_session_id, or a new
+ * one), or the session asked for with this colony loaded (re-loaded by the resume, else loaded now).
+ */
+async function openSession(
+  manager: SessionManager,
+  folder: string,
+  resume: string | undefined,
+  queenId: string | undefined,
+): Promise<LiveSession> {
+  if (!resume) return manager.openColony(folder, { queenId });
+  let session: LiveSession;
+  try {
+    session = await manager.resumeSession(resume);
+  } catch (err) {
+    if (err instanceof SessionNotFoundError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (session.colony && path.resolve(session.colony.path) !== folder) await session.unloadColony();
+  if (!session.colony) await session.loadColony(folder);
+  return session;
+}
+
+/**
  * Headless colony runner: a queen session with the colony's triggers running (timers, webhook
  * server), each fire printed, until SIGINT/SIGTERM; then triggers and session stop and everything
  * is saved (trigger-state.json, triggers.json, the session folder). The queen gets each fire as a
@@ -80,16 +105,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(COLONY_USAGE);
   if (values.missed !== undefined && values.missed !== 'run' && values.missed !== 'skip')
     throw new UsageError(`--missed takes "run" or "skip", got "${values.missed}"`);
+  if (values.queen && values.resume)
+    throw new UsageError('--queen picks the queen of a new session, not --resume');
   checkId('queen', values.queen);
   checkId('session', values.resume);
   const folder = path.resolve(positionals[0]!);
-  const location = await findColonyDir(folder);
-  if (!location)
+  if (!(await findColonyDir(folder)))
     throw new UsageError(
       `${folder}: no colony here (expected metadata.json or worker.json in .hive/ or at the root)`,
     );
   const home = resolveHiveHome(values.home, io.env);
-  const settings = await resolveModelSettings({ hiveHome: home, env: io.env ?? process.env });
+  const settings = await resolveModelSettings({
+    hiveHome: home,
+    model: values.model,
+    baseURL: values['base-url'],
+    env: io.env ?? process.env,
+  });
   for (const w of settings.warnings) io.err(`hive: ${w}\n`);
   if (!settings.apiKey) {
     io.err('hive: no API key: set ANTHROPIC_API_KEY (or llm.api_key_env_var in configuration.json)\n');
@@ -106,8 +137,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     info: (m: string) => io.err(`hive: ${m}\n`),
   };
 
-  // The trigger tools resolve the manager when called, so they can be handed over before the session exists.
-  let triggers: SessionTriggers | undefined;
   const manager = new SessionManager({
     hiveHome: home,
     provider: async () => provider,
@@ -115,35 +144,18 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     reflection: !values['no-reflection'],
     // Her read-only workspace tools look at the colony's folder.
     workingDir: folder,
-    extraTools: () => triggerTools(() => triggers?.triggerManager),
+    autoApprove: values['auto-approve'] ? ['read', 'write', 'command', 'control'] : undefined,
   });
-  const session: LiveSession = values.resume
-    ? await manager.resumeSession(values.resume)
-    : await manager.createSession({ queenId: values.queen });
+  const session = await openSession(manager, folder, values.resume, values.queen);
   try {
-    const name = colonyNameFromFolder(folder);
-    await updateMeta(session.dir, {
-      agent_path: folder,
-      agent_name: name.replace(
-        /(^|_)([a-z])/g,
-        (_m, sep: string, c: string) => `${sep ? ' ' : ''}${c.toUpperCase()}`,
-      ),
-    });
-    triggers = new SessionTriggers({
-      sessionId: session.id,
-      sessionDir: session.dir,
-      bus: session.bus,
-      // Awaiting her turn keeps batches in order; the queue holds fires meanwhile.
-      injectToQueen: (text) => session.send(text),
-      isQueenBusy: () => session.busy,
-      logger,
-    });
+    const colony = session.colony!;
+    // The session's own triggers, attached when the colony loaded (attach again only returns the text).
+    const triggers = session.triggers;
     followHeadless(session, io);
 
     io.out(`Session ${session.id} (queen ${session.queen.queen_id}) in ${session.dir}\n`);
-    io.out(`Colony ${location.dir}\n`);
-    const text = await triggers.attach(location.dir);
-    await session.setPhase('reviewing', 'runtime');
+    io.out(`Colony ${colony.name} (${colony.dir}), queen phase ${session.phase}\n`);
+    const text = await triggers.attach(colony.dir);
     io.out(text.trim() ? `${text.trim()}\n` : 'No triggers in triggers.json\n');
     const report = triggers.loadReport;
     if (report?.fileError) io.err(`hive: triggers not loaded: ${report.fileError}\n`);
@@ -163,22 +175,26 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         `Webhook secrets: ${info?.secret_location} (send as X-Hive-Secret, or sign with X-Hive-Signature-256)\n`,
       );
     }
+    // Read rather than awaited as an event: the colony (and its missed_triggers) may have loaded already.
     const missed = triggers.missed();
+    for (const m of missed) io.out(`Missed: ${m.trigger_id} missed ${m.count} fire(s) while nothing ran\n`);
     if (missed.length) {
       if (values.missed) {
         await triggers.resolveMissed(values.missed as 'run' | 'skip');
         io.out(`Missed fires: ${values.missed === 'run' ? 'running each once' : 'skipped'}\n`);
       } else io.out('Missed fires wait for a decision: run again with --missed run or --missed skip\n');
     }
-    io.out(`Trigger state: ${path.join(location.dir, STATE_FILE)}\n`);
+    io.out(`Trigger state: ${path.join(colony.dir, STATE_FILE)}\n`);
     io.out('Running; Ctrl+C to stop.\n');
 
     const sig = await (io.untilStopped ?? untilSignal)();
     io.out(`${stamp()} ${sig}: stopping\n`);
   } finally {
-    await triggers?.detach();
+    // Stopping the session detaches its triggers (timers off, webhook server closed, stats saved).
     await manager.stopAll();
   }
+  // A stop reflection still writing the queen's memory is let finish before the process ends.
+  await pendingShutdownReflections();
   io.out('Stopped; triggers and session saved.\n');
   return 0;
 }

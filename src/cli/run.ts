@@ -10,9 +10,16 @@ const USAGE = `usage: hive <command> [options]
 commands:
   sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
-  colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] [--no-reflection]
-                                                    run a colony's triggers headless until Ctrl+C
+  colony run <folder> [options]                     run a colony's triggers headless until Ctrl+C / SIGTERM
   chat [options] "message"                          one message to a queen; the answer streams to stdout
+
+colony run options:
+  --queen QUEEN_ID / --resume SESSION_ID   the queen of a new session, or continue that session
+  --missed run|skip   fires missed while nothing ran: run each trigger once, or drop them
+  --model M, --base-url URL   as for chat
+  --auto-approve      let the queen's write/command tools run; without it they are denied
+  --no-reflection     no memory reflection after turns and on stop
+  Prints the webhook URLs, where the secrets are (trigger-secrets.json) and every fire.
 
 chat options:
   --session ID      continue that session (resumed in its folder, with its history)

@@ -1,18 +1,115 @@
 import * as vscode from 'vscode';
-import { ChatPanel } from './chat/chatPanel';
+import type { HiveExtensionApi } from './api';
+import { ApiKeyStore } from './apiKey';
+import { ChatController } from './chat';
+import { WorkspaceColonies } from './colonies/workspaceColonies';
+import { registerColonyCommands } from './commands/colonyCommands';
+import { registerKeyCommands } from './commands/keyCommands';
+import { registerSessionCommands } from './commands/sessionCommands';
+import { registerTriggerCommands } from './commands/triggerCommands';
+import { RuntimeHost } from './runtimeHost';
+import type { HiveServices } from './services';
+import { SessionStatusBar } from './statusBar';
+import { SessionsTreeProvider } from './tree/sessionsTree';
 
-// Activation stays light: nothing heavy is imported at the top level of this file.
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Hive', { log: true });
-  context.subscriptions.push(output);
+let runtimeHost: RuntimeHost | undefined;
+
+// Activation stays light: the session runtime, the model SDK and chokidar are imported on first use.
+export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
+  const log = vscode.window.createOutputChannel('Hive', { log: true });
+  const keys = new ApiKeyStore(context.secrets);
+  const runtime = new RuntimeHost({
+    log,
+    keys,
+    isTrusted: () => vscode.workspace.isTrusted,
+    workingDir: () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
+  });
+  runtimeHost = runtime;
+  const tree = new SessionsTreeProvider(runtime, log);
+  const chat = new ChatController({
+    extensionUri: context.extensionUri,
+    log,
+    getManager: () => runtime.getManager(),
+    hiveHome: () => runtime.hiveHome,
+    isTrusted: () => vscode.workspace.isTrusted,
+  });
+  const colonies = new WorkspaceColonies(context.workspaceState, log);
+  let activeSession: string | undefined;
+  const status = new SessionStatusBar(runtime, () => activeSession);
   context.subscriptions.push(
-    vscode.commands.registerCommand('hive.refreshSessions', () => {
-      output.info('Refresh requested');
+    log,
+    keys,
+    runtime,
+    tree,
+    chat,
+    colonies,
+    status,
+    runtime.onDidChangeLive(() => {
+      const live = (runtime.peekManager()?.list().length ?? 0) > 0;
+      void vscode.commands.executeCommand('setContext', 'hive.hasLiveSession', live);
+    }),
+    chat.onDidChangeSession((id) => {
+      activeSession = id;
+      status.update();
+    }),
+    vscode.window.createTreeView('hive.sessions', { treeDataProvider: tree, showCollapseAll: true }),
+  );
+
+  const updateKeyContext = async () => {
+    const s = await runtime.modelSettings();
+    await vscode.commands.executeCommand('setContext', 'hive.hasApiKey', s.apiKey !== null);
+  };
+  const services: HiveServices = {
+    context,
+    log,
+    runtime,
+    keys,
+    tree,
+    chat,
+    colonies,
+    activeSessionId: () => activeSession,
+    updateKeyContext,
+  };
+  context.subscriptions.push(
+    ...registerSessionCommands(services),
+    ...registerColonyCommands(services),
+    ...registerKeyCommands(services),
+    ...registerTriggerCommands(services),
+    keys.onDidChange(() => void updateKeyContext()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('hive.home')) void updateKeyContext();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void vscode.commands.executeCommand('setContext', 'hive.trusted', true);
+      void colonies.offerOnce();
     }),
   );
-  context.subscriptions.push(
-    vscode.commands.registerCommand('hive.openChat', () => ChatPanel.show(context.extensionUri, output)),
+  void vscode.commands.executeCommand('setContext', 'hive.trusted', vscode.workspace.isTrusted);
+  void updateKeyContext().catch((err: unknown) => log.warn(`reading the model settings: ${String(err)}`));
+  // A little after activation: detecting colonies loads the colony modules (dist/runtime.js).
+  const offer = setTimeout(() => {
+    void colonies
+      .offerOnce()
+      .catch((err: unknown) => log.warn(`looking for workspace colonies: ${String(err)}`));
+  }, 2000);
+  context.subscriptions.push({ dispose: () => clearTimeout(offer) });
+  log.info(
+    `Hive activated (HIVE_HOME ${runtime.hiveHome}${vscode.workspace.isTrusted ? '' : ', Restricted Mode'})`,
   );
+
+  return {
+    sessionsTree: tree,
+    hiveHome: () => runtime.hiveHome,
+    getManager: () => runtime.getManager(),
+    keySource: async () => (await runtime.modelSettings()).keySource,
+    statusText: () => status.text,
+    activeSessionId: () => activeSession,
+    workspaceColonies: async () =>
+      (await colonies.folders()).map((f) => ({ name: f.name, folder: f.uri.fsPath, colonyDir: f.colonyDir })),
+  };
 }
 
-export function deactivate(): void {}
+/** Live sessions stop cleanly (their shutdown reflection is waited for briefly). */
+export async function deactivate(): Promise<void> {
+  await runtimeHost?.shutdown();
+}

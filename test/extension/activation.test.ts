@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { contributes, hiveExtension, waitFor } from './support';
+import { contributes, hiveApi, hiveExtension, waitFor } from './support';
 
 // Read when this file loads, before any test touches a Hive command or view.
 const activeAtLoad = vscode.extensions.getExtension('hive-vscode.hive-vscode')?.isActive;
@@ -25,6 +25,14 @@ describe('activation', () => {
   it('activates when its Sessions view is opened', async () => {
     await vscode.commands.executeCommand('hive.sessions.focus');
     await waitFor('the extension to activate', () => hiveExtension().isActive);
+  });
+
+  it('leaves the session runtime and the model SDK unloaded until a session starts', async () => {
+    const api = await hiveApi();
+    await api.sessionsTree.getChildren(); // the tree lists cold sessions without the runtime bundle
+    await api.keySource();
+    const loaded = Object.keys(require.cache).filter((f) => /[\\/]dist[\\/]runtime\.js$/.test(f));
+    assert.deepEqual(loaded, [], 'dist/runtime.js was loaded at activation');
   });
 
   it('runs in the fixture workspace, untrusted (Restricted Mode), like a folder just opened', () => {

@@ -37,6 +37,8 @@ const COLONY_EVENTS = new Set<string>([
   'worker_completed',
   'worker_failed',
 ]);
+/** The session's colony changes (workers queued/started/done, unload) arrive as `custom` kinds. */
+const COLONY_CUSTOM_KINDS = new Set<string>(['colony_state', 'worker_colony_unloaded']);
 const TRIGGER_EVENTS = new Set<string>([
   'trigger_available',
   'trigger_activated',
@@ -157,7 +159,8 @@ export class SessionFeed {
   }
 
   private onEvent(e: HiveEvent): void {
-    if (COLONY_EVENTS.has(e.type)) this.emit({ kind: 'colonyChanged' });
+    if (COLONY_EVENTS.has(e.type) || (e.type === 'custom' && COLONY_CUSTOM_KINDS.has(String(e.data?.kind))))
+      this.emit({ kind: 'colonyChanged' });
     if (TRIGGER_EVENTS.has(e.type)) this.emit({ kind: 'triggersChanged' });
     // Workers' own streams are the colony's business; the conversation is the queen's stream.
     if (e.stream_id !== QUEEN_STREAM) return;

@@ -134,10 +134,12 @@ export class LiveSession {
       // Rule 18: one is_trigger user part, then the queen runs on it (after her turn in progress).
       injectToQueen: (text) => {
         if (this.stopped) return;
+        if (this.queenDead) this.revive();
         this.loop.inject(text, { is_trigger: true });
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      clock: { now: init.clock },
       logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
     });
     this.colonies = new SessionColony({
@@ -373,6 +375,8 @@ export class LiveSession {
   private setBusy(busy: boolean): void {
     if (this.busy === busy) return;
     this.busy = busy;
+    // Fires queued while she was busy go out now, not at the next poll.
+    if (!busy) this.triggers.notifyQueenIdle();
     this.init.onChange();
   }
 

@@ -47,7 +47,10 @@ export interface SessionColonyHost {
   publish(type: string, data: Record<string, unknown>): void;
   changed(): void;
   /** The session's triggers: attached with the colony (rule 12 lists them), detached with it. */
-  triggers?: { attach(colonyDir: string): Promise<string>; detach(): Promise<void> };
+  triggers?: {
+    attach(colonyDir: string): Promise<string>;
+    detach(opts?: { emitRemoved?: boolean }): Promise<void>;
+  };
   /** A worker's model usage, for the session's totals. */
   addUsage(usage: TurnUsage): void;
 }
@@ -232,7 +235,7 @@ export class SessionColony {
     await this.exclusive(async () => {
       // Detached first: the stopped workers' reports are not news for the queen.
       this.rt = null;
-      await this.detachTriggers();
+      await this.detachTriggers({ emitRemoved: true });
       await rt.stop();
       h.phases.setAgentPath(null);
       if (!h.isStopped()) {
@@ -265,9 +268,10 @@ export class SessionColony {
     }
   }
 
-  private async detachTriggers(): Promise<void> {
+  /** `emitRemoved` on unload (the panel drops them); a session stop keeps them for the resume. */
+  private async detachTriggers(opts: { emitRemoved?: boolean } = {}): Promise<void> {
     await this.host.triggers
-      ?.detach()
+      ?.detach(opts)
       .catch((err: unknown) => this.host.logger.warn(`triggers not stopped cleanly: ${String(err)}`));
   }
 

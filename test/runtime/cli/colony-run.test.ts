@@ -162,10 +162,11 @@ describe('hive colony run', function () {
     await out.waitFor(/fired webhook\/gh \(#1\)/);
     const [request] = await waitForRequestWith(server, '[TRIGGER: webhook/gh]');
     assert.match(JSON.stringify(request), /Task: Triage the event/);
-    // Reviewing phase: the queen may manage the triggers herself.
+    // A new colony session (rule 4: working): she can run workers on the fire; every tool offered once.
     const offered = (request!.body.tools as { name: string }[]).map((t) => t.name);
-    for (const name of ['set_trigger', 'remove_trigger', 'list_triggers'])
-      assert.ok(offered.includes(name), name);
+    assert.ok(offered.includes('run_parallel_workers'), offered.join());
+    assert.equal(new Set(offered).size, offered.length, `a tool offered twice: ${offered.join()}`);
+    assert.match(JSON.stringify(request!.body.messages), /\[SYSTEM\] Colony loaded\./);
     assert.equal(out.text.match(/fired /g)?.length, 1, 'the rejected request never fired');
 
     child.kill('SIGTERM');
@@ -210,11 +211,15 @@ describe('hive colony run', function () {
     const env = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.url };
     let out = '';
     let onOut = () => {};
-    const firstStop = new Promise<string>((resolve) => {
+    const fired = new Promise<void>((resolve) => {
       onOut = () => {
-        if (/fired timer\/hourly \(#3/.test(out)) resolve('test stop');
+        if (/fired timer\/hourly \(#3/.test(out)) resolve();
       };
     });
+    // Stopped once the catch-up fire is counted and the queen was asked about it.
+    const firstStop = Promise.all([fired, waitForRequestWith(server, '\\"catch_up\\": true')]).then(
+      () => 'test stop',
+    );
     const first = await runCli(
       [
         'colony',
@@ -239,7 +244,7 @@ describe('hive colony run', function () {
       },
     );
     assert.equal(first, 0);
-    assert.match(out, /missed: hourly missed 3 fire\(s\)/);
+    assert.match(out, /Missed: hourly missed 3 fire\(s\)/);
     assert.match(out, /Missed fires: running each once/);
     assert.ok(server.requests.some((r) => JSON.stringify(r.body.messages).includes('\\"catch_up\\": true')));
     const [, sid] = out.match(/Session (session_\w+) /)!;
@@ -262,6 +267,8 @@ describe('hive colony run', function () {
     assert.equal(second, 0);
     assert.match(again, new RegExp(`Session ${sid} \\(queen queen_operations\\)`));
     assert.doesNotMatch(again, /missed/i);
+    // Rule 6: the resume re-loads the colony and she reviews (the trigger tools are hers there).
+    assert.match(again, /Colony \w+ \([^)]*\.hive\), queen phase reviewing/);
     assert.match(again, /Stopped; triggers and session saved\./);
   });
 
@@ -318,6 +325,16 @@ describe('hive colony run', function () {
     writeColony(folder);
     assert.equal(await runCli(['colony', 'run', folder, '--missed', 'later'], io), 2);
     assert.equal(await runCli(['colony', 'launch', folder], io), 2);
+    const both = [
+      'colony',
+      'run',
+      folder,
+      '--queen',
+      'queen_operations',
+      '--resume',
+      'session_20260101_000000_aaaaaaaa',
+    ];
+    assert.equal(await runCli(both, io), 2);
   });
 });
 

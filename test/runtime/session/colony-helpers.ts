@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scaffoldColony } from '../../../src/runtime/colony';
 import type { Timers } from '../../../src/runtime/colony/runtime';
@@ -22,6 +22,13 @@ export async function workspaceColony(
 export function fixtureColonyCopy(parent: string): string {
   const dest = path.join(parent, 'colonies', 'research_colony');
   cpSync(FIXTURE_COLONY, dest, { recursive: true });
+  // Its webhook trigger starts with the colony: any free port, never Hive's 8090, in tests.
+  const file = path.join(dest, 'triggers.json');
+  const triggers = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+    trigger_config: Record<string, unknown>;
+  }>;
+  for (const t of triggers) if ('port' in t.trigger_config) t.trigger_config.port = 0;
+  writeFileSync(file, JSON.stringify(triggers, null, 2));
   return dest;
 }
 

@@ -1,0 +1,9 @@
+// Entry of the second bundle, dist/runtime.js: the session runtime, the model provider (and through it
+// the Anthropic SDK), colony scaffolding. The extension requires it on first use (runtimeModule.ts), so
+// activation never even parses it.
+
+export { findColonyDir } from '../runtime/colony/colony-locate';
+export { scaffoldColony } from '../runtime/colony/colony-scaffold';
+export { AnthropicProvider } from '../runtime/llm/provider';
+export { SessionManager } from '../runtime/session/manager';
+export { LiveSettingsProvider } from './liveProvider';

@@ -1,0 +1,38 @@
+// What the command modules share: the runtime, the tree, the chat, the key store, the log.
+import * as vscode from 'vscode';
+import type { ApiKeyStore } from './apiKey';
+import { isMissingApiKey, offerSetApiKey } from './apiKey';
+import type { ChatOpener } from './chatOpener';
+import type { WorkspaceColonies } from './colonies/workspaceColonies';
+import type { RuntimeHost } from './runtimeHost';
+import type { SessionsTreeProvider } from './tree/sessionsTree';
+
+export interface HiveServices {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  runtime: RuntimeHost;
+  keys: ApiKeyStore;
+  tree: SessionsTreeProvider;
+  chat: ChatOpener;
+  colonies: WorkspaceColonies;
+  /** The session the chat shows, if any. */
+  activeSessionId(): string | undefined;
+  /** Re-evaluates the `hive.hasApiKey` context key (welcome view). */
+  updateKeyContext(): Promise<void>;
+}
+
+/** Logs a failed action and tells the user; a missing key gets its "Set API Key" prompt. Not awaited. */
+export function reportError(log: vscode.LogOutputChannel, what: string, err: unknown): void {
+  if (isMissingApiKey(err)) {
+    log.warn(`${what}: no API key`);
+    offerSetApiKey();
+    return;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  log.error(`${what}: ${message}`);
+  void vscode.window.showErrorMessage(`Hive: ${what} failed: ${message}`);
+}
+
+export function info(message: string): void {
+  void vscode.window.showInformationMessage(message);
+}

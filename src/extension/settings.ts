@@ -1,0 +1,41 @@
+// The `hive.*` settings, read live (every call reads the current configuration).
+import * as vscode from 'vscode';
+import type { ToolCategory } from '../runtime/agent/types';
+import { resolveHiveHome } from '../runtime/storage/home';
+
+export const TOOL_CATEGORIES: readonly ToolCategory[] = ['read', 'write', 'command', 'control'];
+
+export interface HiveSettings {
+  /** Empty: configuration.json or the built-in default decides. */
+  model: string;
+  /** 0: configuration.json or the built-in default decides. */
+  maxTokens: number;
+  apiBaseUrl: string;
+  autoApprove: ToolCategory[];
+  workerConcurrency: number;
+}
+
+export function readSettings(): HiveSettings {
+  const c = vscode.workspace.getConfiguration('hive');
+  const auto = c.get<unknown>('autoApprove');
+  return {
+    model: str(c.get('model')),
+    maxTokens: positiveInt(c.get('maxTokens')) ?? 0,
+    apiBaseUrl: str(c.get('apiBaseUrl')),
+    autoApprove: Array.isArray(auto) ? TOOL_CATEGORIES.filter((k) => auto.includes(k)) : [],
+    workerConcurrency: positiveInt(c.get('workerConcurrency')) ?? 4,
+  };
+}
+
+/** HIVE_HOME: setting `hive.home` > HIVE_HOME env > ~/.hive. */
+export function hiveHomeSetting(): string {
+  return resolveHiveHome(str(vscode.workspace.getConfiguration('hive').get('home')) || undefined);
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : undefined;
+}

@@ -1,0 +1,158 @@
+// The Sessions tree's node types and how each is shown (label, description, tooltip, icon, menus).
+import * as vscode from 'vscode';
+import type { LiveSessionSummary } from '../../runtime/session/types';
+import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import { formatDate, relativeTime } from './relativeTime';
+
+export interface LiveNode {
+  kind: 'live';
+  session: LiveSessionSummary;
+  /** Preview from the index when the session already has messages on disk. */
+  cold?: ColdSessionEntry;
+}
+export interface GroupNode {
+  kind: 'group';
+  key: string;
+  queenId: string;
+  colonyId: string | null;
+  rows: ColdSessionEntry[];
+  expanded: boolean;
+}
+export interface ColdNode {
+  kind: 'cold';
+  entry: ColdSessionEntry;
+}
+export interface MoreNode {
+  kind: 'more';
+  group: GroupNode;
+  shown: number;
+}
+export interface NoticeNode {
+  kind: 'notice';
+  message: string;
+  detail?: string;
+}
+export type SessionNode = LiveNode | GroupNode | ColdNode | MoreNode | NoticeNode;
+
+/** The session id a command was given: an id string or a tree node. */
+export function sessionIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const n = arg as Partial<SessionNode> | undefined;
+  if (n?.kind === 'live') return (n as LiveNode).session.session_id;
+  if (n?.kind === 'cold') return (n as ColdNode).entry.session_id;
+  return undefined;
+}
+
+export function treeItemOf(node: SessionNode, now = Date.now()): vscode.TreeItem {
+  switch (node.kind) {
+    case 'live':
+      return liveItem(node);
+    case 'group':
+      return groupItem(node);
+    case 'cold':
+      return coldItem(node.entry, now);
+    case 'more': {
+      const left = node.group.rows.length - node.shown;
+      const item = new vscode.TreeItem(`Show more… (${left} more)`);
+      item.id = `more:${node.group.key}:${node.shown}`;
+      item.iconPath = new vscode.ThemeIcon('ellipsis');
+      item.contextValue = 'more';
+      item.command = { command: 'hive.sessions.showMore', title: 'Show more', arguments: [node] };
+      return item;
+    }
+    case 'notice': {
+      const item = new vscode.TreeItem(node.message);
+      item.iconPath = new vscode.ThemeIcon('info');
+      item.tooltip = node.detail;
+      item.contextValue = 'notice';
+      return item;
+    }
+  }
+}
+
+function previewOf(e: ColdSessionEntry | undefined): string | undefined {
+  const text = e?.last_message?.replace(/\s+/g, ' ').trim();
+  return text ? text : undefined;
+}
+
+function messages(n: number): string {
+  return `${n} message${n === 1 ? '' : 's'}`;
+}
+
+function liveItem(node: LiveNode): vscode.TreeItem {
+  const s = node.session;
+  const item = new vscode.TreeItem(previewOf(node.cold) ?? `${s.queen_name}: new session`);
+  item.id = `live:${s.session_id}`;
+  item.description = ['live', s.busy ? 'working…' : s.phase, s.queen_name, s.colony_name]
+    .filter(Boolean)
+    .join(' · ');
+  item.iconPath = s.busy
+    ? new vscode.ThemeIcon('loading~spin')
+    : new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.green'));
+  item.contextValue = 'session.live';
+  item.command = { command: 'hive.openChat', title: 'Open Chat', arguments: [s.session_id] };
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**Live session** — ${mdEscape(s.queen_name)}\n\n`);
+  md.appendMarkdown(`- Session: \`${s.session_id}\`\n- Phase: ${mdEscape(s.phase)}\n`);
+  if (s.colony_name) md.appendMarkdown(`- Colony: ${mdEscape(s.colony_name)}\n`);
+  md.appendMarkdown(`- ${s.busy ? 'Working on a turn' : 'Idle'}\n- Folder: \`${s.dir}\`\n`);
+  item.tooltip = md;
+  return item;
+}
+
+function groupItem(node: GroupNode): vscode.TreeItem {
+  const label = node.colonyId ? `${node.colonyId} · ${node.queenId}` : node.queenId;
+  const item = new vscode.TreeItem(
+    label,
+    node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
+  item.id = `group:${node.key}`;
+  item.description = `${node.rows.length} session${node.rows.length === 1 ? '' : 's'}`;
+  item.iconPath = new vscode.ThemeIcon(node.colonyId ? 'organization' : 'account');
+  item.contextValue = node.colonyId ? 'group.colony' : 'group.queen';
+  item.tooltip = node.colonyId
+    ? `Sessions of queen ${node.queenId} in colony ${node.colonyId}`
+    : `Sessions with queen ${node.queenId}`;
+  return item;
+}
+
+function coldItem(e: ColdSessionEntry, now: number): vscode.TreeItem {
+  const damaged = e.damaged;
+  const item = new vscode.TreeItem(previewOf(e) ?? (e.has_messages ? e.session_id : 'Empty session'));
+  item.id = `cold:${e.key}`;
+  const when = relativeTime(e.last_active_at, now);
+  item.description = damaged
+    ? `damaged · ${shorten(damaged.reason, 60)}`
+    : `${when} · ${messages(e.message_count)}`;
+  const colony = e.colony_id ?? (e.agent_path ? e.agent_name || 'colony' : null);
+  item.iconPath = damaged
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+    : new vscode.ThemeIcon(colony ? 'organization' : 'history');
+  item.contextValue = damaged ? 'session.cold.damaged' : 'session.cold';
+  if (!damaged)
+    item.command = { command: 'hive.resumeSession', title: 'Resume Session', arguments: [e.session_id] };
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(damaged ? '**Damaged session**\n\n' : '**Session**\n\n');
+  if (damaged) md.appendMarkdown(`> ${mdEscape(damaged.reason)}\n\n`);
+  const preview = previewOf(e);
+  if (preview) md.appendMarkdown(`${mdEscape(shorten(preview, 300))}\n\n`);
+  md.appendMarkdown(`- Session: \`${e.session_id}\`\n`);
+  if (e.queen_id) md.appendMarkdown(`- Queen: ${mdEscape(e.queen_id)}\n`);
+  if (colony) md.appendMarkdown(`- Colony: ${mdEscape(colony)}\n`);
+  md.appendMarkdown(`- Created: ${formatDate(e.created_at)}\n`);
+  md.appendMarkdown(`- Last activity: ${formatDate(e.last_active_at)} (${when})\n`);
+  md.appendMarkdown(`- ${messages(e.message_count)}\n`);
+  if (e.layout === 'seed') md.appendMarkdown('- Layout: seed-era (agents/queens)\n');
+  md.appendMarkdown(`- Folder: \`${e.dir}\`\n`);
+  item.tooltip = md;
+  return item;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Markdown-escapes text from files (no links, no HTML, no emphasis). */
+function mdEscape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { GroupNode, MoreNode, SessionNode } from '../../src/extension/tree/nodes';
+import { hiveApi, idsOf, note, scratchDir, treeSnapshot, waitFor } from './support';
+
+const DAMAGED = 'session_20260419_080000_deadbeef';
+
+function item(node: SessionNode, api: Awaited<ReturnType<typeof hiveApi>>): vscode.TreeItem {
+  return api.sessionsTree.getTreeItem(node) as vscode.TreeItem;
+}
+
+function tooltipText(i: vscode.TreeItem): string {
+  return typeof i.tooltip === 'string' ? i.tooltip : (i.tooltip?.value ?? '');
+}
+
+describe('Sessions tree', () => {
+  it('lists the fixture home grouped by queen, newest activity first, with the damaged session', async () => {
+    const api = await hiveApi();
+    const { root, all } = await treeSnapshot(api);
+    const groups = root.filter((n): n is GroupNode => n.kind === 'group');
+    const queens = groups.map((g) => g.queenId);
+    assert.ok(queens.includes('queen_technology') && queens.includes('queen_operations'), queens.join());
+    for (const g of groups)
+      for (let i = 1; i < g.rows.length; i++)
+        assert.ok(g.rows[i - 1]!.last_active_at >= g.rows[i]!.last_active_at, `${g.key} is not newest first`);
+    // Groups follow their newest session.
+    for (let i = 1; i < groups.length; i++)
+      assert.ok(groups[i - 1]!.rows[0]!.last_active_at >= groups[i]!.rows[0]!.last_active_at);
+
+    const cold = all.filter((n) => n.kind === 'cold');
+    const ok = cold.find((n) => n.kind === 'cold' && !n.entry.damaged && n.entry.message_count > 0)!;
+    const okItem = item(ok, api);
+    assert.match(String(okItem.description), /ago|\d{4}-\d\d-\d\d|just now|yesterday/);
+    assert.match(String(okItem.description), /\d+ messages?/);
+    assert.equal(okItem.contextValue, 'session.cold');
+    assert.equal(okItem.command?.command, 'hive.resumeSession');
+    assert.ok(tooltipText(okItem).includes(ok.kind === 'cold' ? ok.entry.session_id : ''));
+
+    const damaged = cold.find((n) => n.kind === 'cold' && n.entry.session_id === DAMAGED);
+    assert.ok(damaged && damaged.kind === 'cold', 'the damaged session is not listed');
+    assert.ok(damaged.entry.damaged?.reason);
+    const dItem = item(damaged, api);
+    assert.equal(dItem.contextValue, 'session.cold.damaged');
+    assert.match(String(dItem.description), /^damaged · /);
+    assert.ok(tooltipText(dItem).includes('Damaged session'));
+    assert.equal((dItem.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(dItem.command, undefined, 'a damaged session must not resume on click');
+  });
+
+  it('shows a session folder that appears on disk, and drops one that goes away, by itself', async () => {
+    const api = await hiveApi();
+    await treeSnapshot(api); // loaded and watching
+    const home = api.hiveHome();
+    const src = path.join(
+      home,
+      'agents',
+      'queens',
+      'queen_operations',
+      'sessions',
+      'session_20260421_141200_0f1e2d3c',
+    );
+    const id = 'session_20260501_120000_feedf00d';
+    const id2 = 'session_20260502_120000_feedf00e';
+    const dst = path.join(home, 'queens', 'queen_watch', 'sessions', id);
+    const dst2 = path.join(path.dirname(dst), id2);
+    const listed = async () => idsOf((await treeSnapshot(api)).all);
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    fs.cpSync(src, dst, { recursive: true });
+    try {
+      await waitFor('the new session folder in the tree', async () => (await listed()).includes(id));
+      const group = (await treeSnapshot(api)).root.find(
+        (n) => n.kind === 'group' && n.queenId === 'queen_watch',
+      );
+      assert.ok(group, 'no group for the new queen');
+      // A second one, in a sessions folder that is already watched.
+      fs.cpSync(src, dst2, { recursive: true });
+      await waitFor('the second session in the tree', async () => (await listed()).includes(id2));
+    } finally {
+      fs.rmSync(dst, { recursive: true, force: true });
+      fs.rmSync(dst2, { recursive: true, force: true });
+    }
+    await waitFor('the removed sessions to leave the tree', async () => {
+      const ids = await listed();
+      return !ids.includes(id) && !ids.includes(id2);
+    });
+  });
+
+  it('starts empty on a Hive home that does not exist yet, and shows it once a session is written', async () => {
+    const api = await hiveApi();
+    const fixtureHome = api.hiveHome();
+    const scratch = scratchDir('hive-fresh-');
+    const home = path.join(scratch, 'not-yet');
+    const config = vscode.workspace.getConfiguration('hive');
+    await config.update('home', home, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the tree to follow hive.home', () => api.hiveHome() === home);
+      assert.deepEqual(await api.sessionsTree.getChildren(), []);
+      const src = path.join(
+        fixtureHome,
+        'agents',
+        'queens',
+        'queen_operations',
+        'sessions',
+        'session_20260421_141200_0f1e2d3c',
+      );
+      fs.cpSync(
+        src,
+        path.join(home, 'queens', 'queen_first', 'sessions', 'session_20260421_141200_0f1e2d3c'),
+        {
+          recursive: true,
+        },
+      );
+      await waitFor('the first session of the new home', async () =>
+        idsOf((await treeSnapshot(api)).all).includes('session_20260421_141200_0f1e2d3c'),
+      );
+    } finally {
+      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('hive.home back to the fixture', () => api.hiveHome() === fixtureHome);
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('pages a home with 10,000 sessions (200 a page, "Show more…")', async function () {
+    this.timeout(120_000);
+    const api = await hiveApi();
+    const home = scratchDir('hive-10k-');
+    const total = 10_000;
+    const generating = Date.now();
+    const base = Date.UTC(2026, 0, 1) / 1000;
+    for (let i = 0; i < total; i++) {
+      const q = i % 10 === 0 ? 'queen_rare' : 'queen_busy';
+      const stamp = new Date((base + i * 60) * 1000)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace('T', '_')
+        .slice(0, 15);
+      const id = `session_${stamp}_${i.toString(16).padStart(8, '0')}`;
+      const dir = path.join(home, 'queens', q, 'sessions', id);
+      fs.mkdirSync(path.join(dir, 'conversations', 'parts'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'meta.json'),
+        JSON.stringify({ created_at: base + i * 60, queen_id: q }),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'conversations', 'parts', '0000000000.json'),
+        JSON.stringify({ seq: 0, role: 'assistant', content: `answer ${i}`, created_at: base + i * 60 + 1 }),
+      );
+    }
+    note(`generated 10,000 sessions in ${Date.now() - generating} ms`);
+    const config = vscode.workspace.getConfiguration('hive');
+    await config.update('home', home, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the tree to follow hive.home', () => api.hiveHome() === home);
+      const started = Date.now();
+      const root = (await api.sessionsTree.getChildren()) ?? [];
+      const groups = root.filter((n): n is GroupNode => n.kind === 'group');
+      assert.deepEqual(
+        groups.map((g) => [g.queenId, g.rows.length]),
+        [
+          ['queen_busy', 9000],
+          ['queen_rare', 1000],
+        ],
+      );
+      note(`10,000 sessions listed in ${Date.now() - started} ms (first scan)`);
+      const busy = groups[0]!;
+      const page1 = (await api.sessionsTree.getChildren(busy)) ?? [];
+      assert.equal(page1.length, 201);
+      const more = page1[200] as MoreNode;
+      assert.equal(more.kind, 'more');
+      assert.match(String(item(more, api).label), /Show more… \(8800 more\)/);
+      const first = page1[0]!;
+      assert.ok(first.kind === 'cold' && first.entry.last_message === 'answer 9999', 'newest first');
+      await vscode.commands.executeCommand('hive.sessions.showMore', more);
+      const page2 = (await api.sessionsTree.getChildren(busy)) ?? [];
+      assert.equal(page2.length, 401);
+      assert.equal(page2[400]!.kind, 'more');
+      // Refreshing again is incremental: nothing re-read.
+      const t = Date.now();
+      await vscode.commands.executeCommand('hive.refreshSessions');
+      note(`refresh of 10,000 unchanged sessions: ${Date.now() - t} ms`);
+    } finally {
+      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('hive.home back to the fixture', () => api.hiveHome() === process.env.HIVE_HOME);
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
