@@ -38,6 +38,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    ...importMetaUrl,
   },
   {
     ...common,
