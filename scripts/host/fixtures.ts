@@ -12,7 +12,12 @@ export interface HostFixtures {
   env: Record<string, string>;
 }
 
-export function prepareFixtures(workDir: string): HostFixtures {
+export interface FixtureOptions {
+  /** The scripted model server (scripts/host/model-server.ts) the extension should talk to. */
+  modelUrl?: string;
+}
+
+export function prepareFixtures(workDir: string, opts: FixtureOptions = {}): HostFixtures {
   const hiveHome = path.join(workDir, 'hive-home');
   const workspace = path.join(workDir, 'workspace');
   fs.cpSync(path.join(repoRoot, 'sample', 'hive-home'), hiveHome, { recursive: true });
@@ -24,8 +29,8 @@ export function prepareFixtures(workDir: string): HostFixtures {
       HIVE_HOME: hiveHome,
       // The scripted model server's URL when a run provides one; otherwise a loopback port nothing
       // listens on, so a test that reaches the model fails fast instead of calling the real API.
-      ANTHROPIC_BASE_URL: process.env.HIVE_TEST_MODEL_URL ?? 'http://127.0.0.1:9',
-      ANTHROPIC_API_KEY: 'sk-ant-test-not-a-real-key',
+      ANTHROPIC_BASE_URL: opts.modelUrl ?? process.env.HIVE_TEST_MODEL_URL ?? 'http://127.0.0.1:9',
+      ANTHROPIC_API_KEY: 'test-key',
       HIVE_TEST_RUN: '1',
     },
   };

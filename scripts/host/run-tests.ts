@@ -4,7 +4,10 @@
 // against the installed extension, and always stops code-server. Exit code 0 only if both pass.
 //
 // Usage: tsx scripts/host/run-tests.ts [--only ext|ui]
-// Env: HIVE_HOST_SUITE_TIMEOUT (s, default 180), HIVE_EXT_TEST_GREP, HIVE_UI_GREP.
+// The extension's model is the scripted Anthropic server (scripts/host/model-server.ts), started here
+// before code-server; UI tests script its replies through its control URL (HIVE_UI_MODEL_CONTROL).
+// Env: HIVE_HOST_SUITE_TIMEOUT (s, default 180), HIVE_EXT_TEST_GREP, HIVE_UI_GREP,
+// HIVE_TEST_MODEL_URL (use that model server instead of starting one).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,9 +15,10 @@ import path from 'node:path';
 import { launchChromium } from './browser';
 import { type CodeServer, startCodeServer, tail, vscodeLogs } from './code-server';
 import { runExtensionSuite } from './extension-suite';
-import { prepareFixtures } from './fixtures';
+import { type HostFixtures, prepareFixtures } from './fixtures';
 import { type HostEnv, parseHostEnv, repoRoot } from './host-env';
 import { installExtensionCopy } from './install-extension';
+import { type HostModelServer, startHostModelServer } from './model-server';
 
 const outputDir = path.join(repoRoot, 'test-output');
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -32,7 +36,14 @@ async function main(): Promise<number> {
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hive-host-tests-'));
   onSignal(() => fs.rmSync(work, { recursive: true, force: true }));
-  const fixtures = prepareFixtures(work);
+  // The extension's model is the scripted server (HIVE_TEST_MODEL_URL points it elsewhere instead).
+  let model: HostModelServer | undefined;
+  if (!process.env.HIVE_TEST_MODEL_URL) {
+    model = await startHostModelServer();
+    onSignal(() => model?.close());
+    log(`scripted model server on ${model.url} (control ${model.controlUrl})`);
+  }
+  const fixtures = prepareFixtures(work, { modelUrl: model?.url });
   const csDir = path.join(work, 'code-server');
   installExtensionCopy(path.join(csDir, 'exts'));
 
@@ -73,13 +84,14 @@ async function main(): Promise<number> {
 
     if (only !== 'ext') {
       section('UI suite (test/ui, playwright + Chromium against code-server)');
-      const code = await runUiSuite(host, cs, fixtures.workspace, suiteTimeoutMs);
+      const code = await runUiSuite(host, cs, fixtures, model, suiteTimeoutMs);
       if (code !== 0) failed.push(`UI suite (exit ${code})`);
     }
   } catch (err) {
     failed.push(`harness: ${(err as Error).message}`);
   } finally {
     await cs?.stop();
+    await model?.close();
   }
 
   if (cs && failed.length > 0) printLogs(cs);
@@ -98,7 +110,13 @@ async function main(): Promise<number> {
 }
 
 /** The UI suite is a plain mocha run (test/ui/mocharc.json) told where code-server and Chromium are. */
-function runUiSuite(host: HostEnv, cs: CodeServer, workspace: string, timeoutMs: number): Promise<number> {
+function runUiSuite(
+  host: HostEnv,
+  cs: CodeServer,
+  fixtures: HostFixtures,
+  model: HostModelServer | undefined,
+  timeoutMs: number,
+): Promise<number> {
   const mocha = path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const args = [mocha, '--config', path.join(repoRoot, 'test', 'ui', 'mocharc.json')];
   if (process.env.HIVE_UI_GREP) args.push('--grep', process.env.HIVE_UI_GREP);
@@ -108,7 +126,9 @@ function runUiSuite(host: HostEnv, cs: CodeServer, workspace: string, timeoutMs:
     env: {
       ...process.env,
       HIVE_UI_BASE_URL: cs.url,
-      HIVE_UI_WORKSPACE: workspace,
+      HIVE_UI_WORKSPACE: fixtures.workspace,
+      HIVE_UI_HIVE_HOME: fixtures.hiveHome,
+      HIVE_UI_MODEL_CONTROL: model?.controlUrl ?? '',
       HIVE_UI_CHROMIUM: host.chromium,
       HIVE_UI_OUTPUT: outputDir,
     },

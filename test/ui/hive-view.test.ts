@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { activityBarItem, useWorkbench, viewPane } from './support/workbench';
+import { activityBarItem, sessionRow, useWorkbench, viewPane } from './support/workbench';
 
 describe('Hive view', () => {
   // The shared sample folder, untrusted: the Sessions view must work in Restricted Mode.
@@ -13,5 +13,17 @@ describe('Hive view', () => {
     await viewPane(page(), 'Sessions').waitFor({ state: 'visible' });
     const title = await page().locator('.part.sidebar .composite.title h2').first().textContent();
     assert.match(title ?? '', /hive/i);
+  });
+
+  it("lists the fixture Hive home's sessions by queen, the damaged one marked", async () => {
+    // sample/hive-home: queen_technology has a normal and a damaged session, queen_operations one.
+    await sessionRow(page(), 'queen_technology');
+    await sessionRow(page(), 'queen_operations');
+    const cold = await sessionRow(page(), /storage suite|slowest/);
+    assert.equal(await cold.locator('.codicon-warning').count(), 0, 'a readable session is not marked');
+    const damaged = await sessionRow(page(), 'session_20260419_080000_deadbeef');
+    await damaged.locator('.codicon-warning').waitFor({ state: 'visible' });
+    const release = await sessionRow(page(), /release notes|0\.1\.0/i);
+    assert.ok(await release.isVisible(), 'the queen_operations session is listed');
   });
 });

@@ -89,6 +89,11 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
   };
 }
 
+/** A screenshot in the middle of a test (e.g. while a reply streams), named like the others. */
+export async function snap(page: Page, test: Mocha.Context, name: string): Promise<void> {
+  await screenshot(page, test.test?.file, `${test.test?.title ?? 'ui'} ${name}`);
+}
+
 /** Saves test-output/screenshots/<test file>--<title>.png; a failed screenshot never fails a test. */
 async function screenshot(page: Page, file: string | undefined, title: string): Promise<void> {
   const name = `${slug(path.basename(file ?? 'ui', '.test.ts'))}--${slug(title)}.png`;
@@ -112,7 +117,7 @@ export async function runCommand(page: Page, label: string, attempts = 2): Promi
   const input = widget.locator('input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   for (let i = 1; ; i++) {
-    await page.locator('[id="workbench.parts.editor"]').click({ position: { x: 200, y: 200 } });
+    await focusWorkbench(page);
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${label}`);
@@ -126,6 +131,31 @@ export async function runCommand(page: Page, label: string, attempts = 2): Promi
     }
   }
   await input.press('Enter');
+  // The palette closes, or the command asks its own question in the same widget.
+  await waitUntil(`"${label}" to run`, async () => {
+    if (!(await widget.isVisible())) return true;
+    return (
+      (await input.inputValue()) !== `>${label}` && !(await widget.getAttribute('class'))?.includes('closing')
+    );
+  });
+}
+
+/**
+ * Gives the keyboard to the workbench itself: a click on empty activity bar space (the editor area
+ * may be covered by a webview, whose frame would keep the keys).
+ */
+async function focusWorkbench(page: Page): Promise<void> {
+  const bar = page.locator('.part.activitybar');
+  const box = await bar.boundingBox();
+  if (box) await bar.click({ position: { x: box.width / 2, y: box.height * 0.6 } });
+}
+
+/** Picks the row of the open quick pick (a command's own question) that contains `text`. */
+export async function pickQuickInput(page: Page, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
   await widget.waitFor({ state: 'hidden' });
 }
 
@@ -167,6 +197,37 @@ export function treeItem(page: Page, viewName: string, text: string | RegExp): L
 /** The content frame of the focused webview (e.g. the chat panel): VS Code nests it in two iframes. */
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** The chat panel's page (the only webview the Hive UI opens). */
+export const chatFrame = webviewFrame;
+
+/** Opens the Hive view from its activity bar entry and returns the Sessions pane. */
+export async function openHiveView(page: Page): Promise<Locator> {
+  const pane = viewPane(page, 'Sessions');
+  if (!(await pane.isVisible())) await activityBarItem(page, 'Hive').click();
+  await pane.waitFor({ state: 'visible' });
+  return pane;
+}
+
+/**
+ * A session's row in the Sessions tree, expanding collapsed group rows (queens, colonies) until it
+ * shows: the tree groups sessions by queen and may start with groups collapsed.
+ */
+export async function sessionRow(page: Page, text: string | RegExp, timeoutMs = 20_000): Promise<Locator> {
+  const pane = await openHiveView(page);
+  const row = pane.locator('.monaco-list-row', { hasText: text }).first();
+  const collapsed = pane.locator('.monaco-list-row[aria-expanded="false"]');
+  await waitUntil(
+    `a row "${text}" in the Sessions view`,
+    async () => {
+      if (await row.isVisible()) return true;
+      if ((await collapsed.count()) > 0) await collapsed.first().click();
+      return false;
+    },
+    timeoutMs,
+  );
+  return row;
 }
 
 /** Error notifications currently shown (toasts). */

@@ -1,0 +1,26 @@
+// Hive steps several UI tests share, done the way a user does them (palette, quick picks, panel).
+import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { chatFrame, pickQuickInput, runCommand } from './workbench';
+
+/** "Hive: New Session", then the chat panel is ready for input. */
+export async function newSession(page: Page): Promise<FrameLocator> {
+  await runCommand(page, 'Hive: New Session');
+  const chat = chatFrame(page);
+  await chat.locator('.composer-input').waitFor({ state: 'visible' });
+  return chat;
+}
+
+/** "Hive: Load Workspace Folder as Colony" on `folder` (trusted), until the chat shows the colony. */
+export async function loadWorkspaceColony(page: Page, folder: string): Promise<void> {
+  await runCommand(page, 'Hive: Load Workspace Folder as Colony');
+  await pickQuickInput(page, path.basename(folder));
+  await chatFrame(page).locator('.colony-name').waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/** Sends `text` from the chat's composer. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const input = chatFrame(page).locator('.composer-input');
+  await input.fill(text);
+  await input.press('Enter');
+}
