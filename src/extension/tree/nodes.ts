@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LiveSessionSummary } from '../../runtime/session/types';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import { plainPreview } from './plainPreview';
 import { formatDate, relativeTime } from './relativeTime';
 
 export interface LiveNode {
@@ -71,8 +72,7 @@ export function treeItemOf(node: SessionNode, now = Date.now()): vscode.TreeItem
 }
 
 function previewOf(e: ColdSessionEntry | undefined): string | undefined {
-  const text = e?.last_message?.replace(/\s+/g, ' ').trim();
-  return text ? text : undefined;
+  return plainPreview(e?.last_message ?? undefined);
 }
 
 function messages(n: number): string {
