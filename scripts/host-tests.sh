@@ -10,6 +10,8 @@ if ! bash scripts/vscode-host.sh >/dev/null; then
   echo "host-tests: FAILED: the real VS Code host could not be set up (see the error above)." >&2
   exit 1
 fi
-node scripts/build.mjs
+# The UI suite runs the packaged extension: `npm run package` builds dist/ (production) and the .vsix,
+# which code-server installs like a user would (issue 7: it works when installed from the .vsix).
+npm run --silent package >/dev/null
 node scripts/build-host-tests.mjs
-exec node --import tsx scripts/host/run-tests.ts "$@"
+exec node --import tsx scripts/host/run-tests.ts --vsix hive-vscode.vsix "$@"

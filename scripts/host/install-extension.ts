@@ -1,5 +1,6 @@
 // Installs the built extension into an extensions folder the way VS Code lays one out: a folder named
 // <publisher>.<name>-<version> holding what the .vsix would ship (manifest, readme, dist/, media/).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './host-env';
@@ -36,4 +37,32 @@ export function installExtensionCopy(extensionsDir: string, root = repoRoot): st
     if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true });
   }
   return target;
+}
+
+/**
+ * Installs a packaged .vsix the way a user does: code-server's own `--install-extension`, into
+ * `extensionsDir`. The UI suite then exercises exactly what `npm run package` ships.
+ */
+export function installExtensionVsix(
+  host: { node24: string; codeServerEntry: string },
+  extensionsDir: string,
+  vsix: string,
+  userDataDir: string,
+): void {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const r = spawnSync(
+    host.node24,
+    [
+      host.codeServerEntry,
+      '--install-extension',
+      vsix,
+      '--force',
+      `--extensions-dir=${extensionsDir}`,
+      `--user-data-dir=${userDataDir}`,
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (r.status !== 0)
+    throw new Error(`installing ${vsix} failed (exit ${r.status}): ${r.stderr || r.stdout || r.error}`);
 }

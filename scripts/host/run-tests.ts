@@ -17,7 +17,7 @@ import { type CodeServer, startCodeServer, tail, vscodeLogs } from './code-serve
 import { runExtensionSuite } from './extension-suite';
 import { type HostFixtures, prepareFixtures } from './fixtures';
 import { type HostEnv, parseHostEnv, repoRoot } from './host-env';
-import { installExtensionCopy } from './install-extension';
+import { installExtensionCopy, installExtensionVsix } from './install-extension';
 import { type HostModelServer, startHostModelServer } from './model-server';
 
 const outputDir = path.join(repoRoot, 'test-output');
@@ -45,7 +45,12 @@ async function main(): Promise<number> {
   }
   const fixtures = prepareFixtures(work, { modelUrl: model?.url });
   const csDir = path.join(work, 'code-server');
-  installExtensionCopy(path.join(csDir, 'exts'));
+  // --vsix: the UI suite runs the packaged extension, installed by code-server itself.
+  const vsix = argValue('--vsix');
+  if (vsix) {
+    installExtensionVsix(host, path.join(csDir, 'exts'), path.resolve(vsix), path.join(csDir, 'ud'));
+    log(`installed ${path.basename(vsix)} with code-server --install-extension`);
+  } else installExtensionCopy(path.join(csDir, 'exts'));
 
   const t0 = Date.now();
   let cs: CodeServer | undefined;
