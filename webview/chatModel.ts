@@ -154,9 +154,10 @@ export class ChatModel {
         break;
       }
       case 'turnComplete': {
+        // The turn is over: no text of it is still streaming, whichever row the usage goes to.
+        this.finishStreaming(c);
         const row = this.rowById(msg.messageId);
         if (row?.kind === 'assistant') {
-          row.streaming = false;
           row.usage = {
             inputTokens: msg.inputTokens,
             outputTokens: msg.outputTokens,
@@ -169,6 +170,8 @@ export class ChatModel {
         break;
       }
       case 'toolStarted': {
+        // The model stopped writing to call a tool: the text before the call is complete.
+        this.finishStreaming(c);
         const row = this.rowById(msg.toolUseId);
         if (row?.kind === 'tool') {
           row.name = msg.name;
@@ -297,6 +300,15 @@ export class ChatModel {
   }
 
   // ------------------------------------------------ helpers
+
+  private finishStreaming(c: Change): void {
+    for (const row of this.rows) {
+      if (row.kind === 'assistant' && row.streaming) {
+        row.streaming = false;
+        this.touch(row, c);
+      }
+    }
+  }
 
   private approvalRow(approvalId: string): RowOf<'tool'> | undefined {
     const rowId = this.approvals.get(approvalId);
