@@ -189,6 +189,27 @@ describe('ChatModel', () => {
     assert.equal(row.result, 'written');
   });
 
+  it("an approval with no call in this conversation (a worker's) is a card its answer finishes", () => {
+    const m = opened();
+    const ask = (id: string) =>
+      m.apply({
+        type: 'approvalRequest',
+        id,
+        toolUseId: null,
+        tool: 'write_file',
+        category: 'write',
+        input: {},
+      });
+    ask('ap1');
+    ask('ap2');
+    const [one, two] = m.rows as RowOf<'tool'>[];
+    assert.equal(one?.status, 'running');
+    m.apply({ type: 'approvalResolved', id: 'ap1', approved: true });
+    m.apply({ type: 'approvalResolved', id: 'ap2', approved: false });
+    assert.equal(one?.status, 'done', 'not left "running…"');
+    assert.equal(two?.status, 'denied');
+  });
+
   it('a denied approval marks the card denied even when the tool then reports an error', () => {
     const m = opened();
     m.apply({
