@@ -91,6 +91,8 @@ export class ChatModel {
   olderPending = false;
   private index = new Map<string, number>();
   private approvals = new Map<string, string>(); // approval id → row id
+  /** Cards made for an approval alone: no toolCompleted will come for them here. */
+  private approvalOnly = new Set<string>();
   private revCounter = 0;
 
   get busy(): boolean {
@@ -118,6 +120,7 @@ export class ChatModel {
         this.rows = [];
         this.index.clear();
         this.approvals.clear();
+        this.approvalOnly.clear();
         this.historyComplete = msg.session === null;
         this.historyLoaded = msg.session === null;
         this.olderPending = false;
@@ -154,9 +157,10 @@ export class ChatModel {
         break;
       }
       case 'turnComplete': {
+        // The turn is over: no text of it is still streaming, whichever row the usage goes to.
+        this.finishStreaming(c);
         const row = this.rowById(msg.messageId);
         if (row?.kind === 'assistant') {
-          row.streaming = false;
           row.usage = {
             inputTokens: msg.inputTokens,
             outputTokens: msg.outputTokens,
@@ -169,6 +173,9 @@ export class ChatModel {
         break;
       }
       case 'toolStarted': {
+        // The model stopped writing to call a tool: the text before the call is complete.
+        this.finishStreaming(c);
+        this.approvalOnly.delete(msg.toolUseId);
         const row = this.rowById(msg.toolUseId);
         if (row?.kind === 'tool') {
           row.name = msg.name;
@@ -200,6 +207,8 @@ export class ChatModel {
         } else if (!existing) {
           const row = this.toolRow(msg.toolUseId ?? `approval-${msg.id}`, msg.tool, msg.input);
           if (row.kind === 'tool') row.approval = approval;
+          // No tool call of this conversation goes with it (a worker's call): the answer ends the card.
+          this.approvalOnly.add(row.id);
           this.approvals.set(msg.id, row.id);
           this.append(row, c);
         }
@@ -210,6 +219,7 @@ export class ChatModel {
         if (row?.approval) {
           row.approval.state = msg.approved ? 'approved' : 'denied';
           if (!msg.approved) row.status = 'denied';
+          else if (this.approvalOnly.has(row.id) && row.status === 'running') row.status = 'done';
           this.touch(row, c);
         }
         break;
@@ -297,6 +307,15 @@ export class ChatModel {
   }
 
   // ------------------------------------------------ helpers
+
+  private finishStreaming(c: Change): void {
+    for (const row of this.rows) {
+      if (row.kind === 'assistant' && row.streaming) {
+        row.streaming = false;
+        this.touch(row, c);
+      }
+    }
+  }
 
   private approvalRow(approvalId: string): RowOf<'tool'> | undefined {
     const rowId = this.approvals.get(approvalId);

@@ -15,6 +15,10 @@ interface Mounted {
 export class MessageList {
   private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
   private readonly mounted = new Map<string, Mounted>();
+  /** Rows laid out by the last render (by id): where the reading position is when a page arrives. */
+  private lastItems: Array<{ id: string; start: number; size: number }> = [];
+  /** From a snapshot until a render shows the bottom of the list: the open is still on its way down. */
+  private opening = true;
   private frame = 0;
   private forceAll = false;
   private readonly cleanup: () => void;
@@ -48,11 +52,13 @@ export class MessageList {
   /** Applies a model change: re-counts rows and redraws changed ones on the next frame. */
   update(change: Change): void {
     if (change.reset) {
+      this.opening = true;
       this.forceAll = true;
       for (const m of this.mounted.values()) m.el.remove();
       this.mounted.clear();
     }
-    if (change.reset || change.appended || change.prepended) this.syncCount();
+    if (change.prepended && !change.reset) this.prepend(change.appended > 0);
+    else if (change.reset || change.appended) this.syncCount();
     if (change.reset || change.appended || change.prepended || change.updated.size) this.schedule();
   }
 
@@ -89,9 +95,37 @@ export class MessageList {
     this.cleanup();
   }
 
-  private syncCount(): void {
-    this.virtualizer.setOptions({ ...this.virtualizer.options, count: this.model.rows.length });
+  private syncCount(anchorTo: 'start' | 'end' = 'end'): void {
+    this.virtualizer.setOptions({ ...this.virtualizer.options, count: this.model.rows.length, anchorTo });
     this.virtualizer._willUpdate();
+  }
+
+  /**
+   * Older rows came in above. The virtualizer's own end-anchoring does not hold the view here (it
+   * skips while its first scroll-to-end is still settling, and the view then jumps a page up), so the
+   * list does it: at the bottom it stays at the bottom; otherwise the first row on screen keeps its
+   * screen position, the scroll offset growing by the height added above it.
+   */
+  private prepend(appendedToo: boolean): void {
+    const v = this.virtualizer;
+    const atEnd = v.isAtEnd();
+    const top = this.scroller.scrollTop;
+    const first = this.lastItems.find((it) => it.start + it.size > top);
+    // 'start' leaves the offset alone while the count changes; we set it ourselves just below.
+    this.syncCount('start');
+    v.getTotalSize(); // measures the new rows, so switching back to 'end' sees no further change
+    v.setOptions({ ...v.options, anchorTo: 'end' });
+    // Pages arriving while the first open has not reached the bottom yet keep it going there.
+    if (atEnd || this.opening || !first) {
+      this.scrollToEnd();
+      return;
+    }
+    if (appendedToo) return;
+    const index = this.model.indexOf(first.id);
+    const item = index < 0 ? undefined : v.measurementsCache[index];
+    // Set on the element (a user-like scroll), not as a virtualizer command: then the measuring of
+    // the new rows above, as they render, keeps compensating the offset as usual.
+    if (item) this.scroller.scrollTop = item.start + (top - first.start);
   }
 
   private schedule(): void {
@@ -107,10 +141,12 @@ export class MessageList {
     const items = v.getVirtualItems();
     this.spacer.style.height = `${v.getTotalSize()}px`;
     const keep = new Set<string>();
+    this.lastItems = [];
     for (const item of items) {
       const row = this.model.rows[item.index];
       if (!row) continue;
       keep.add(row.id);
+      this.lastItems.push({ id: row.id, start: item.start, size: item.size });
       const el = this.mount(row);
       el.dataset.index = String(item.index);
       el.style.transform = `translateY(${item.start}px)`;
@@ -122,6 +158,7 @@ export class MessageList {
       }
     }
     this.forceAll = false;
+    if (this.opening && this.model.rows.length > 0 && v.isAtEnd()) this.opening = false;
     // Measure after layout so dynamic heights (Markdown, expanded cards) are right.
     for (const m of this.mounted.values()) v.measureElement(m.el);
   }

@@ -342,8 +342,15 @@ export class SessionFeed {
         if (!id) return;
         const a: PendingApproval = {
           id,
-          // The gate asks for the call that just started (tool calls run one at a time).
-          toolUseId: typeof d.tool_use_id === 'string' ? d.tool_use_id : this.currentTool,
+          // The queen's gate asks for her call that just started (tool calls run one at a time). A
+          // worker's request (it carries worker_id) is for a call of the worker's own stream, which this
+          // conversation does not show: it gets a card of its own, never the queen's running call.
+          toolUseId:
+            typeof d.tool_use_id === 'string'
+              ? d.tool_use_id
+              : typeof d.worker_id === 'string'
+                ? null
+                : this.currentTool,
           tool: String(d.tool_name ?? 'tool'),
           category: String(d.category ?? 'unknown'),
           input: d.tool_input ?? {},

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChatSession } from '../../../src/extension/chat/sessionSources';
 import type { Tool } from '../../../src/runtime/agent';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
+import { ChatModel } from '../../../webview/chatModel';
 import {
   fault,
   reply,
@@ -187,6 +188,35 @@ describe('ChatBridge (panel ↔ live session)', () => {
     assert.equal(completed.isError, false);
     await h.next('turnComplete', () => true, from);
     assert.deepEqual(calls, ['a']);
+  });
+
+  it('text before a tool call ends streaming; a turn that ends with the call still gets its usage line', async () => {
+    const s = await mgr.createSession({ queenId: 'queen_technology' });
+    h.bridge.attach(s);
+    await h.next('history');
+    // The model writes, calls the tool, then stops without another word.
+    server.enqueue(
+      reply.toolUse('write_note', { text: 'b' }, { text: 'Writing the note now.' }),
+      reply.blocks([]),
+    );
+    const from = h.posts.length;
+    await h.bridge.handle({ type: 'sendMessage', text: 'write b' });
+    const req = await h.next('approvalRequest', () => true, from);
+    await h.bridge.handle({ type: 'approvalAnswer', id: req.id, approve: true });
+    const done = await h.next('turnComplete', () => true, from);
+    await h.next('busy', (m) => !m.busy, from);
+    const texts = [...new Set(h.of('textDelta', from).map((d) => d.messageId))];
+    assert.deepEqual(texts, [done.messageId], 'the turn complete names the text the turn wrote');
+    assert.ok(done.outputTokens > 0);
+    // Played through the page's model: no typing dot is left, and the text carries the usage line.
+    const model = new ChatModel();
+    for (const m of h.posts.slice(h.lastSnapshotIndex())) model.apply(m);
+    const rows = model.rows.filter((r) => r.kind === 'assistant');
+    assert.equal(rows.length, 1);
+    assert.ok(rows.every((r) => r.kind === 'assistant' && !r.streaming));
+    assert.equal(rows[0]?.kind === 'assistant' && rows[0].usage?.outputTokens, done.outputTokens);
+    const card = model.rowById(req.toolUseId ?? '');
+    assert.equal(card?.kind === 'tool' && card.status, 'done');
   });
 
   it('a panel that reconnects mid-approval gets one snapshot with the running card and the request, nothing twice', async () => {

@@ -49,6 +49,44 @@ describe('SessionFeed (Hive events → panel messages)', () => {
     );
   });
 
+  it("a worker's tool calls stay out of the queen's conversation; its approval is a card of its own", () => {
+    // The queen is waiting in a call of her own while the worker works.
+    publish('tool_call_started', {
+      tool_use_id: 'toolu_q',
+      tool_name: 'run_parallel_workers',
+      tool_input: {},
+    });
+    publish(
+      'tool_call_started',
+      { tool_use_id: 'toolu_w', tool_name: 'write_file', tool_input: {} },
+      'worker:w1',
+    );
+    publish('custom', {
+      kind: 'approval_requested',
+      request_id: 'ap1',
+      tool_name: 'write_file',
+      category: 'write',
+      tool_input: { path: 'a.txt' },
+      worker_id: 'w1',
+    });
+    publish('custom', { kind: 'approval_resolved', request_id: 'ap1', decision: 'approve' });
+    publish(
+      'tool_call_completed',
+      { tool_use_id: 'toolu_w', tool_name: 'write_file', result: 'ok' },
+      'worker:w1',
+    );
+    const posts = messages();
+    assert.deepEqual(
+      posts.filter((m) => m.type === 'toolStarted').map((m) => m.type === 'toolStarted' && m.toolUseId),
+      ['toolu_q'],
+      "only the queen's call has a card",
+    );
+    assert.equal(posts.filter((m) => m.type === 'toolCompleted').length, 0);
+    const req = posts.find((m) => m.type === 'approvalRequest');
+    assert.equal(req?.type === 'approvalRequest' && req.toolUseId, null, "not tied to the queen's call");
+    assert.equal(req?.type === 'approvalRequest' && req.tool, 'write_file');
+  });
+
   it('separate inner turns are separate messages; turnComplete goes to the last one', () => {
     publish('node_loop_iteration', { iteration: 4 });
     publish('client_output_delta', { content: 'One', snapshot: 'One', inner_turn: 0, iteration: 4 });

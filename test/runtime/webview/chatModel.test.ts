@@ -142,6 +142,30 @@ describe('ChatModel', () => {
     assert.ok(row.rev > revBefore);
   });
 
+  it('a tool call finishes the text before it; the turn end finishes every text of the turn', () => {
+    const m = opened();
+    m.apply({ type: 'textDelta', messageId: 'a1', text: 'Let me look.' });
+    const c = m.apply({ type: 'toolStarted', toolUseId: 'toolu_1', name: 'read_file', input: {} });
+    const first = m.rowById('a1') as RowOf<'assistant'>;
+    assert.equal(first.streaming, false, 'no typing dot once the tool call follows');
+    assert.ok(c.updated.has('a1'));
+    m.apply({ type: 'toolCompleted', toolUseId: 'toolu_1', result: 'x', isError: false });
+    m.apply({ type: 'textDelta', messageId: 'a2', text: 'Found' });
+    m.apply({ type: 'textDelta', messageId: 'a3', text: 'it.' });
+    m.apply({
+      type: 'turnComplete',
+      messageId: 'a3',
+      stopReason: 'end_turn',
+      model: 'claude',
+      inputTokens: 10,
+      outputTokens: 5,
+      cachedTokens: 0,
+      costUsd: null,
+    });
+    assert.ok(m.rows.every((r) => r.kind !== 'assistant' || !r.streaming));
+    assert.equal((m.rowById('a3') as RowOf<'assistant'>).usage?.outputTokens, 5);
+  });
+
   it('tracks a tool call from start to result, and its approval', () => {
     const m = opened();
     m.apply({ type: 'toolStarted', toolUseId: 'toolu_1', name: 'write_file', input: { path: 'a.txt' } });
@@ -163,6 +187,27 @@ describe('ChatModel', () => {
     m.apply({ type: 'toolCompleted', toolUseId: 'toolu_1', result: 'written', isError: false });
     assert.equal(row.status, 'done');
     assert.equal(row.result, 'written');
+  });
+
+  it("an approval with no call in this conversation (a worker's) is a card its answer finishes", () => {
+    const m = opened();
+    const ask = (id: string) =>
+      m.apply({
+        type: 'approvalRequest',
+        id,
+        toolUseId: null,
+        tool: 'write_file',
+        category: 'write',
+        input: {},
+      });
+    ask('ap1');
+    ask('ap2');
+    const [one, two] = m.rows as RowOf<'tool'>[];
+    assert.equal(one?.status, 'running');
+    m.apply({ type: 'approvalResolved', id: 'ap1', approved: true });
+    m.apply({ type: 'approvalResolved', id: 'ap2', approved: false });
+    assert.equal(one?.status, 'done', 'not left "running…"');
+    assert.equal(two?.status, 'denied');
   });
 
   it('a denied approval marks the card denied even when the tool then reports an error', () => {

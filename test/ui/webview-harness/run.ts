@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     results.interactions = await interactions(browser, server.origin);
     results.longSession = await longSession(browser, server.origin);
     results.pagedSession = await pagedSession(browser, server.origin);
+    results.pagedAnchor = await pagedAnchor(browser, server.origin);
   } finally {
     await browser.close();
     await server.close();
@@ -346,6 +347,70 @@ async function pagedSession(browser: Browser, origin: string): Promise<Record<st
   await page.screenshot({ path: path.join(OUT, 'paged-session-top.png') });
   await page.close();
   return { messages: 5000, pageSize: 100, initialRequests, loadOlderRequests: walk.requests, ...walk };
+}
+
+/** Distance from the bottom of the list, and where a row sits on screen (null: not in the DOM). */
+const VIEW_PROBE = `(id) => {
+  const el = document.querySelector('.scroller');
+  const row = id ? document.querySelector('.row[data-row-id="' + id + '"]') : null;
+  const first = [...document.querySelectorAll('.row')]
+    .filter((r) => r.getBoundingClientRect().bottom > el.getBoundingClientRect().top + 1)
+    .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];
+  return {
+    fromEnd: el.scrollHeight - el.scrollTop - el.clientHeight,
+    rowTop: row ? row.getBoundingClientRect().top : null,
+    firstVisible: first ? first.dataset.rowId : null,
+  };
+}`;
+type ViewProbe = { fromEnd: number; rowTop: number | null; firstVisible: string | null };
+
+async function probe(page: Page, id: string | null = null): Promise<ViewProbe> {
+  return page.evaluate(`(${VIEW_PROBE})(${JSON.stringify(id)})`) as Promise<ViewProbe>;
+}
+
+/**
+ * A tall panel on a paged session: the first open stays at the newest message even when the first
+ * page is too short to fill it and older pages arrive at once; while reading older messages, a
+ * prepended page leaves the first visible row where it was on screen.
+ */
+async function pagedAnchor(browser: Browser, origin: string): Promise<Record<string, unknown>> {
+  const page = await open(browser, origin, 'dark', { width: 820, height: 2400 });
+  await page.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.paged(5000, 100));
+  await settle(page);
+  await settle(page);
+  const atOpen = await probe(page, 'm4999');
+  assert.ok(atOpen.fromEnd < 48, `opens at the bottom (${Math.round(atOpen.fromEnd)}px above it)`);
+  assert.ok(atOpen.rowTop !== null, 'the newest message is on screen');
+  const requestsAtOpen = await page.evaluate(() => (globalThis as unknown as Harness).harnessLoadOlderCount);
+  // Scroll up a little at a time; each older page is held until the view is read, then lands:
+  // the first visible row must stay where it was on screen.
+  await page.evaluate('window.harnessHoldOlder = true');
+  let worstJump = 0;
+  let prepends = 0;
+  for (let i = 0; i < 400 && prepends < 3; i++) {
+    const requests = await page.evaluate(() => (globalThis as unknown as Harness).harnessLoadOlderCount);
+    await page.evaluate(() => {
+      const el = (globalThis as unknown as Harness).document.querySelector('.scroller')!;
+      el.scrollTop = Math.max(0, el.scrollTop - 150);
+    });
+    await settle(page);
+    if ((await page.evaluate(() => (globalThis as unknown as Harness).harnessLoadOlderCount)) === requests)
+      continue;
+    prepends++;
+    const before = await probe(page);
+    const atBefore = await probe(page, before.firstVisible);
+    await page.evaluate('window.harnessReleaseOlder()');
+    await settle(page);
+    const after = await probe(page, before.firstVisible);
+    assert.ok(after.rowTop !== null, 'the row read before the page came is still shown');
+    worstJump = Math.max(worstJump, Math.abs((after.rowTop ?? 0) - (atBefore.rowTop ?? 0)));
+  }
+  // Rows above are measured as they render (estimates → real heights): a small settle is left.
+  assert.ok(worstJump <= 40, `a prepended page does not move the rows being read (moved ${worstJump}px)`);
+  assert.ok(prepends > 0, 'older pages were loaded while scrolling up');
+  assert.deepEqual(await pageProblems(page, 'paged-anchor'), []);
+  await page.close();
+  return { viewportHeight: 2400, requestsAtOpen, prepends, worstJumpPx: worstJump };
 }
 
 main().catch((err) => {
