@@ -101,10 +101,10 @@ export class MessageList {
   }
 
   /**
-   * Older rows came in above. The virtualizer's own end-anchoring does not hold the view here (it
-   * skips while its first scroll-to-end is still settling, and the view then jumps a page up), so the
-   * list does it: at the bottom it stays at the bottom; otherwise the first row on screen keeps its
-   * screen position, the scroll offset growing by the height added above it.
+   * Older rows came in above. The virtualizer's own end-anchoring did not always hold the view here
+   * (it skips while one of its scroll commands awaits read-back; the panel then jumped about a page
+   * up), so the list does it: at the bottom it stays at the bottom; otherwise the first row on screen
+   * keeps its screen position, the scroll offset growing by the height added above it.
    */
   private prepend(appendedToo: boolean): void {
     const v = this.virtualizer;
