@@ -38,7 +38,8 @@ describe('run_parallel_workers with a progress.db (node:sqlite)', () => {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          // Only the user's "go" starts the run: later turns (reports, phase notes) just answer.
+          afterTool(req) || !lastText(req).includes('"go"')
             ? reply.text('ok')
             : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'row one' }, { task: 'row two' }] }),
         () => reply.toolUse('report_to_parent', { status: 'success', summary: 'ok' }),
