@@ -132,3 +132,11 @@ export function afterTool(req: RecordedRequest): boolean {
   const c = messagesOf(req).at(-1)?.content;
   return Array.isArray(c) && c.some((b) => (b as { type?: string }).type === 'tool_result');
 }
+
+/**
+ * True for the request that answers the user's `message` (not a tool round, a worker report or a
+ * phase note): the one turn where a scripted queen starts her run, so later turns never re-run it.
+ */
+export function isUserTurn(req: RecordedRequest, message: string): boolean {
+  return !afterTool(req) && lastText(req).includes(JSON.stringify(message));
+}

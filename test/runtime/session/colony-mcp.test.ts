@@ -5,9 +5,8 @@ import { isPidAlive } from '../../../src/runtime/colony/pid';
 import type { HiveEvent } from '../../../src/runtime/events';
 import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import {
-  afterTool,
+  isUserTurn,
   isWorkerRequest,
-  lastText,
   router,
   toolResultsOf,
   waitFor,
@@ -52,7 +51,7 @@ describe('colony MCP servers in a session', function () {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          !isUserTurn(req, 'go')
             ? reply.text('ok')
             : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'echo something' }] }),
         (req) =>

@@ -11,6 +11,7 @@ import {
 import {
   afterTool,
   gate,
+  isUserTurn,
   isWorkerRequest,
   lastText,
   ManualTimers,
@@ -49,7 +50,7 @@ describe('colony worker timeouts', () => {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          !isUserTurn(req, 'run the slow job')
             ? reply.text('Understood.')
             : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'slow job' }], timeout: 30 }),
         async (req) => {

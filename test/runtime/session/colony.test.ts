@@ -12,6 +12,7 @@ import {
   afterTool,
   fixtureColonyCopy,
   gate,
+  isUserTurn,
   isWorkerRequest,
   lastText,
   router,
@@ -142,7 +143,7 @@ describe('colony runtime in a live session', () => {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          !isUserTurn(req, 'go')
             ? reply.text('ok')
             : reply.toolUse('run_parallel_workers', {
                 tasks: ['T1', 'T2', 'T3', 'T4'].map((task) => ({ task })),
@@ -174,7 +175,7 @@ describe('colony runtime in a live session', () => {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          !isUserTurn(req, 'start it')
             ? reply.text('Seen.')
             : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'late job' }] }),
         async () => {
@@ -289,7 +290,7 @@ describe('colony runtime in a live session', () => {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          !isUserTurn(req, 'go')
             ? reply.text('ok')
             : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'write' }] }),
         (req) =>
@@ -322,7 +323,7 @@ describe('colony runtime in a live session', () => {
     server.setResponder(
       router(
         (req) =>
-          afterTool(req) || lastText(req).includes('[WORKER_REPORT]')
+          !isUserTurn(req, 'go')
             ? reply.text('ok')
             : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'peek' }] }),
         (req) => {
