@@ -2,7 +2,13 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scaffoldColony } from '../../../src/runtime/colony';
 import type { Timers } from '../../../src/runtime/colony/runtime';
-import type { RecordedRequest, ScriptStep } from '../../support/scripted-anthropic-server';
+import {
+  type RecordedRequest,
+  type ScriptedServer,
+  type ScriptStep,
+  startScriptedServer,
+} from '../../support/scripted-anthropic-server';
+import { removeDir, tempDir } from './helpers';
 
 export const FIXTURE_COLONY = path.join(__dirname, '../../fixtures/colonies/research_colony');
 
@@ -139,4 +145,28 @@ export function afterTool(req: RecordedRequest): boolean {
  */
 export function isUserTurn(req: RecordedRequest, message: string): boolean {
   return !afterTool(req) && lastText(req).includes(JSON.stringify(message));
+}
+
+export interface ColonyTestEnv {
+  server: ScriptedServer;
+  home: string;
+  work: string;
+}
+
+/**
+ * Mocha hooks for a colony session test: a fresh scripted model server, HIVE_HOME and work folder
+ * before each test (handed to `use`), all closed and removed after it.
+ */
+export function useColonyTestEnv(use: (env: ColonyTestEnv) => void): void {
+  let env: ColonyTestEnv | undefined;
+  beforeEach(async () => {
+    env = { server: await startScriptedServer(), home: tempDir(), work: tempDir('hive-work-') };
+    use(env);
+  });
+  afterEach(async () => {
+    if (!env) return;
+    await env.server.close();
+    removeDir(env.home);
+    removeDir(env.work);
+  });
 }

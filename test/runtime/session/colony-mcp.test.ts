@@ -3,17 +3,18 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isPidAlive } from '../../../src/runtime/colony/pid';
 import type { HiveEvent } from '../../../src/runtime/events';
-import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
+import { reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
 import {
   isUserTurn,
   isWorkerRequest,
   router,
   toolResultsOf,
+  useColonyTestEnv,
   waitFor,
   workerTurn,
   workspaceColony,
 } from './colony-helpers';
-import { managerFor, record, removeDir, tempDir } from './helpers';
+import { managerFor, record } from './helpers';
 
 const repo = path.join(__dirname, '../../..');
 
@@ -22,15 +23,8 @@ describe('colony MCP servers in a session', function () {
   let server: ScriptedServer;
   let home: string;
   let work: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-    work = tempDir('hive-work-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-    removeDir(work);
+  useColonyTestEnv((env) => {
+    ({ server, home, work } = env);
   });
 
   it('start with the colony, reach workers through the tools.json allowlist, stop on unload', async () => {

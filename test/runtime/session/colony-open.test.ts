@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
-import { fixtureColonyCopy, workspaceColony } from './colony-helpers';
-import { managerFor, removeDir, tempDir } from './helpers';
+import type { ScriptedServer } from '../../support/scripted-anthropic-server';
+import { fixtureColonyCopy, useColonyTestEnv, workspaceColony } from './colony-helpers';
+import { managerFor } from './helpers';
 
 function patchJson(file: string, patch: Record<string, unknown>): void {
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
@@ -13,15 +13,8 @@ describe('SessionManager.openColony (rule 5)', () => {
   let server: ScriptedServer;
   let home: string;
   let work: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-    work = tempDir('hive-work-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-    removeDir(work);
+  useColonyTestEnv((env) => {
+    ({ server, home, work } = env);
   });
 
   it('returns the live session already on the colony', async () => {

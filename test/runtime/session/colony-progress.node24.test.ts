@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ProgressDb } from '../../../src/runtime/colony/progress/progress-db';
 import type { HiveEvent } from '../../../src/runtime/events';
-import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
+import { reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
 import {
   afterTool,
   isWorkerRequest,
@@ -10,24 +10,18 @@ import {
   router,
   taskOf,
   textOf,
+  useColonyTestEnv,
   waitFor,
   workspaceColony,
 } from './colony-helpers';
-import { managerFor, record, removeDir, tempDir } from './helpers';
+import { managerFor, record } from './helpers';
 
 describe('run_parallel_workers with a progress.db (node:sqlite)', () => {
   let server: ScriptedServer;
   let home: string;
   let work: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-    work = tempDir('hive-work-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-    removeDir(work);
+  useColonyTestEnv((env) => {
+    ({ server, home, work } = env);
   });
 
   it('queues each task in progress.db first and hands the worker db_path, colony_id and task_id', async () => {

@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { HiveEvent } from '../../../src/runtime/events';
-import {
-  fault,
-  reply,
-  type ScriptedServer,
-  startScriptedServer,
-} from '../../support/scripted-anthropic-server';
+import { fault, reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
 import {
   afterTool,
   gate,
@@ -18,11 +13,12 @@ import {
   router,
   textOf,
   toolResultsOf,
+  useColonyTestEnv,
   waitFor,
   workerTurn,
   workspaceColony,
 } from './colony-helpers';
-import { managerFor, record, removeDir, tempDir } from './helpers';
+import { managerFor, record } from './helpers';
 
 const reports = (events: HiveEvent[]) => events.filter((e) => e.type === 'subagent_report');
 
@@ -30,15 +26,8 @@ describe('colony worker timeouts', () => {
   let server: ScriptedServer;
   let home: string;
   let work: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-    work = tempDir('hive-work-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-    removeDir(work);
+  useColonyTestEnv((env) => {
+    ({ server, home, work } = env);
   });
 
   it('soft timeout nudges the worker; past the hard timeout it is stopped and reported to the queen', async () => {

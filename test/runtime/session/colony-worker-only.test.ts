@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
-import { systemOf, toolResultsOf, workspaceColony } from './colony-helpers';
-import { managerFor, nextEvent, removeDir, tempDir } from './helpers';
+import { reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
+import { systemOf, toolResultsOf, useColonyTestEnv, workspaceColony } from './colony-helpers';
+import { managerFor, nextEvent } from './helpers';
 
 describe('worker-only sessions', () => {
   let server: ScriptedServer;
   let home: string;
   let work: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-    work = tempDir('hive-work-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-    removeDir(work);
+  useColonyTestEnv((env) => {
+    ({ server, home, work } = env);
   });
 
   it('{worker_name}.json is the primary chat: its prompt and tools, escalate asks the user, resume keeps it', async () => {

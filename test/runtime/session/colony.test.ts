@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HiveEvent } from '../../../src/runtime/events';
-import {
-  type RecordedRequest,
-  reply,
-  type ScriptedServer,
-  startScriptedServer,
-} from '../../support/scripted-anthropic-server';
+import { type RecordedRequest, reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
 import {
   afterTool,
   fixtureColonyCopy,
@@ -19,11 +14,12 @@ import {
   taskOf,
   textOf,
   toolResultsOf,
+  useColonyTestEnv,
   waitFor,
   workerTurn,
   workspaceColony,
 } from './colony-helpers';
-import { customKind, managerFor, nextEvent, record, removeDir, tempDir } from './helpers';
+import { customKind, managerFor, nextEvent, record } from './helpers';
 
 function offeredTools(req: RecordedRequest): string[] {
   return ((req.body.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
@@ -35,15 +31,8 @@ describe('colony runtime in a live session', () => {
   let server: ScriptedServer;
   let home: string;
   let work: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-    work = tempDir('hive-work-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-    removeDir(work);
+  useColonyTestEnv((env) => {
+    ({ server, home, work } = env);
   });
 
   it('the queen runs 3 workers in parallel and receives 3 [WORKER_REPORT]s', async () => {
