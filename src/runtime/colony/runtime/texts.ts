@@ -38,20 +38,14 @@ export function workerProfileText(colony: LoadedColony, workerTools: readonly st
 }
 
 /**
- * Rule 12: `[SYSTEM] Colony loaded.` + the worker profile + the colony's triggers. Hive calls the
- * triggers "inactive" even though it has just started them (bug 5); `triggersActive` lets the session
- * say what is true once its triggers run.
+ * Rule 12: `[SYSTEM] Colony loaded.` + the worker profile + the colony's triggers, in Hive's words
+ * ("inactive"). A session whose triggers run passes the colony without triggers and appends their
+ * own active/inactive listing instead (Hive's bug 5: it called started triggers inactive).
  */
-export function colonyLoadedText(
-  colony: LoadedColony,
-  workerTools: readonly string[],
-  opts: { triggersActive?: boolean } = {},
-): string {
+export function colonyLoadedText(colony: LoadedColony, workerTools: readonly string[]): string {
   let triggerLines = '';
   if (colony.triggers.length) {
-    const header = opts.triggersActive
-      ? 'Triggers (active — started with the colony; use remove_trigger to stop one):'
-      : 'Available triggers (inactive — use set_trigger to activate):';
+    const header = 'Available triggers (inactive — use set_trigger to activate):';
     triggerLines = `\n\n${header}\n${colony.triggers.map(triggerLine).join('\n')}`;
   }
   return `[SYSTEM] Colony loaded.${workerProfileText(colony, workerTools)}${triggerLines}`;
