@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { Tool, ToolCategory } from '../runtime/agent/types';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
 import { AnthropicProvider, DEFAULT_RETRY_POLICY, ModelError } from '../runtime/llm';
@@ -14,7 +13,7 @@ import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { queensDir } from '../runtime/storage/paths';
 import { runTurn } from './chat-turn';
-import { type CliIo, UsageError } from './usage';
+import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 /** Everything a tool may do, granted by `--auto-approve`. */
 const ALL_CATEGORIES: ToolCategory[] = ['read', 'write', 'command', 'control'];
@@ -25,27 +24,18 @@ export interface ChatDeps {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        home: { type: 'string' },
-        session: { type: 'string' },
-        model: { type: 'string' },
-        'base-url': { type: 'string' },
-        queen: { type: 'string' },
-        workspace: { type: 'string' },
-        retries: { type: 'string' },
-        json: { type: 'boolean' },
-        'auto-approve': { type: 'boolean' },
-        verbose: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
-  }
+  return parseCliArgs(argv, {
+    home: { type: 'string' },
+    session: { type: 'string' },
+    model: { type: 'string' },
+    'base-url': { type: 'string' },
+    queen: { type: 'string' },
+    workspace: { type: 'string' },
+    retries: { type: 'string' },
+    json: { type: 'boolean' },
+    'auto-approve': { type: 'boolean' },
+    verbose: { type: 'boolean' },
+  });
 }
 
 function whole(name: string, raw: string | undefined, min: number): number | undefined {

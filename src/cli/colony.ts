@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findColonyDir } from '../runtime/colony/colony-locate';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
 import { AnthropicProvider } from '../runtime/llm';
@@ -9,7 +8,7 @@ import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { describeProblem, STATE_FILE } from '../runtime/triggers';
 import { followHeadless } from './colony-follow';
-import { type CliIo, UsageError } from './usage';
+import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export const COLONY_USAGE =
   'usage: hive colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] ' +
@@ -23,25 +22,16 @@ export async function colonyCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        home: { type: 'string' },
-        queen: { type: 'string' },
-        resume: { type: 'string' },
-        missed: { type: 'string' },
-        model: { type: 'string' },
-        'base-url': { type: 'string' },
-        'auto-approve': { type: 'boolean' },
-        'no-reflection': { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
-  }
+  return parseCliArgs(argv, {
+    home: { type: 'string' },
+    queen: { type: 'string' },
+    resume: { type: 'string' },
+    missed: { type: 'string' },
+    model: { type: 'string' },
+    'base-url': { type: 'string' },
+    'auto-approve': { type: 'boolean' },
+    'no-reflection': { type: 'boolean' },
+  });
 }
 
 function checkId(kind: 'queen' | 'session', id: string | undefined): void {

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { type ColdSessionEntry, isClientFacing, toHiveRow } from '../runtime/storage/cold-sessions';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { PartStore } from '../runtime/storage/parts';
 import { SessionIndex } from '../runtime/storage/session-index';
-import { type CliIo, UsageError } from './usage';
+import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export interface SessionsContext {
   /** Ids of the sessions live in this process (a host's SessionManager); `list` marks them live. */
@@ -23,20 +22,11 @@ export async function sessionsCommand(argv: string[], io: CliIo, ctx: SessionsCo
 }
 
 function parse(argv: string[], withLimit: boolean) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        home: { type: 'string' },
-        json: { type: 'boolean' },
-        ...(withLimit ? { limit: { type: 'string' as const } } : {}),
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
-  }
+  return parseCliArgs(argv, {
+    home: { type: 'string' },
+    json: { type: 'boolean' },
+    ...(withLimit ? { limit: { type: 'string' as const } } : {}),
+  });
 }
 
 function openIndex(home: string): SessionIndex {

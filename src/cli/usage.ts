@@ -1,3 +1,5 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
 /**
  * Exit codes: 0 ok; 1 runtime failure (no API key, model unreachable or failing after its retries);
  * 2 bad usage or an unknown session id (`sessions show`, `chat --session`); 130 a chat stopped by Ctrl-C.
@@ -15,4 +17,15 @@ export interface CliIo {
   untilStopped?: () => Promise<string>;
   /** Ctrl-C: the handler runs instead of the default exit; returns the function that removes it. */
   onInterrupt?: (handler: () => void) => () => void;
+}
+
+type CliOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** A command's argv: strict, positionals allowed; a bad argument is a UsageError (exit 2), one line. */
+export function parseCliArgs<O extends CliOptions>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
 }
