@@ -9,6 +9,7 @@ const PHASE_HINTS: Record<string, string> = {
   incubating: 'Preparing a colony',
   working: 'Workers are running',
   reviewing: 'Reviewing the workers’ results',
+  'not running': 'A session from your history: send a message to resume it',
 };
 
 export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): void {

@@ -2,7 +2,10 @@
 import type * as vscode from 'vscode';
 
 export interface ChatOpener extends vscode.Disposable {
-  /** Live id → attach; cold id → resume then attach; undefined → reveal the current (or empty) panel. */
-  open(sessionId?: string): Promise<void>;
+  /**
+   * Live id → attach; cold id → show its transcript (sending resumes it), or resume it first with
+   * `resume`; undefined → reveal the current (or empty) panel.
+   */
+  open(sessionId?: string, opts?: { resume?: boolean }): Promise<void>;
   readonly onDidChangeSession: vscode.Event<string | undefined>;
 }

@@ -30,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     extensionUri: context.extensionUri,
     log,
     getManager: () => runtime.getManager(),
+    peekManager: () => runtime.peekManager(),
     hiveHome: () => runtime.hiveHome,
     isTrusted: () => vscode.workspace.isTrusted,
   });

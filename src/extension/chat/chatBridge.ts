@@ -3,8 +3,9 @@
 // and questions); live events follow. Older pages go out on `loadOlder`. User actions from the (already
 // validated) webview become LiveSession calls. No vscode import: the host injects the panel's post,
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
-import type { HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
-import { HistoryPager, historyMessages } from './historyMessages';
+import type { ConversationPart } from '../../runtime/storage/parts';
+import type { ChatMessage, HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
+import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
 import type { FeedOutput, SessionFeed } from './sessionFeed';
 import {
   type ChatSession,
@@ -17,6 +18,10 @@ import {
   triggerViews,
   usageView,
 } from './sessionSources';
+
+/** Parts read for the first page of a session read from its tail: a page of messages takes at most
+ *  about two parts each (an assistant call and its tool result), so this nearly always fills it. */
+const TAIL_PARTS_PER_PAGE = 2;
 
 export interface BridgeLogger {
   warn(message: string): void;
@@ -51,6 +56,8 @@ export class ChatBridge {
   private forwarding = false;
   private held: FeedOutput[] = [];
   private pager: HistoryPager | undefined;
+  /** Settles once older pages can be served (the full read after a first page cut from the tail). */
+  private older: Promise<void> = Promise.resolve();
   private lastBusy: boolean | undefined;
   private lastPhase: string | undefined;
   /** The first message of a session started from the empty state, until a snapshot shows it. */
@@ -122,6 +129,7 @@ export class ChatBridge {
     this.forwarding = false;
     this.held = [];
     this.pager = undefined;
+    this.older = Promise.resolve();
     const session = this.session;
     if (!session) {
       this.deps.post({ type: 'snapshot', session: null });
@@ -129,13 +137,7 @@ export class ChatBridge {
       return;
     }
     const feed = this.feed as SessionFeed;
-    let parts: Awaited<ReturnType<ChatSession['history']>>;
-    try {
-      parts = await session.history();
-    } catch (err) {
-      this.deps.log.warn(`Chat: reading the history of ${session.id} failed: ${errorText(err)}`);
-      parts = [];
-    }
+    const { parts, earlier } = await this.readHistory(session);
     if (epoch !== this.epoch || this.disposed) return;
     // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
     // While a turn runs, the newest assistant part's unanswered calls are in progress, even if this
@@ -155,7 +157,8 @@ export class ChatBridge {
       // Sent before the panel could listen and not in the transcript yet: show it anyway.
       else messages.push({ kind: 'user', id: 'first-message', text: first.text, origin: 'user' });
     }
-    const title = messages.find((m) => m.kind === 'user' && m.origin === 'user');
+    // Only the whole transcript knows the session's first message.
+    const title = earlier ? undefined : messages.find((m) => m.kind === 'user' && m.origin === 'user');
     this.lastBusy = session.busy;
     this.lastPhase = session.phase;
     this.deps.post({
@@ -173,7 +176,8 @@ export class ChatBridge {
       },
     });
     this.pager = new HistoryPager(session.id, messages, this.deps.pageSize);
-    this.postNextPage(false);
+    const firstPage = this.postNextPage(false, earlier);
+    if (earlier && firstPage) this.older = this.pageOlderFromFullHistory(session, epoch, firstPage);
     const tail = feed.overlay(messages, inFlight[0] ?? null);
     for (const m of tail) this.deps.post(m);
     const tailIds = new Set(tail.flatMap((m) => (m.type === 'message' ? [m.message.id] : [])));
@@ -195,17 +199,69 @@ export class ChatBridge {
     }
   }
 
-  private postNextPage(prepend: boolean): void {
+  /**
+   * The transcript, or just its newest parts when the session can read those alone (a cold session
+   * from disk): the panel shows the end at once, older pages follow from the full read.
+   */
+  private async readHistory(session: ChatSession): Promise<{ parts: ConversationPart[]; earlier: boolean }> {
+    try {
+      if (session.historyTail) return await session.historyTail(TAIL_PARTS_PER_PAGE * this.pageSize);
+      return { parts: await session.history(), earlier: false };
+    } catch (err) {
+      this.deps.log.warn(`Chat: reading the history of ${session.id} failed: ${errorText(err)}`);
+      return { parts: [], earlier: false };
+    }
+  }
+
+  private get pageSize(): number {
+    return this.deps.pageSize ?? HISTORY_PAGE_SIZE;
+  }
+
+  /**
+   * After a first page cut from the newest parts: reads the whole transcript and pages on from the
+   * oldest message already shown. Tool cards whose call lay before the cut are whole again here.
+   */
+  private async pageOlderFromFullHistory(
+    session: ChatSession,
+    epoch: number,
+    shown: ChatMessage[],
+  ): Promise<void> {
+    let parts: ConversationPart[];
+    try {
+      parts = await session.history();
+    } catch (err) {
+      this.deps.log.warn(`Chat: reading the older history of ${session.id} failed: ${errorText(err)}`);
+      parts = [];
+    }
+    if (epoch !== this.epoch || this.disposed) return;
+    const feed = this.feed as SessionFeed;
+    const all = historyMessages(parts, {
+      isRunning: (id) => feed.isRunning(id),
+      questionFor: (id) => feed.questionFor(id),
+    });
+    const firstShown = shown[0]?.id;
+    const at = all.findIndex((m) => m.id === firstShown);
+    // Everything before the oldest message shown (all of it, if that message is not found any more).
+    this.pager = new HistoryPager(
+      session.id,
+      all.slice(0, at < 0 ? all.length - shown.length : at),
+      this.pageSize,
+    );
+  }
+
+  /** Posts the next page going back in time; returns its messages (undefined when none was left). */
+  private postNextPage(prepend: boolean, earlier = false): ChatMessage[] | undefined {
     const pager = this.pager;
     const page = pager?.next();
-    if (!pager || !page) return;
+    if (!pager || !page) return undefined;
     this.deps.post({
       type: 'history',
       sessionId: pager.sessionId,
       messages: page.messages,
       prepend,
-      done: page.done,
+      done: page.done && !earlier,
     });
+    return page.messages;
   }
 
   private onFeed(session: ChatSession, out: FeedOutput): void {
@@ -232,9 +288,13 @@ export class ChatBridge {
       case 'ready':
         await this.resync();
         return;
-      case 'loadOlder':
+      case 'loadOlder': {
+        const epoch = this.epoch;
+        await this.older;
+        if (epoch !== this.epoch) return;
         if (this.pager && message.sessionId === this.pager.sessionId) this.postNextPage(true);
         return;
+      }
       case 'sendMessage':
         await this.send(message.text);
         return;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LiveSession, SessionManager } from '../../runtime/session';
 import { ChatBridge } from './chatBridge';
 import { ChatPanel } from './chatPanel';
+import { openColdSession } from './coldSession';
 import { SessionFeed } from './sessionFeed';
 import type { ChatSession } from './sessionSources';
 
@@ -12,6 +13,8 @@ export interface ChatDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
   getManager(): Promise<SessionManager>;
+  /** The manager if it was built already (opening a cold session must not build it). */
+  peekManager(): SessionManager | undefined;
   hiveHome: () => string;
   isTrusted(): boolean;
 }
@@ -44,13 +47,22 @@ export class ChatController implements vscode.Disposable {
     return this.bridge?.sessionId;
   }
 
-  /** live id → attach; cold id → resume, then attach; undefined → reveal the panel as it is. */
-  async open(sessionId?: string): Promise<void> {
+  /**
+   * live id → attach; cold id → show its transcript from disk (sending a message resumes it), or with
+   * `resume` resume it first; undefined → reveal the panel as it is.
+   */
+  async open(sessionId?: string, opts: { resume?: boolean } = {}): Promise<void> {
     const panel = ChatPanel.show(this.deps.extensionUri, this.deps.log);
     if (panel !== this.panel) this.wire(panel);
     if (sessionId === undefined) return;
     const bridge = this.bridge;
     try {
+      const live = this.deps.peekManager() ? (await this.watchedManager()).get(sessionId) : undefined;
+      const cold = live || opts.resume ? undefined : await openColdSession(this.deps.hiveHome(), sessionId);
+      if (cold) {
+        if (bridge === this.bridge) bridge?.attach(cold);
+        return;
+      }
       const manager = await this.watchedManager();
       const session = manager.get(sessionId) ?? (await manager.resumeSession(sessionId));
       if (bridge !== this.bridge) return; // the panel was closed meanwhile

@@ -35,6 +35,8 @@ export interface ChatSession {
   answerApproval(requestId: string, decision: 'approve' | 'deny', opts?: { always?: boolean }): void;
   answerQuestion(requestId: string, answer: string): void;
   history(): Promise<ConversationPart[]>;
+  /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */
+  historyTail?(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }>;
 }
 
 export interface ColonySource {

@@ -75,7 +75,7 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
       try {
         const id = sessionIdOf(arg) ?? (await pickColdSession(await coldRows(), 'Hive: Resume Session'));
         if (!id) return undefined;
-        await chat.open(id);
+        await chat.open(id, { resume: true });
         log.info(`resumed session ${id}`);
         return id;
       } catch (err) {

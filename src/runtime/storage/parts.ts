@@ -174,6 +174,25 @@ export class PartStore {
     return { parts: [...this.cachedRead.parts], skipped: [...this.cachedRead.skipped] };
   }
 
+  /**
+   * The newest `count` parts and whether older part files exist: enough to show the end of a long
+   * transcript without reading all of it (5,000 part files take ~0.5 s). Parts already read come from
+   * memory; a conversation in the legacy node-based layout is read whole.
+   */
+  async readTail(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }> {
+    if (!this.cachedRead && (await this.legacyNodeDirs()).length > 0) await this.read();
+    if (this.cachedRead) {
+      const all = this.cachedRead.parts;
+      return { parts: all.slice(Math.max(0, all.length - count)), earlier: all.length > count };
+    }
+    const names = (await listNames(this.partsDir)).filter(isPartFileName).sort();
+    const tail = names.slice(Math.max(0, names.length - count));
+    const result: PartsReadResult = { parts: [], skipped: [] };
+    await this.readNames(this.partsDir, tail, result);
+    result.parts.sort((a, b) => a.seq - b.seq);
+    return { parts: result.parts, earlier: names.length > tail.length };
+  }
+
   /** The seq the next append will get: past every part on disk and past cursor.json's next_seq. */
   async nextSeq(): Promise<number> {
     if (this.cachedNext !== undefined) return this.cachedNext;
@@ -319,7 +338,10 @@ export class PartStore {
   }
 
   private async readDir(dir: string, into: PartsReadResult): Promise<void> {
-    const names = (await listNames(dir)).filter(isPartFileName).sort();
+    await this.readNames(dir, (await listNames(dir)).filter(isPartFileName).sort(), into);
+  }
+
+  private async readNames(dir: string, names: string[], into: PartsReadResult): Promise<void> {
     // Reads go out in bounded batches: one at a time, a 5,000-part session took ~1 s to open.
     for (let i = 0; i < names.length; i += READ_BATCH) {
       const batch = names.slice(i, i + READ_BATCH);

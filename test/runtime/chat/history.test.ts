@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { COLD_PHASE, openColdSession } from '../../../src/extension/chat/coldSession';
 import { HistoryPager, historyMessages } from '../../../src/extension/chat/historyMessages';
 import type { ConversationPart } from '../../../src/runtime/storage/parts';
 import { partFileName } from '../../../src/runtime/storage/parts';
@@ -191,6 +192,101 @@ describe('ChatBridge history of a long cold session', () => {
     await h.bridge.handle({ type: 'sendMessage', text: 'are you there?' });
     await h.next('turnComplete', () => true, before);
     assert.deepEqual(h.invalid, []);
+    h.bridge.dispose();
+    await mgr.stopAll();
+  });
+});
+
+describe('a cold session shown from disk (not resumed)', () => {
+  let server: ScriptedServer;
+  let home: string;
+  beforeEach(async () => {
+    server = await startScriptedServer();
+    home = tempDir('hive-chat-cold-');
+  });
+  afterEach(async () => {
+    await server.close();
+    removeDir(home);
+  });
+
+  /** user, assistant with a tool call, its tool result, assistant answer: four parts, three messages. */
+  function writeToolSession(dir: string, turns: number, extra: ConversationPart[] = []): ConversationPart[] {
+    const partsDir = path.join(conversationsDir(dir), 'parts');
+    mkdirSync(partsDir, { recursive: true });
+    const parts: ConversationPart[] = [];
+    for (let t = 0; t < turns; t++) {
+      const seq = t * 4;
+      parts.push(
+        { seq, role: 'user', content: `question ${t}`, is_client_input: true },
+        { seq: seq + 1, role: 'assistant', content: null, tool_calls: [call(`c${t}`, 'read_file', { t })] },
+        { seq: seq + 2, role: 'tool', content: `file ${t}`, tool_use_id: `c${t}` },
+        { seq: seq + 3, role: 'assistant', content: `answer ${t}` },
+      );
+    }
+    parts.push(...extra);
+    for (const p of parts) writeFileSync(path.join(partsDir, partFileName(p.seq)), JSON.stringify(p));
+    return parts;
+  }
+
+  it('shows the newest page from the tail, pages back to the first message, and resumes on send', async () => {
+    const mgr = managerFor(home, server);
+    const created = await mgr.createSession({ queenId: 'queen_technology' });
+    const { id, dir } = created;
+    await mgr.stopSession(id);
+    // 202 parts: 50 tool turns, then a plain question and answer.
+    const parts = writeToolSession(dir, 50, [
+      { seq: 200, role: 'user', content: 'last question', is_client_input: true },
+      { seq: 201, role: 'assistant', content: 'last answer' },
+    ]);
+
+    const cold = await openColdSession(home, id);
+    assert.ok(cold);
+    assert.equal(cold.queen.name, 'Alexandra');
+    // pageSize 10 → the first page is cut from the newest 20 parts: that cut falls between a call
+    // (part 181) and its result (part 182), so that card is not whole until the full read.
+    const h = new BridgeHarness(mgr, { pageSize: 10 });
+    h.bridge.attach(cold);
+    const snap = await h.next('snapshot', () => true, 0);
+    assert.equal(snap.session?.phase, COLD_PHASE);
+    assert.equal(snap.session?.busy, false);
+    const page = await h.next('history', () => true, 0);
+    assert.deepEqual(
+      [page.messages.length, page.done, page.messages.at(-1)?.id],
+      [10, false, `p${parts.length - 1}`],
+    );
+    assert.equal(mgr.isLive(id), false, 'showing it does not resume it');
+
+    const seen = [...page.messages];
+    for (let i = 0; i < 50 && !h.of('history').at(-1)?.done; i++) {
+      const before = h.posts.length;
+      await h.bridge.handle({ type: 'loadOlder', sessionId: id });
+      seen.unshift(...(await h.next('history', () => true, before)).messages);
+    }
+    assert.deepEqual(seen, historyMessages(parts), 'every message once, in order, tool cards whole');
+
+    // Sending resumes it in place and the panel follows the live session.
+    server.enqueue(reply.text('back again'));
+    const before = h.posts.length;
+    await h.bridge.handle({ type: 'sendMessage', text: 'continue please' });
+    await h.next('turnComplete', () => true, before);
+    assert.equal(mgr.isLive(id), true);
+    assert.notEqual(h.bridge.sessionId, undefined);
+    assert.deepEqual(h.invalid, []);
+    h.bridge.dispose();
+    await mgr.stopAll();
+  });
+
+  it('an unknown session id is not found; a short session is shown whole', async () => {
+    assert.equal(await openColdSession(home, 'session_20260101_000000_deadbeef'), undefined);
+    const mgr = managerFor(home, server);
+    const created = await mgr.createSession({ queenId: 'queen_technology' });
+    await mgr.stopSession(created.id);
+    writeToolSession(created.dir, 2);
+    const cold = await openColdSession(home, created.id);
+    const h = new BridgeHarness(mgr);
+    h.bridge.attach(cold);
+    const page = await h.next('history');
+    assert.deepEqual([page.messages.length, page.done], [6, true]);
     h.bridge.dispose();
     await mgr.stopAll();
   });

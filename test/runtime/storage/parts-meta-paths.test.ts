@@ -162,6 +162,51 @@ describe('storage: parts, meta, paths', () => {
       assert.equal(readFileSync(path.join(conv, 'parts', partFileName(2)), 'utf8'), before);
     });
 
+    it('reads just the newest parts of a long transcript, skipping a corrupt one among them', async () => {
+      const conv = path.join(home, 'conversations');
+      mkdirSync(path.join(conv, 'parts'), { recursive: true });
+      for (let seq = 0; seq < 30; seq++)
+        writeFileSync(
+          path.join(conv, 'parts', partFileName(seq)),
+          seq === 27 ? '{"seq":27,' : JSON.stringify({ seq, role: 'user', content: `m${seq}` }),
+        );
+      writeFileSync(path.join(conv, 'parts', '0000000030.json.99.1.tmp'), 'a temp file');
+      const tail = await new PartStore(conv).readTail(5);
+      assert.deepEqual(
+        tail.parts.map((p) => p.content),
+        ['m25', 'm26', 'm28', 'm29'],
+      );
+      assert.equal(tail.earlier, true);
+      const all = await new PartStore(conv).readTail(40);
+      assert.deepEqual([all.parts.length, all.earlier], [29, false]);
+      // Once the store has read everything (or appended), the tail comes from memory and includes new parts.
+      const store = new PartStore(conv);
+      await store.readAll();
+      await store.append({ role: 'assistant', content: 'new' });
+      const fromMemory = await store.readTail(2);
+      assert.deepEqual(
+        fromMemory.parts.map((p) => p.content),
+        ['m29', 'new'],
+      );
+    });
+
+    it('reads a legacy node-layout transcript whole for its tail', async () => {
+      const conv = path.join(home, 'conversations');
+      mkdirSync(path.join(conv, 'node_a', 'parts'), { recursive: true });
+      mkdirSync(path.join(conv, 'parts'), { recursive: true });
+      writeFileSync(
+        path.join(conv, 'node_a', 'parts', partFileName(0)),
+        '{"seq":0,"role":"user","content":"a"}',
+      );
+      writeFileSync(
+        path.join(conv, 'node_a', 'parts', partFileName(1)),
+        '{"seq":1,"role":"user","content":"b"}',
+      );
+      writeFileSync(path.join(conv, 'parts', partFileName(2)), '{"seq":2,"role":"user","content":"c"}');
+      const tail = await new PartStore(conv).readTail(2);
+      assert.deepEqual([tail.parts.map((p) => p.content), tail.earlier], [['b', 'c'], true]);
+    });
+
     it('omits false/null optional keys like to_storage_dict', () => {
       assert.deepEqual(
         toStorageDict({

@@ -1,0 +1,89 @@
+// A session from ~/.hive shown in the chat without resuming it: its transcript read from disk, nothing
+// running. Opening a cold session from the Sessions view is browsing, so it must not load the session
+// runtime, re-load the session's colony or start its triggers; sending a message resumes it (the
+// bridge does that for any stopped session). The newest parts are read first (historyTail), so a
+// 5,000-message session shows its end without reading every part file.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEFAULT_QUEENS } from '../../runtime/queen/default-profiles';
+import { type ConversationPart, PartStore } from '../../runtime/storage/parts';
+import { conversationsDir, findSessionDir } from '../../runtime/storage/paths';
+import type { ChatSession } from './sessionSources';
+
+/** The phase badge of a session that is not running (the webview explains it). */
+export const COLD_PHASE = 'not running';
+
+const NOT_RUNNING = 'This session is not running: send a message to resume it.';
+
+export class ColdChatSession implements ChatSession {
+  readonly stopped = true;
+  readonly busy = false;
+  readonly phase = COLD_PHASE;
+  readonly usage = {
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: 0,
+  };
+  readonly pendingApprovals: readonly string[] = [];
+  readonly pendingQuestions: readonly string[] = [];
+  readonly bus = { subscribeAll: () => () => {} };
+  private readonly store: PartStore;
+
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+    readonly queen: { queen_id: string; name: string; title: string },
+  ) {
+    this.store = new PartStore(conversationsDir(dir));
+  }
+
+  history(): Promise<ConversationPart[]> {
+    return this.store.readAll();
+  }
+
+  historyTail(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }> {
+    return this.store.readTail(count);
+  }
+
+  send(): Promise<void> {
+    return Promise.reject(new Error(NOT_RUNNING));
+  }
+
+  retry(): Promise<void> {
+    return Promise.reject(new Error(NOT_RUNNING));
+  }
+
+  stopTurn(): void {}
+  answerApproval(): void {}
+  answerQuestion(): void {}
+}
+
+/**
+ * The cold session `sessionId` under `hiveHome`, or undefined when no such folder exists. The queen is
+ * named from meta.json's queen_id (else the folder's queen) with Hive's default names; a renamed queen
+ * shows her own name once the session is resumed.
+ */
+export async function openColdSession(
+  hiveHome: string,
+  sessionId: string,
+): Promise<ColdChatSession | undefined> {
+  const loc = findSessionDir(hiveHome, sessionId);
+  if (!loc) return undefined;
+  const queenId = (await metaQueenId(loc.dir)) ?? loc.queenId;
+  const known = DEFAULT_QUEENS[queenId];
+  return new ColdChatSession(sessionId, loc.dir, {
+    queen_id: queenId,
+    name: known?.name ?? queenId,
+    title: known?.title ?? '',
+  });
+}
+
+async function metaQueenId(dir: string): Promise<string | undefined> {
+  try {
+    const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8')) as { queen_id?: unknown };
+    return typeof meta.queen_id === 'string' && meta.queen_id ? meta.queen_id : undefined;
+  } catch {
+    return undefined; // a damaged meta.json: the folder still says which queen
+  }
+}
