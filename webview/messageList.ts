@@ -138,8 +138,9 @@ export class MessageList {
 
   private render(): void {
     const v = this.virtualizer;
-    const items = v.getVirtualItems();
     this.spacer.style.height = `${v.getTotalSize()}px`;
+    const jumped = this.opening && this.jumpToEnd();
+    const items = v.getVirtualItems();
     const keep = new Set<string>();
     this.lastItems = [];
     for (const item of items) {
@@ -158,9 +159,26 @@ export class MessageList {
       }
     }
     this.forceAll = false;
-    if (this.opening && this.model.rows.length > 0 && v.isAtEnd()) this.opening = false;
+    // Opening ends with a render that found the view at the bottom (measuring did not move the end).
+    if (this.opening && !jumped && this.model.rows.length > 0 && v.isAtEnd()) this.opening = false;
     // Measure after layout so dynamic heights (Markdown, expanded cards) are right.
     for (const m of this.mounted.values()) v.measureElement(m.el);
+  }
+
+  /**
+   * A session opens at its newest message. Scrolling there with a virtualizer command takes several
+   * frames (the command is read back from the scroll event, then rows are measured and it corrects),
+   * and the newest rows are only drawn at the end of that; so the first render sets the offset itself
+   * and draws the bottom rows at once. Measuring them may move the end a little: the next render
+   * (still opening) follows it. Returns whether it moved the view.
+   */
+  private jumpToEnd(): boolean {
+    const end = Math.max(0, this.virtualizer.getTotalSize() - this.scroller.clientHeight);
+    if (this.model.rows.length === 0 || Math.abs(this.scroller.scrollTop - end) < 1) return false;
+    this.scroller.scrollTop = end;
+    // The virtualizer reads the offset back on the scroll event, a frame later; tell it now.
+    this.virtualizer.scrollOffset = this.scroller.scrollTop;
+    return true;
   }
 
   /** Returns the row's element, re-rendering it only when its revision or open state changed. */

@@ -314,7 +314,18 @@ async function longSession(browser: Browser, origin: string): Promise<Record<str
  */
 async function pagedSession(browser: Browser, origin: string): Promise<Record<string, unknown>> {
   const page = await open(browser, origin, 'dark', { width: 820, height: 1000 });
-  await page.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.paged(5000, 100));
+  // The newest message is drawn in the first frames after the page arrives, not after the list has
+  // scrolled its way down (that took 6-9 frames, 200-500 ms on this machine).
+  const framesToNewest = await page.evaluate(async () => {
+    const g = globalThis as unknown as Harness;
+    void g.hiveScenarios.paged(5000, 100);
+    for (let frame = 1; frame <= 30; frame++) {
+      await new Promise((r) => g.requestAnimationFrame(() => r(null)));
+      if (g.document.querySelector('.row[data-row-id="m4999"]')) return frame;
+    }
+    return -1;
+  });
+  assert.ok(framesToNewest > 0 && framesToNewest <= 3, `newest message drawn in frame ${framesToNewest}`);
   await settle(page);
   assert.equal(await page.locator('.row[data-row-id="m4999"]').count(), 1, 'opens at the newest message');
   const initialRequests = await page.evaluate(() => (globalThis as unknown as Harness).harnessLoadOlderCount);
@@ -346,7 +357,14 @@ async function pagedSession(browser: Browser, origin: string): Promise<Record<st
   assert.deepEqual(problems, []);
   await page.screenshot({ path: path.join(OUT, 'paged-session-top.png') });
   await page.close();
-  return { messages: 5000, pageSize: 100, initialRequests, loadOlderRequests: walk.requests, ...walk };
+  return {
+    messages: 5000,
+    pageSize: 100,
+    framesToNewest,
+    initialRequests,
+    loadOlderRequests: walk.requests,
+    ...walk,
+  };
 }
 
 /** Distance from the bottom of the list, and where a row sits on screen (null: not in the DOM). */
