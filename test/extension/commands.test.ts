@@ -156,6 +156,14 @@ describe('palette commands', () => {
     assert.equal(await vscode.commands.executeCommand('hive.stopSession', id), false);
   });
 
+  it('opens a cold session in the chat without resuming it (a click in the Sessions view)', async () => {
+    const api = await hiveApi();
+    await vscode.commands.executeCommand('hive.openChat', FIXTURE_COLD);
+    await waitFor('the chat panel tab', chatTabOpen);
+    assert.equal(api.activeSessionId(), FIXTURE_COLD);
+    assert.ok(!(await api.getManager()).isLive(FIXTURE_COLD), 'browsing a cold session does not resume it');
+  });
+
   it('resumes a cold session from the fixture home, then stops it', async () => {
     const api = await hiveApi();
     assert.equal(await vscode.commands.executeCommand('hive.resumeSession', FIXTURE_COLD), FIXTURE_COLD);

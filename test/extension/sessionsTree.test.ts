@@ -35,7 +35,7 @@ describe('Sessions tree', () => {
     assert.match(String(okItem.description), /ago|\d{4}-\d\d-\d\d|just now|yesterday/);
     assert.match(String(okItem.description), /\d+ messages?/);
     assert.equal(okItem.contextValue, 'session.cold');
-    assert.equal(okItem.command?.command, 'hive.resumeSession');
+    assert.equal(okItem.command?.command, 'hive.openChat');
     assert.ok(tooltipText(okItem).includes(ok.kind === 'cold' ? ok.entry.session_id : ''));
 
     const damaged = cold.find((n) => n.kind === 'cold' && n.entry.session_id === DAMAGED);

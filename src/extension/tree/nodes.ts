@@ -129,8 +129,8 @@ function coldItem(e: ColdSessionEntry, now: number): vscode.TreeItem {
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
     : new vscode.ThemeIcon(colony ? 'organization' : 'history');
   item.contextValue = damaged ? 'session.cold.damaged' : 'session.cold';
-  if (!damaged)
-    item.command = { command: 'hive.resumeSession', title: 'Resume Session', arguments: [e.session_id] };
+  // A click shows the transcript (browsing); the inline action and the context menu resume it.
+  if (!damaged) item.command = { command: 'hive.openChat', title: 'Open Chat', arguments: [e.session_id] };
   const md = new vscode.MarkdownString();
   md.appendMarkdown(damaged ? '**Damaged session**\n\n' : '**Session**\n\n');
   if (damaged) md.appendMarkdown(`> ${mdEscape(damaged.reason)}\n\n`);
