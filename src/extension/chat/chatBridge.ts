@@ -19,9 +19,9 @@ import {
   usageView,
 } from './sessionSources';
 
-/** Parts read for the first page of a session read from its tail: a page of messages takes at most
- *  about two parts each (an assistant call and its tool result), so this nearly always fills it. */
-const TAIL_PARTS_PER_PAGE = 2;
+/** Newest parts read for the first page of a session read from disk: more than a screenful (and one
+ *  read batch); the pages before it come from the full read that follows. */
+const FIRST_PAGE_PARTS = 64;
 
 export interface BridgeLogger {
   warn(message: string): void;
@@ -205,7 +205,7 @@ export class ChatBridge {
    */
   private async readHistory(session: ChatSession): Promise<{ parts: ConversationPart[]; earlier: boolean }> {
     try {
-      if (session.historyTail) return await session.historyTail(TAIL_PARTS_PER_PAGE * this.pageSize);
+      if (session.historyTail) return await session.historyTail(Math.min(FIRST_PAGE_PARTS, 2 * this.pageSize));
       return { parts: await session.history(), earlier: false };
     } catch (err) {
       this.deps.log.warn(`Chat: reading the history of ${session.id} failed: ${errorText(err)}`);
