@@ -148,6 +148,9 @@ interface PaintTimes {
   scriptAt?: number;
   bootAt?: number;
   readyAt?: number;
+  /** The last snapshot and history page received (epoch ms). */
+  snapshotAt?: number;
+  historyAt?: number;
 }
 
 /**
@@ -190,6 +193,8 @@ function startPaintProbe(marker: string): void {
     t.scriptAt = at(script?.responseEnd);
     t.bootAt = at(perf.getEntriesByName('hive:boot')[0]?.startTime);
     t.readyAt = at(perf.getEntriesByName('hive:ready')[0]?.startTime);
+    t.snapshotAt = at(perf.getEntriesByName('hive:snapshot').at(-1)?.startTime);
+    t.historyAt = at(perf.getEntriesByName('hive:history').at(-1)?.startTime);
   };
   const tick = () => {
     const text = chatText();
@@ -206,19 +211,8 @@ async function longSessionFigures(browser: Browser, url: string, s: LongSession)
   const { context, page } = await newPage(browser);
   try {
     await openWorkbench(page, url);
-    // The newest session heads its queen's group: its preview is the last message.
-    const row = await sessionRow(page, 'BENCH-LAST');
     await nameShim(page.mainFrame());
-    await page.evaluate(startPaintProbe, s.lastMarker);
-    await row.click();
-    const paint = await waitFor(
-      page.mainFrame(),
-      () => {
-        const t = (globalThis as Dom).__benchPaint as PaintTimes;
-        return t.paintedAt ? t : undefined;
-      },
-      60_000,
-    );
+    const paint = await clickAndTimePaint(page, s);
     const frame = await chatFrame(page);
     // The view must stay on the newest message once older history pages arrive.
     await page.waitForTimeout(2000);
@@ -227,6 +221,7 @@ async function longSessionFigures(browser: Browser, url: string, s: LongSession)
     const scroll = await scrollToTop(frame, s.firstMarker);
     await page.screenshot({ path: path.join(OUT, 'long-session-top.png') });
     const switched = await reopenInOpenPanel(page, s);
+    const reopened = await reopenClosedPanel(page, s);
     return [
       `chat, ${s.messages}-message cold session: click in Sessions → newest message painted ` +
         `${ms(paint.paintedAt, paint.clickedAt)} ms — goal < 150 ms (click → webview created ` +
@@ -236,9 +231,14 @@ async function longSessionFigures(browser: Browser, url: string, s: LongSession)
       `  inside the chat document, from the click: document started ${ms(paint.docStartAt, paint.clickedAt)} ms, ` +
         `HTML in ${ms(paint.htmlAt, paint.clickedAt)} ms, webview.js in ${ms(paint.scriptAt, paint.clickedAt)} ms, ` +
         `bundle loaded ${ms(paint.bootAt, paint.clickedAt)} ms, ready posted ${ms(paint.readyAt, paint.clickedAt)} ms, ` +
+        `snapshot in ${ms(paint.snapshotAt, paint.clickedAt)} ms, newest page in ${ms(paint.historyAt, paint.clickedAt)} ms, ` +
         `newest painted ${ms(paint.paintedAt, paint.clickedAt)} ms`,
       `chat panel already open (on another session): click on the ${s.messages}-message session → newest ` +
         `message painted ${switched.map((x) => `${x}`).join(', ')} ms (median ${medianOf(switched)} ms) — goal < 150 ms`,
+      `chat panel closed, then the ${s.messages}-message session clicked (a new webview; VS Code's webview ` +
+        `service already started in this browser, as after any earlier webview): newest message painted ` +
+        `${reopened.map((x) => x.total).join(', ')} ms (median ${medianOf(reopened.map((x) => x.total))} ms); ` +
+        `of which VS Code until the chat document started ${reopened.map((x) => x.vscode).join(', ')} ms`,
       `chat DOM nodes: ${scroll.bottomNodes} at the newest message, at most ${scroll.maxNodes} while ` +
         `scrolling to the top (${scroll.steps} steps, ${scroll.ms} ms), ${scroll.topNodes} at the first message` +
         (scroll.reachedTop ? '' : ' — the first message was NOT reached'),
@@ -249,6 +249,22 @@ async function longSessionFigures(browser: Browser, url: string, s: LongSession)
   } finally {
     await context.close().catch(() => {});
   }
+}
+
+/** Clicks the long session in the Sessions view; resolves with the paint probe's times. */
+async function clickAndTimePaint(page: Page, s: LongSession): Promise<PaintTimes> {
+  // The newest session heads its queen's group: its preview is the last message.
+  const row = await sessionRow(page, 'BENCH-LAST');
+  await page.evaluate(startPaintProbe, s.lastMarker);
+  await row.click();
+  return waitFor(
+    page.mainFrame(),
+    () => {
+      const t = (globalThis as Dom).__benchPaint as PaintTimes;
+      return t.paintedAt ? t : undefined;
+    },
+    60_000,
+  );
 }
 
 /**
@@ -262,18 +278,32 @@ async function reopenInOpenPanel(page: Page, s: LongSession): Promise<number[]> 
     const other = await sessionRow(page, /storage suite|slowest/);
     await other.click();
     await (await chatFrame(page)).getByText('Which tests are slowest in this repo?').waitFor();
-    const row = await sessionRow(page, 'BENCH-LAST');
-    await page.evaluate(startPaintProbe, s.lastMarker);
-    await row.click();
-    const t = await waitFor(
-      page.mainFrame(),
-      () => {
-        const p = (globalThis as Dom).__benchPaint as PaintTimes;
-        return p.paintedAt ? p : undefined;
-      },
-      30_000,
-    );
+    const t = await clickAndTimePaint(page, s);
     samples.push(Math.round((t.paintedAt ?? Number.NaN) - (t.clickedAt ?? Number.NaN)));
+  }
+  return samples;
+}
+
+/**
+ * The panel closed and opened again by a click: a new webview each time, but the browser has run
+ * VS Code's webview service before (the first webview of a fresh browser profile also installs it).
+ */
+async function reopenClosedPanel(
+  page: Page,
+  s: LongSession,
+): Promise<Array<{ total: number; vscode: number }>> {
+  const samples: Array<{ total: number; vscode: number }> = [];
+  for (let i = 0; i < 3; i++) {
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 10_000 });
+    const t = await clickAndTimePaint(page, s);
+    const from = (x: number | undefined) => Math.round((x ?? Number.NaN) - (t.clickedAt ?? Number.NaN));
+    samples.push({ total: from(t.paintedAt), vscode: from(t.docStartAt) });
+    console.log(
+      `  reopen ${i + 1}: document ${from(t.docStartAt)}, HTML ${from(t.htmlAt)}, webview.js ${from(t.scriptAt)}, ` +
+        `loaded ${from(t.bootAt)}, ready ${from(t.readyAt)}, snapshot ${from(t.snapshotAt)}, page ${from(t.historyAt)}, ` +
+        `painted ${from(t.paintedAt)} ms`,
+    );
   }
   return samples;
 }

@@ -93,6 +93,9 @@ export class App {
 
   /** Entry point for window 'message' events: validates, then applies. */
   receive(raw: unknown): void {
+    const type = (raw as { type?: unknown } | null)?.type;
+    // Rare messages only (never per text delta): the real-host bench splits the panel's open with these.
+    if (type === 'snapshot' || type === 'history') performance.mark(`hive:${type}`);
     const parsed = parseHostMessage(raw);
     if (!parsed.ok) {
       console.warn(`[hive] dropped a host message: ${parsed.error}`);

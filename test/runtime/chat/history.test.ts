@@ -128,7 +128,7 @@ describe('historyMessages (transcript → panel rows)', () => {
   });
 });
 
-describe('ChatBridge history of a long cold session', () => {
+describe('ChatBridge history of long and cold sessions', () => {
   let server: ScriptedServer;
   let home: string;
   beforeEach(async () => {
@@ -194,19 +194,6 @@ describe('ChatBridge history of a long cold session', () => {
     assert.deepEqual(h.invalid, []);
     h.bridge.dispose();
     await mgr.stopAll();
-  });
-});
-
-describe('a cold session shown from disk (not resumed)', () => {
-  let server: ScriptedServer;
-  let home: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir('hive-chat-cold-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
   });
 
   /** user, assistant with a tool call, its tool result, assistant answer: four parts, three messages. */
