@@ -60,6 +60,16 @@ const targets = [
     target: 'es2022',
     minify: true,
   },
+  {
+    // The chat page's first script: says `ready` early and holds the replies for the bundle (boot.ts).
+    ...common,
+    entryPoints: ['webview/boot.ts'],
+    outfile: 'dist/webview-boot.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+  },
 ];
 
 if (watch) {

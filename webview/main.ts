@@ -3,7 +3,7 @@ import './styles.css';
 import * as z from 'zod/mini';
 import { App } from './app';
 import { registerComponents } from './components';
-import { loadState, post, saveState } from './vscodeApi';
+import { earlyBoot, loadState, post, saveState } from './vscodeApi';
 
 // The bundle's modules are loaded: the real-host bench reads this mark (and 'hive:ready') to split up
 // the time a panel takes to show a session.
@@ -17,5 +17,11 @@ const app = new App(root, { post, loadState, saveState });
 window.addEventListener('message', (event: MessageEvent) => app.receive(event.data));
 // Exposed for the UI test harness (test/ui/webview-harness), which reads what the panel rendered.
 (window as unknown as { hiveChat: App }).hiveChat = app;
-performance.mark('hive:ready');
-post({ type: 'ready' });
+if (earlyBoot) {
+  // The boot script said `ready` already; what the extension sent since then is applied now, in order
+  // (no message event can run between adding the listener above and this).
+  for (const message of earlyBoot.take()) app.receive(message);
+} else {
+  performance.mark('hive:ready');
+  post({ type: 'ready' });
+}

@@ -2,7 +2,9 @@
 // for us while the panel is hidden (retainContextWhenHidden is off, so the page is rebuilt).
 import type { WebviewToHost } from '../src/shared/protocol';
 
-interface VsCodeApi {
+import type { EarlyBoot } from './boot';
+
+export interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;
@@ -14,7 +16,10 @@ export interface PanelState {
   triggersOpen: boolean;
 }
 
-const api: VsCodeApi = acquireVsCodeApi();
+/** The boot script (boot.ts), when it ran first: it holds the API (VS Code hands it out only once). */
+export const earlyBoot: EarlyBoot | undefined = (window as unknown as { hiveEarly?: EarlyBoot }).hiveEarly;
+
+const api: VsCodeApi = earlyBoot?.api ?? acquireVsCodeApi();
 
 export function post(message: WebviewToHost): void {
   api.postMessage(message);

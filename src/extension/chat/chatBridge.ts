@@ -205,7 +205,8 @@ export class ChatBridge {
    */
   private async readHistory(session: ChatSession): Promise<{ parts: ConversationPart[]; earlier: boolean }> {
     try {
-      if (session.historyTail) return await session.historyTail(Math.min(FIRST_PAGE_PARTS, 2 * this.pageSize));
+      if (session.historyTail)
+        return await session.historyTail(Math.min(FIRST_PAGE_PARTS, 2 * this.pageSize));
       return { parts: await session.history(), earlier: false };
     } catch (err) {
       this.deps.log.warn(`Chat: reading the history of ${session.id} failed: ${errorText(err)}`);

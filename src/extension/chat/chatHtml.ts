@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 export interface ChatHtmlOptions {
   /** `webview.cspSource`: the origin VS Code serves local resources from. */
   cspSource: string;
-  /** `webview.asWebviewUri(...)` of dist/webview.js and dist/webview.css. */
+  /** `webview.asWebviewUri(...)` of dist/webview-boot.js, dist/webview.js and dist/webview.css. */
+  bootUri: string;
   scriptUri: string;
   styleUri: string;
   nonce: string;
@@ -49,6 +50,7 @@ export function chatHtml(o: ChatHtmlOptions): string {
 </head>
 <body>
 <div id="root"></div>
+<script nonce="${nonce}" src="${attr(o.bootUri)}"></script>
 <script nonce="${nonce}" src="${attr(o.scriptUri)}"></script>
 </body>
 </html>

@@ -76,6 +76,7 @@ export class ChatPanel implements vscode.Disposable {
     const webview = panel.webview;
     webview.html = chatHtml({
       cspSource: webview.cspSource,
+      bootUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview-boot.js')).toString(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css')).toString(),
       nonce: newNonce(),

@@ -29,6 +29,7 @@ export class ColdChatSession implements ChatSession {
   readonly pendingQuestions: readonly string[] = [];
   readonly bus = { subscribeAll: () => () => {} };
   private readonly store: PartStore;
+  private readonly tails = new Map<number, Promise<{ parts: ConversationPart[]; earlier: boolean }>>();
 
   constructor(
     readonly id: string,
@@ -42,8 +43,18 @@ export class ColdChatSession implements ChatSession {
     return this.store.readAll();
   }
 
+  /**
+   * Kept for the session's lifetime (it is not running, so its tail does not move): the panel asks
+   * again when its page says `ready`, right after the open already read it.
+   */
   historyTail(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }> {
-    return this.store.readTail(count);
+    let tail = this.tails.get(count);
+    if (!tail) {
+      tail = this.store.readTail(count);
+      this.tails.set(count, tail);
+      tail.catch(() => this.tails.delete(count));
+    }
+    return tail;
   }
 
   send(): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { COLD_PHASE, openColdSession } from '../../../src/extension/chat/coldSession';
 import { HistoryPager, historyMessages } from '../../../src/extension/chat/historyMessages';
@@ -274,6 +274,10 @@ describe('ChatBridge history of long and cold sessions', () => {
     h.bridge.attach(cold);
     const page = await h.next('history');
     assert.deepEqual([page.messages.length, page.done], [6, true]);
+    // Not running, so its tail is read once: the page's `ready` after the open reuses it.
+    rmSync(path.join(conversationsDir(created.dir), 'parts'), { recursive: true });
+    await h.bridge.handle({ type: 'ready' });
+    assert.equal(h.of('history').at(-1)?.messages.length, 6);
     h.bridge.dispose();
     await mgr.stopAll();
   });

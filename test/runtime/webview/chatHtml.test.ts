@@ -19,6 +19,7 @@ describe('chat webview HTML', () => {
   const nonce = newNonce();
   const html = chatHtml({
     cspSource: SOURCE,
+    bootUri: `${SOURCE}/ext/dist/webview-boot.js`,
     scriptUri: `${SOURCE}/ext/dist/webview.js`,
     styleUri: `${SOURCE}/ext/dist/webview.css`,
     nonce,
@@ -36,11 +37,16 @@ describe('chat webview HTML', () => {
     assert.ok(!/https?:\/\/(?!file\+)/.test(chatCsp(SOURCE, nonce)), 'no remote origins');
   });
 
-  it('loads exactly one script, with the nonce, and no inline code', () => {
+  it('loads the boot script then the bundle, each with the nonce, and no inline code', () => {
     const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
-    assert.equal(scripts.length, 1);
-    assert.match(scripts[0]![1]!, new RegExp(`nonce="${nonce.replace(/[+/]/g, '\\$&')}"`));
-    assert.equal(scripts[0]![2], '');
+    assert.deepEqual(
+      scripts.map((s) => /src="([^"]*)"/.exec(s[1]!)?.[1]),
+      [`${SOURCE}/ext/dist/webview-boot.js`, `${SOURCE}/ext/dist/webview.js`],
+    );
+    for (const s of scripts) {
+      assert.match(s[1]!, new RegExp(`nonce="${nonce.replace(/[+/]/g, '\\$&')}"`));
+      assert.equal(s[2], '');
+    }
     assert.ok(!/\son\w+=/.test(html), 'no inline event handlers');
     assert.ok(!/\sstyle=/.test(html), 'no inline styles');
   });
@@ -58,6 +64,7 @@ describe('chat webview HTML', () => {
   it('escapes resource URIs so they cannot break out of attributes', () => {
     const evil = chatHtml({
       cspSource: SOURCE,
+      bootUri: 'b.js',
       scriptUri: 'x"><script>alert(1)</script>',
       styleUri: 's.css',
       nonce: 'n',

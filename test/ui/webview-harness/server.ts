@@ -33,6 +33,7 @@ export async function startHarnessServer(): Promise<HarnessServer> {
       const nonce = newNonce();
       let html = chatHtml({
         cspSource: origin,
+        bootUri: `${origin}/dist/webview-boot.js`,
         scriptUri: `${origin}/dist/webview.js`,
         styleUri: `${origin}/dist/webview.css`,
         nonce,
