@@ -11,6 +11,7 @@ import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { MetaCorruptError, readMeta, type SessionMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
 import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
+import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
 import { completeVia, LiveSession } from './live-session';
 import type {
   CreateSessionOptions,
@@ -60,6 +61,8 @@ interface StartPlan {
  */
 export class SessionManager {
   private readonly live = new Map<string, LiveSession>();
+  /** Each live session's cross-process lock, released when it stops. */
+  private readonly locks = new Map<string, SessionLock>();
   private readonly starting = new Map<string, Promise<LiveSession>>();
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly listeners = new Set<() => void>();
@@ -164,6 +167,8 @@ export class SessionManager {
       try {
         await s.stop();
       } finally {
+        await this.locks.get(id)?.release();
+        this.locks.delete(id);
         this.live.delete(id);
         this.stopping.delete(id);
         this.changed();
@@ -344,6 +349,11 @@ export class SessionManager {
   private async start(p: StartPlan): Promise<LiveSession> {
     let log: EventLog | undefined;
     let session: LiveSession | undefined;
+    // Before anything is written: another process with this session live is refused here.
+    const lock = await acquireSessionLock(p.dir, p.id).catch(async (err: unknown) => {
+      if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
+      throw err;
+    });
     try {
       const identity = p.selection.identity;
       await updateMeta(p.dir, {
@@ -393,6 +403,7 @@ export class SessionManager {
       });
       if (p.colony) await this.attachColony(session, p.colony);
       const live = session;
+      this.locks.set(p.id, lock);
       if (p.prompt) {
         const prompt = p.prompt;
         // The first turn runs in the background; failures arrive as execution_failed events.
@@ -404,6 +415,7 @@ export class SessionManager {
     } catch (err) {
       await session?.stop().catch(() => undefined);
       log?.close();
+      await lock.release();
       if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
       throw err;
     }

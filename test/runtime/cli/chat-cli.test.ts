@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { acquireSessionLock, SESSION_LOCK_FILE } from '../../../src/runtime/storage/session-lock';
 import {
   fault,
   type RecordedRequest,
@@ -282,6 +283,29 @@ describe('hive chat CLI', function () {
     assert.equal(run.code, 0, run.err);
     const headers = queenRequests(server)[0]!.headers;
     assert.match(`${headers.authorization} ${headers['x-api-key']}`, /from-config-var/);
+  });
+
+  it('a session live in another process: exit 1 and one line, its transcript untouched; free again after', async () => {
+    const first = await hive(['chat', '--base-url', server.url, '--queen', 'queen_operations', 'hi'], env);
+    assert.equal(first.code, 0, first.err);
+    const id = sessionIdIn(first.err);
+    const dir = path.join(home, 'queens', 'queen_operations', 'sessions', id);
+    const before = partsOf(dir).length;
+    // This test process plays the other one (VS Code with the session open).
+    const lock = await acquireSessionLock(dir, id);
+    const refused = await hive(['chat', '--base-url', server.url, '--session', id, 'second writer'], env);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.err.trim().split('\n').length, 1, refused.err);
+    assert.match(
+      refused.err,
+      new RegExp(`^hive: session ${id} is open in another Hive process \\(pid ${process.pid}\\)`),
+    );
+    assert.equal(partsOf(dir).length, before, 'nothing was appended');
+    await lock.release();
+    const again = await hive(['chat', '--base-url', server.url, '--session', id, 'now alone'], env);
+    assert.equal(again.code, 0, again.err);
+    assert.equal(partsOf(dir).length, before + 2);
+    assert.ok(!existsSync(path.join(dir, SESSION_LOCK_FILE)), 'the CLI released its lock on exit');
   });
 
   it('an unknown --session: exit 2 (as sessions show) and one line', async () => {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { DuplicateSessionError, SessionNotFoundError } from '../../../src/runtime/session';
 import { MetaCorruptError, readJsonl } from '../../../src/runtime/storage';
+import { SESSION_LOCK_FILE, SessionLockedError } from '../../../src/runtime/storage/session-lock';
 import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import { managerFor, nextEvent, record, removeDir, tempDir } from './helpers';
 
@@ -103,6 +104,26 @@ describe('SessionManager', () => {
     assert.equal(mgr.list().length, 20);
     await mgr.stopAll();
     assert.equal(mgr.list().length, 0);
+  });
+
+  it('one writer per session: a second manager is refused while the first has it live, then may resume it', async () => {
+    const a = managerFor(home, server);
+    const b = managerFor(home, server);
+    const s = await a.createSession({ queenId: 'queen_technology' });
+    const meta = readFileSync(path.join(s.dir, 'meta.json'), 'utf8');
+    await assert.rejects(b.resumeSession(s.id), SessionLockedError);
+    assert.equal(b.isLive(s.id), false);
+    assert.equal(
+      readFileSync(path.join(s.dir, 'meta.json'), 'utf8'),
+      meta,
+      'the refused resume wrote nothing',
+    );
+    await a.stopSession(s.id);
+    const again = await b.resumeSession(s.id);
+    assert.equal(again.dir, s.dir);
+    await assert.rejects(a.resumeSession(s.id), SessionLockedError);
+    await b.stopAll();
+    assert.ok(!existsSync(path.join(s.dir, SESSION_LOCK_FILE)), 'released on stop');
   });
 
   it('resumes in place: same folder, history kept, iteration numbers continued, meta merged', async () => {
