@@ -7,8 +7,8 @@ import type { ConversationPart } from '../../../src/runtime/storage/parts';
 import { partFileName } from '../../../src/runtime/storage/parts';
 import { conversationsDir } from '../../../src/runtime/storage/paths';
 import type { ChatMessage } from '../../../src/shared/protocol';
-import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
-import { managerFor, removeDir, tempDir } from '../session/helpers';
+import { reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
+import { managerFor, useSessionTestEnv } from '../session/helpers';
 import { BridgeHarness } from './helpers';
 
 const call = (id: string, name: string, args: unknown) => ({
@@ -131,14 +131,9 @@ describe('historyMessages (transcript → panel rows)', () => {
 describe('ChatBridge history of long and cold sessions', () => {
   let server: ScriptedServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir('hive-chat-long-');
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
-  });
+  useSessionTestEnv((env) => {
+    ({ server, home } = env);
+  }, 'hive-chat-long-');
 
   it('a resumed 5,000-message session opens with its newest page; older pages come on loadOlder, in order', async () => {
     const mgr = managerFor(home, server);

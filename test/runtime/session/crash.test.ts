@@ -2,25 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  fault,
-  reply,
-  type ScriptedServer,
-  startScriptedServer,
-} from '../../support/scripted-anthropic-server';
-import { managerFor, removeDir, tempDir } from './helpers';
+import { fault, reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
+import { managerFor, useSessionTestEnv } from './helpers';
 
 describe('resume after a crash', function () {
   this.timeout(60_000);
   let server: ScriptedServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
+  useSessionTestEnv((env) => {
+    ({ server, home } = env);
   });
 
   it('a session whose process was killed mid-turn resumes with full history and continued iterations', async () => {

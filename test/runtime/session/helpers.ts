@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { HiveEvent } from '../../../src/runtime/events';
 import { type LiveSession, SessionManager, type SessionManagerOptions } from '../../../src/runtime/session';
 import { providerFor } from '../../support/provider-fixture';
-import type { ScriptedServer } from '../../support/scripted-anthropic-server';
+import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 
 export function tempDir(prefix = 'hive-session-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -62,4 +62,26 @@ export function nextEvent(
 
 export function customKind(kind: string) {
   return (e: HiveEvent) => e.type === 'custom' && (e.data as Record<string, unknown>).kind === kind;
+}
+
+export interface SessionTestEnv {
+  server: ScriptedServer;
+  home: string;
+}
+
+/**
+ * Mocha hooks for a session test: a fresh scripted model server and HIVE_HOME before each test (handed
+ * to `use`), both closed and removed after it.
+ */
+export function useSessionTestEnv(use: (env: SessionTestEnv) => void, homePrefix?: string): void {
+  let env: SessionTestEnv | undefined;
+  beforeEach(async () => {
+    env = { server: await startScriptedServer(), home: tempDir(homePrefix) };
+    use(env);
+  });
+  afterEach(async () => {
+    if (!env) return;
+    await env.server.close();
+    removeDir(env.home);
+  });
 }

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { DuplicateSessionError, SessionNotFoundError } from '../../../src/runtime/session';
 import { MetaCorruptError, readJsonl } from '../../../src/runtime/storage';
 import { SESSION_LOCK_FILE, SessionLockedError } from '../../../src/runtime/storage/session-lock';
-import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
-import { managerFor, nextEvent, record, removeDir, tempDir } from './helpers';
+import { reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
+import { managerFor, nextEvent, record, useSessionTestEnv } from './helpers';
 
 const SID = /^session_\d{8}_\d{6}_[0-9a-f]{8}$/;
 
@@ -21,13 +21,8 @@ function maxIteration(evts: Array<{ data: Record<string, unknown> }>): number {
 describe('SessionManager', () => {
   let server: ScriptedServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
+  useSessionTestEnv((env) => {
+    ({ server, home } = env);
   });
 
   it('creates a queen session in Hive layout, streams the answer and persists it', async () => {

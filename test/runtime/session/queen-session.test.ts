@@ -2,13 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Tool } from '../../../src/runtime/agent';
-import {
-  fault,
-  reply,
-  type ScriptedServer,
-  startScriptedServer,
-} from '../../support/scripted-anthropic-server';
-import { customKind, managerFor, nextEvent, record, removeDir, tempDir } from './helpers';
+import { fault, reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
+import { customKind, managerFor, nextEvent, record, removeDir, tempDir, useSessionTestEnv } from './helpers';
 
 function toolResults(server: ScriptedServer, requestIndex: number): Array<Record<string, unknown>> {
   const msgs = server.requests[requestIndex]?.body.messages as Array<{ role: string; content: unknown }>;
@@ -39,13 +34,8 @@ function writeTool(calls: string[]): Tool {
 describe('LiveSession (queen)', () => {
   let server: ScriptedServer;
   let home: string;
-  beforeEach(async () => {
-    server = await startScriptedServer();
-    home = tempDir();
-  });
-  afterEach(async () => {
-    await server.close();
-    removeDir(home);
+  useSessionTestEnv((env) => {
+    ({ server, home } = env);
   });
 
   it('ask_user: the turn waits for answerQuestion and the answer reaches the model', async () => {
