@@ -1,18 +1,25 @@
-import { close, fsync, open } from 'node:fs';
+import { closeSync, fsync, openSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const fsyncFd = promisify(fsync);
-const closeFd = promisify(close);
-const openPath = promisify(open);
+
+/** Closing a descriptor or opening a folder does no disk work: done in place, not as a thread pool job. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Nothing left to release.
+  }
+}
 
 export interface GroupSyncOptions {
   /** How long the first file queued waits for others to share its pass. */
   delayMs: number;
   /** A file (or its folder) could not be synced: it is written, but a power loss may take it. */
   onError: (err: Error, file: string) => void;
-  /** The fsync of one descriptor; tests pass one that fails. */
-  fsync?: (fd: number) => Promise<void>;
+  /** The fsync of one file's descriptor; tests pass one that fails. */
+  fsync?: (fd: number, file: string) => Promise<void>;
 }
 
 interface Pending {
@@ -26,7 +33,8 @@ interface Pending {
  * transactions. A pass starts `delayMs` after the first file queued (at once after the previous pass when
  * more came meanwhile), fsyncs and closes its files one after the other in queue order (after the first the
  * journal usually holds the rest, and one thread pool slot stays busy, not four), then fsyncs their folders
- * so the renames are durable too.
+ * so the renames are durable too. Only the fsyncs go to the thread pool: on a busy machine each job there
+ * costs the event loop a thread wake-up.
  */
 export class GroupSync {
   private queue: Pending[] = [];
@@ -34,10 +42,10 @@ export class GroupSync {
   private pass: Promise<void> | undefined;
   private failure: Error | undefined;
   private unsyncedCount = 0;
-  private readonly fsync: (fd: number) => Promise<void>;
+  private readonly fsync: (fd: number, file: string) => Promise<void>;
 
   constructor(private readonly opts: GroupSyncOptions) {
-    this.fsync = opts.fsync ?? fsyncFd;
+    this.fsync = opts.fsync ?? ((fd) => fsyncFd(fd));
   }
 
   /** Files queued or in a pass, not yet synced. */
@@ -93,18 +101,18 @@ export class GroupSync {
     const folders = new Set<string>();
     for (const { fd, file } of batch) {
       try {
-        await this.fsync(fd);
+        await this.fsync(fd, file);
       } catch (err) {
         this.fail(err, file);
       } finally {
-        await closeFd(fd).catch(() => undefined);
+        closeQuietly(fd);
       }
       folders.add(path.dirname(file));
     }
     for (const folder of folders) {
       let fd: number;
       try {
-        fd = await openPath(folder, 'r');
+        fd = openSync(folder, 'r');
       } catch (err) {
         // A folder deleted meanwhile (the session was removed) has nothing left to keep.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.fail(err, folder);
@@ -115,7 +123,7 @@ export class GroupSync {
       } catch (err) {
         this.fail(err, folder);
       } finally {
-        await closeFd(fd).catch(() => undefined);
+        closeQuietly(fd);
       }
     }
     this.unsyncedCount -= batch.length;

@@ -130,8 +130,10 @@ const SYNC_DELAY_MS = 5;
 export interface PartStoreOptions {
   /** A part file could not be fsynced (the part is written, but may not survive a power loss). */
   onSyncError?: (err: Error, file: string) => void;
+  /** Overrides SYNC_DELAY_MS. */
+  syncDelayMs?: number;
   /** The fsync of a part file's descriptor; tests pass one that fails. */
-  fsync?: (fd: number) => Promise<void>;
+  fsync?: (fd: number, file: string) => Promise<void>;
 }
 
 function seqFromFileName(name: string): number | undefined {
@@ -175,7 +177,7 @@ export class PartStore {
     this.partsDir = path.join(conversationsDir, 'parts');
     this.cursorFile = path.join(conversationsDir, 'cursor.json');
     this.syncs = new GroupSync({
-      delayMs: SYNC_DELAY_MS,
+      delayMs: options.syncDelayMs ?? SYNC_DELAY_MS,
       onError:
         options.onSyncError ??
         ((err, file) => console.error(`conversation part not synced to disk (${file}): ${err.message}`)),
