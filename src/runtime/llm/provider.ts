@@ -140,13 +140,10 @@ export class AnthropicProvider implements ModelProvider {
     const idleMs = this.config.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_MS;
     const idle = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(new StreamIdleError(idleMs)), idleMs);
-    };
+    // One timer, pushed back on every event: refresh() re-arms it without a new timer per SSE event.
+    const timer = setTimeout(() => idle.abort(new StreamIdleError(idleMs)), idleMs);
+    const arm = () => timer.refresh();
     const asm = new TurnAssembler(guard(opts.callbacks), body.model);
-    arm();
     try {
       const { data: stream, response } = await client.messages
         .create({ ...body, stream: true } as Parameters<Client['messages']['create']>[0] & { stream: true }, {
