@@ -119,8 +119,8 @@ export function textOfBlocks(blocks: unknown[]): string {
 }
 
 /**
- * How long cursor.json lags behind the parts at most (plus its own write). Appends within the window share
- * one cursor write, so a busy conversation does not pay a second fsync per turn; flush() writes it at once.
+ * How long cursor.json lags behind the parts at most (plus its own write): at most one cursor write per
+ * window, shared by the appends made in it; flush() writes it at once.
  */
 const CURSOR_DELAY_MS = 100;
 
@@ -162,6 +162,8 @@ export class PartStore {
   private cachedNext: number | undefined;
   private cachedRead: PartsReadResult | undefined;
   private cursorTarget = 0;
+  /** The highest next_seq a cursor write was made for (done or given up). */
+  private cursorWritten = 0;
   private cursorWrite: Promise<void> | undefined;
   private cursorTimer: NodeJS.Timeout | undefined;
   /** The last append (they run one after the other, so files appear in seq order); never rejects. */
@@ -270,26 +272,29 @@ export class PartStore {
    */
   async flush(): Promise<void> {
     await this.appends;
-    if (this.cursorTimer) {
-      clearTimeout(this.cursorTimer);
-      this.cursorTimer = undefined;
-      this.startCursorWrite();
-    }
+    const target = this.cursorTarget;
     try {
       await this.syncs.settle();
     } finally {
-      while (this.cursorWrite) await this.cursorWrite;
+      while (this.cursorWritten < target) {
+        if (this.cursorTimer) {
+          clearTimeout(this.cursorTimer);
+          this.cursorTimer = undefined;
+        }
+        this.startCursorWrite();
+        await this.cursorWrite;
+      }
     }
   }
 
   /**
-   * cursor.json is written behind the parts, at most CURSOR_DELAY_MS after the first append it does not
-   * reflect yet, so a turn pays one fsync per part, not two or three. It is only a hint for Hive:
-   * nextSeq() also scans the part files.
+   * cursor.json is written behind the parts, at most one write per CURSOR_DELAY_MS (appends meanwhile wait
+   * for the next one), so a turn pays no cursor write at all and a busy conversation does not keep one
+   * going all the time. It is only a hint for Hive: nextSeq() also scans the part files.
    */
   private scheduleCursor(next: number): void {
     this.cursorTarget = Math.max(this.cursorTarget, next);
-    if (this.cursorWrite || this.cursorTimer) return;
+    if (this.cursorWrite || this.cursorTimer || this.cursorWritten >= this.cursorTarget) return;
     this.cursorTimer = setTimeout(() => {
       this.cursorTimer = undefined;
       this.startCursorWrite();
@@ -298,17 +303,17 @@ export class PartStore {
 
   private startCursorWrite(): void {
     if (this.cursorWrite) return;
+    const target = this.cursorTarget;
     this.cursorWrite = (async () => {
-      let written = 0;
       try {
-        while (written < this.cursorTarget) {
-          written = this.cursorTarget;
-          await this.advanceCursor(written);
-        }
+        await this.advanceCursor(target);
       } catch {
         // A cursor that can't be written is left as it is; the parts on disk stay authoritative.
       } finally {
+        this.cursorWritten = Math.max(this.cursorWritten, target);
         this.cursorWrite = undefined;
+        // Appends that came during the write get the next one, a full delay later.
+        this.scheduleCursor(this.cursorTarget);
       }
     })();
   }
