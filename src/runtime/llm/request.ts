@@ -45,7 +45,10 @@ export function buildMessagesBody(req: ModelRequest, defaults: RequestDefaults):
 
 /** A copy of `messages` whose last cacheable block carries cache_control; the input is not mutated. */
 export function withPrefixBreakpoint(messages: ModelMessage[]): ModelMessage[] {
-  const out = messages.map((m) => ({ ...m, content: stripCacheControl(m.content) }));
+  // Only messages that carry an old breakpoint are copied: the others are shared, not rebuilt every turn.
+  const out = messages.map((m) =>
+    hasCacheControl(m.content) ? { ...m, content: stripCacheControl(m.content) } : m,
+  );
   for (let i = out.length - 1; i >= 0; i--) {
     const msg = out[i]!;
     const blocks: ContentBlock[] =
@@ -59,6 +62,12 @@ export function withPrefixBreakpoint(messages: ModelMessage[]): ModelMessage[] {
     }
   }
   return out;
+}
+
+function hasCacheControl(content: ModelMessage['content']): boolean {
+  if (typeof content === 'string') return false;
+  for (const b of content) if (b.cache_control) return true;
+  return false;
 }
 
 /** Old breakpoints from earlier turns would count against the API's limit of four. */

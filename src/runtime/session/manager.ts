@@ -369,7 +369,10 @@ export class SessionManager {
       log = EventLog.attach(bus, path.join(p.dir, 'events.jsonl'), {
         onWriteError: (err) => this.logger.warn(`events.jsonl of ${p.id}: ${err.message}`),
       });
-      const store = new PartStore(conversationsDir(p.dir));
+      const store = new PartStore(conversationsDir(p.dir), {
+        onSyncError: (err, file) =>
+          this.logger.warn(`part ${file} of ${p.id} not synced to disk: ${err.message}`),
+      });
       session = new LiveSession({
         id: p.id,
         dir: p.dir,

@@ -1,4 +1,5 @@
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
@@ -18,54 +19,31 @@ export async function writeJsonAtomically(file: string, value: unknown, indent?:
 
 let tempCounter = 0;
 
-/** A temp file written and fsynced, waiting to be renamed into place (or discarded). */
-export interface StagedFile {
-  readonly file: string;
-  readonly temp: string;
-  /** Renames the temp file to `file`: from now on readers see the complete content. */
-  commit(): Promise<void>;
-  discard(): Promise<void>;
-}
-
 /**
- * First half of an atomic create: the content goes to a temp file next to `file` and is fsynced, so
- * once `commit()` renames it no crash, not even a power loss, can leave a torn `file`. Splitting the two
- * lets several files be fsynced in parallel and still appear in a chosen order. For new files such as
- * conversation parts, with the fewest system calls: no folder creation (the caller makes the folder
- * once), no realpath/stat/chown/chmod to carry an old file's owner and mode over. The temp name starts
- * with `<name>.` and does not end in `.json`, so part readers never pick it up.
+ * Creates a new `file` whole, for a writer that fsyncs it later (group-sync.ts): temp file next to it,
+ * write, rename. A reader, or a process crash (even SIGKILL), sees no file or the complete one; only a
+ * power loss before the later fsync can lose it or leave it empty. Returns the still open descriptor, for
+ * that fsync; the caller closes it. The temp name starts with `<name>.` and does not end in `.json`, so
+ * part readers never pick it up. The folder must exist (ENOENT otherwise).
+ *
+ * Synchronous on purpose: for a small file going to the page cache, open/write/rename on the event loop
+ * cost less than four thread pool round trips (0.15 vs 0.4 ms per file measured on a busy 2-core machine),
+ * and the wait that matters, the fsync, stays off the loop.
  */
-export async function stageFile(file: string, data: string): Promise<StagedFile> {
+export function createFileUnsyncedSync(file: string, data: string): number {
   const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
-  const discard = () => unlink(temp).catch(() => {});
-  const fh = await open(temp, 'wx');
+  const fd = openSync(temp, 'wx');
   try {
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    writeFileSync(fd, data); // loops until every byte is written
+    renameSync(temp, file);
+    return fd;
   } catch (err) {
-    await discard();
+    closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone (or never renamed away): nothing to clean.
+    }
     throw err;
   }
-  return {
-    file,
-    temp,
-    discard,
-    commit: async () => {
-      try {
-        await rename(temp, file);
-      } catch (err) {
-        await discard();
-        throw err;
-      }
-    },
-  };
-}
-
-/** stageFile + commit: temp, fsync, rename. */
-export async function createFileAtomically(file: string, data: string): Promise<void> {
-  await (await stageFile(file, data)).commit();
 }

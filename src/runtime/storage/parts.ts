@@ -1,7 +1,9 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type StagedFile, stageFile, writeJsonAtomically } from './atomic';
+import { createFileUnsyncedSync, writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
+import { GroupSync } from './group-sync';
 
 /** OpenAI-format tool call, as Hive stores it in assistant parts. */
 export interface HiveToolCall {
@@ -117,10 +119,22 @@ export function textOfBlocks(blocks: unknown[]): string {
 }
 
 /**
- * How long cursor.json lags behind the parts at most (plus its own write). Appends within the window share
- * one cursor write, so a busy conversation does not pay a second fsync per turn; flush() writes it at once.
+ * How long cursor.json lags behind the parts at most (plus its own write): at most one cursor write per
+ * window, shared by the appends made in it; flush() writes it at once.
  */
 const CURSOR_DELAY_MS = 100;
+
+/** How long a renamed part waits, at most, for others to share its fsync pass (the power-loss window). */
+const SYNC_DELAY_MS = 5;
+
+export interface PartStoreOptions {
+  /** A part file could not be fsynced (the part is written, but may not survive a power loss). */
+  onSyncError?: (err: Error, file: string) => void;
+  /** Overrides SYNC_DELAY_MS. */
+  syncDelayMs?: number;
+  /** The fsync of a part file's descriptor; tests pass one that fails. */
+  fsync?: (fd: number, file: string) => Promise<void>;
+}
 
 function seqFromFileName(name: string): number | undefined {
   const stem = name.slice(0, -'.json'.length);
@@ -133,6 +147,12 @@ function seqFromFileName(name: string): number | undefined {
  * is read too but never written. After each append, `cursor.json`'s `next_seq` is advanced
  * (read-merge-write) so Hive resuming this conversation never reuses a seq.
  *
+ * Durability, like SQLite's WAL with synchronous=NORMAL: append() resolves once the complete part is
+ * renamed into place, so a process crash (even SIGKILL) loses no acknowledged part and leaves no torn one.
+ * The fsyncs follow within a few ms, batched (group-sync.ts), and flush() waits for them. A power loss before
+ * that can lose the last parts, possibly not in seq order (a later one kept, an earlier one missing or empty,
+ * which readers skip); once flush() resolved, nothing. (Hive itself writes parts without any fsync.)
+ *
  * One PartStore instance is the only writer of its conversation, so after the first read it keeps the
  * parts in memory: an agent turn must not re-read (and re-parse) the whole transcript from disk.
  */
@@ -142,18 +162,34 @@ export class PartStore {
   private cachedNext: number | undefined;
   private cachedRead: PartsReadResult | undefined;
   private cursorTarget = 0;
+  /** The highest next_seq a cursor write was made for (done or given up). */
+  private cursorWritten = 0;
   private cursorWrite: Promise<void> | undefined;
   private cursorTimer: NodeJS.Timeout | undefined;
-  /** Seq assignment, one append after the other. */
-  private seqQueue: Promise<unknown> = Promise.resolve();
-  /** The last append's commit (renames happen in seq order); never rejects. */
-  private commits: Promise<unknown> = Promise.resolve();
+  /** The last append (they run one after the other, so files appear in seq order); never rejects. */
+  private appends: Promise<unknown> = Promise.resolve();
   /** parts/ is known to exist (made once, not on every append). */
   private partsDirReady = false;
+  private readonly syncs: GroupSync;
 
-  constructor(readonly conversationsDir: string) {
+  constructor(
+    readonly conversationsDir: string,
+    options: PartStoreOptions = {},
+  ) {
     this.partsDir = path.join(conversationsDir, 'parts');
     this.cursorFile = path.join(conversationsDir, 'cursor.json');
+    this.syncs = new GroupSync({
+      delayMs: options.syncDelayMs ?? SYNC_DELAY_MS,
+      onError:
+        options.onSyncError ??
+        ((err, file) => console.error(`conversation part not synced to disk (${file}): ${err.message}`)),
+      fsync: options.fsync,
+    });
+  }
+
+  /** Part files renamed into place whose fsync has not completed yet. */
+  get unsyncedParts(): number {
+    return this.syncs.unsynced;
   }
 
   /** All parts sorted by seq (flat layout first on equal seq); corrupt files are skipped. */
@@ -211,86 +247,73 @@ export class PartStore {
   }
 
   /**
-   * Assigns the next seq and writes the part atomically; resolves once the part file is in place. Seqs are
-   * given in call order. Concurrent appends fsync their temp files in parallel (one journal commit can
-   * cover them all) but are renamed into place strictly in seq order, so a crash leaves a prefix of the
-   * conversation: never a torn part, never a later part without an earlier one.
+   * Assigns the next seq and writes the part atomically; resolves once the part file is in place (its
+   * fsync follows, see the class comment). Seqs are given and files appear in call order, so a process
+   * crash leaves a prefix of the conversation: never a torn part, never a later part without an earlier one.
+   * A part that fails to be written leaves a gap, never a reused seq.
    */
   append(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart> {
-    const seq = this.seqQueue.then(() => this.reserveSeq());
-    this.seqQueue = seq.catch(() => undefined);
-    const staged = seq.then((n) => this.stagePart(n, part));
-    // Handled here so a failure while an earlier part is still committing is not an unhandled rejection;
-    // the commit below still sees it.
-    staged.catch(() => {});
-    const previous = this.commits;
-    const done = (async () => {
-      await previous;
-      return this.commitPart(await staged);
-    })();
-    this.commits = done.catch(() => undefined);
+    const done = this.appends.then(() => this.writePart(part));
+    this.appends = done.catch(() => undefined);
     return done;
   }
 
-  /** The next seq, taken: a part that then fails to be written leaves a gap, never a reused seq. */
-  private async reserveSeq(): Promise<number> {
+  private async writePart(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart> {
     const seq = await this.nextSeq();
     this.cachedNext = seq + 1;
-    return seq;
-  }
-
-  private async stagePart(
-    seq: number,
-    part: Omit<ConversationPart, 'seq'>,
-  ): Promise<{ staged: StagedFile; stored: Record<string, unknown>; seq: number }> {
     const stored = toStorageDict({ ...part, seq } as ConversationPart);
     const file = path.join(this.partsDir, partFileName(seq));
-    const json = JSON.stringify(stored);
-    if (!this.partsDirReady) {
-      await mkdir(this.partsDir, { recursive: true });
-      this.partsDirReady = true;
-    }
-    try {
-      return { staged: await stageFile(file, json), stored, seq };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      // The folder went away under us (a test's cleanup, a user's rm): make it again, once.
-      await mkdir(this.partsDir, { recursive: true });
-      return { staged: await stageFile(file, json), stored, seq };
-    }
-  }
-
-  private async commitPart(p: {
-    staged: StagedFile;
-    stored: Record<string, unknown>;
-    seq: number;
-  }): Promise<ConversationPart> {
-    await p.staged.commit();
-    const normalized = normalizePart(p.stored, p.seq) as ConversationPart;
+    this.syncs.add(this.createPartFile(file, JSON.stringify(stored)), file);
+    const normalized = normalizePart(stored, seq) as ConversationPart;
     this.cachedRead?.parts.push(normalized);
-    this.scheduleCursor(p.seq + 1);
+    this.scheduleCursor(seq + 1);
     return { ...normalized };
   }
 
-  /** Resolves once cursor.json reflects every append so far (call before handing the folder to Hive). */
-  async flush(): Promise<void> {
-    await this.commits;
-    if (this.cursorTimer) {
-      clearTimeout(this.cursorTimer);
-      this.cursorTimer = undefined;
-      this.startCursorWrite();
+  private createPartFile(file: string, json: string): number {
+    if (!this.partsDirReady) {
+      mkdirSync(this.partsDir, { recursive: true });
+      this.partsDirReady = true;
     }
-    while (this.cursorWrite) await this.cursorWrite;
+    try {
+      return createFileUnsyncedSync(file, json);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // The folder went away under us (a test's cleanup, a user's rm): make it again, once.
+      mkdirSync(this.partsDir, { recursive: true });
+      return createFileUnsyncedSync(file, json);
+    }
   }
 
   /**
-   * cursor.json is written behind the parts, at most CURSOR_DELAY_MS after the first append it does not
-   * reflect yet, so a turn pays one fsync per part, not two or three. It is only a hint for Hive:
-   * nextSeq() also scans the part files.
+   * Resolves once every append so far is fsynced and cursor.json reflects it (call on stop, before handing
+   * the folder to Hive). Rejects when a part could not be synced (already reported to onSyncError).
+   */
+  async flush(): Promise<void> {
+    await this.appends;
+    const target = this.cursorTarget;
+    try {
+      await this.syncs.settle();
+    } finally {
+      while (this.cursorWritten < target) {
+        if (this.cursorTimer) {
+          clearTimeout(this.cursorTimer);
+          this.cursorTimer = undefined;
+        }
+        this.startCursorWrite();
+        await this.cursorWrite;
+      }
+    }
+  }
+
+  /**
+   * cursor.json is written behind the parts, at most one write per CURSOR_DELAY_MS (appends meanwhile wait
+   * for the next one), so a turn pays no cursor write at all and a busy conversation does not keep one
+   * going all the time. It is only a hint for Hive: nextSeq() also scans the part files.
    */
   private scheduleCursor(next: number): void {
     this.cursorTarget = Math.max(this.cursorTarget, next);
-    if (this.cursorWrite || this.cursorTimer) return;
+    if (this.cursorWrite || this.cursorTimer || this.cursorWritten >= this.cursorTarget) return;
     this.cursorTimer = setTimeout(() => {
       this.cursorTimer = undefined;
       this.startCursorWrite();
@@ -299,17 +322,17 @@ export class PartStore {
 
   private startCursorWrite(): void {
     if (this.cursorWrite) return;
+    const target = this.cursorTarget;
     this.cursorWrite = (async () => {
-      let written = 0;
       try {
-        while (written < this.cursorTarget) {
-          written = this.cursorTarget;
-          await this.advanceCursor(written);
-        }
+        await this.advanceCursor(target);
       } catch {
         // A cursor that can't be written is left as it is; the parts on disk stay authoritative.
       } finally {
+        this.cursorWritten = Math.max(this.cursorWritten, target);
         this.cursorWrite = undefined;
+        // Appends that came during the write get the next one, a full delay later.
+        this.scheduleCursor(this.cursorTarget);
       }
     })();
   }
