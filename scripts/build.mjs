@@ -18,28 +18,27 @@ const importMetaUrl = {
   define: { 'import.meta.url': 'importMetaUrl' },
 };
 
+// The extension host's bundles: dist/extension.js is what activation loads; the others are required
+// on first use (src/extension/bundles.ts says when). Modules they share are copied into each.
+const extensionBundle = (entry, outfile) => ({
+  ...common,
+  entryPoints: [entry],
+  outfile,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  ...importMetaUrl,
+});
+
 const targets = [
-  {
-    ...common,
-    entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    ...importMetaUrl,
-  },
-  {
-    // The session runtime and the model SDK, required by the extension on first use (not at activation).
-    ...common,
-    entryPoints: ['src/extension/runtimeEntry.ts'],
-    outfile: 'dist/runtime.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    ...importMetaUrl,
-  },
+  extensionBundle('src/extension/extension.ts', 'dist/extension.js'),
+  // The Sessions tree's index and file watchers (chokidar).
+  extensionBundle('src/extension/sessionsEntry.ts', 'dist/sessions.js'),
+  // The chat panel, its session bridge and the protocol schemas (zod).
+  extensionBundle('src/extension/chatEntry.ts', 'dist/chat.js'),
+  // The session runtime and the model SDK.
+  extensionBundle('src/extension/runtimeEntry.ts', 'dist/runtime.js'),
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
-import { ChatController } from './chat';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
 import { SessionStatusBar } from './statusBar';
@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   });
   runtimeHost = runtime;
   const tree = new SessionsTreeProvider(runtime, log);
-  const chat = new ChatController({
+  const chat = new LazyChat({
     extensionUri: context.extensionUri,
     log,
     getManager: () => runtime.getManager(),

@@ -3,8 +3,9 @@
 // so a home with 10,000 sessions stays fast. A damaged session is a row like any other.
 import * as vscode from 'vscode';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import { sessionsModule } from '../bundles';
 import type { RuntimeHost } from '../runtimeHost';
-import { HomeWatcher } from './homeWatcher';
+import type { HomeWatcher } from './homeWatcher';
 import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
 
 export const PAGE_SIZE = 200;
@@ -97,7 +98,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     const home = this.runtime.hiveHome;
     // The watcher starts with the first scan; once it is ready, one more (incremental) scan catches
     // what changed while neither was looking.
-    const watcher = new HomeWatcher({
+    const { HomeWatcher } = sessionsModule();
+    const watcher: HomeWatcher = new HomeWatcher({
       home,
       onChange: (paths) => void this.update(paths),
       onError: (m) => this.log.warn(`watching ${home}: ${m}`),
