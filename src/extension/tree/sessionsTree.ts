@@ -96,8 +96,6 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
 
   private async load(loading: Promise<void>): Promise<void> {
     const home = this.runtime.hiveHome;
-    // The watcher starts with the first scan; once it is ready, one more (incremental) scan catches
-    // what changed while neither was looking.
     const { HomeWatcher } = sessionsModule();
     const watcher: HomeWatcher = new HomeWatcher({
       home,
@@ -105,6 +103,13 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
       onError: (m) => this.log.warn(`watching ${home}: ${m}`),
     });
     this.watcher = watcher;
+    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
+      this.rebuild(undefined),
+    );
+    if (this.firstLoad !== loading) return;
+    this.updateHot();
+    // The watcher starts once the rows are shown (its first scan of the home would compete with the
+    // index's); once it is ready, one more (incremental) scan catches what changed meanwhile.
     void watcher.start().then(
       () => {
         this.log.debug(`watching ${home} for session changes`);
@@ -112,10 +117,6 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
       },
       (err: unknown) => this.log.warn(`cannot watch ${home}: ${String(err)}`),
     );
-    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
-      this.rebuild(undefined),
-    );
-    if (this.firstLoad === loading) this.updateHot();
   }
 
   private async update(paths: string[] | undefined): Promise<void> {
