@@ -3,7 +3,8 @@
  *
  * - extension activation: what VS Code itself reports in "Developer: Show Running Extensions"
  *   (code loading + the activate() call) when the Hive view is first opened on an idle host; one
- *   fresh extension host per sample. Goal < 50 ms.
+ *   fresh extension host per sample. Goal < 50 ms. Also the time from that click until the Sessions
+ *   view shows its first row (activation, loading the session index, listing the home).
  * - the chat opening a cold 5,000-message session (written in Hive's part-file format into the
  *   fixture HIVE_HOME) from the Sessions view: time until the newest message is painted in the
  *   webview (goal < 150 ms), and the webview's DOM node count at the bottom, at most while scrolling
