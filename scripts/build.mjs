@@ -52,8 +52,10 @@ const extensionBundle = (entry, outfile) => ({
 
 const targets = [
   extensionBundle('src/extension/extension.ts', 'dist/extension.js'),
-  // The Sessions tree's index and file watchers (chokidar).
+  // The Sessions tree's index of HIVE_HOME.
   extensionBundle('src/extension/sessionsEntry.ts', 'dist/sessions.js'),
+  // The file watchers (chokidar).
+  extensionBundle('src/extension/watchEntry.ts', 'dist/watch.js'),
   // The chat panel, its session bridge and the protocol schemas (zod).
   extensionBundle('src/extension/chatEntry.ts', 'dist/chat.js'),
   // The session runtime and the model SDK.

@@ -1,6 +1,4 @@
-// Entry of dist/sessions.js (see bundles.ts): what the Sessions tree needs once it lists rows — the
-// session index of HIVE_HOME, its watcher, and chokidar (also used to watch a loaded colony's files).
+// Entry of dist/sessions.js (see bundles.ts): the session index of HIVE_HOME, required when the
+// Sessions tree first lists its rows (or a command needs the cold sessions).
 
-export { watch } from 'chokidar';
 export { SessionIndex } from '../runtime/storage/session-index';
-export { HomeWatcher } from './tree/homeWatcher';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyLocation } from '../../runtime/colony/colony-locate';
-import { runtimeModule, sessionsModule } from '../bundles';
+import { runtimeModule, watchModule } from '../bundles';
 import type { FolderChoice } from '../pickers';
 
 const OFFERED_KEY = 'hive.colonyOffered';
@@ -97,7 +97,7 @@ export class WorkspaceColonies implements vscode.Disposable {
     this.unwatch(w.sessionId);
     const entry: { watch: LoadedColonyWatch; watcher?: FSWatcher; timer?: NodeJS.Timeout } = { watch: w };
     this.watchers.set(w.sessionId, entry);
-    const { watch } = sessionsModule();
+    const { watch } = watchModule();
     // Root layout: the folder itself holds the colony files, so only its top level is watched.
     const watcher = watch(w.dir, {
       ignoreInitial: true,

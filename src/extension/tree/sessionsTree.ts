@@ -3,7 +3,7 @@
 // so a home with 10,000 sessions stays fast. A damaged session is a row like any other.
 import * as vscode from 'vscode';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
-import { sessionsModule } from '../bundles';
+import { watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtimeHost';
 import type { HomeWatcher } from './homeWatcher';
 import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
@@ -11,6 +11,8 @@ import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeIte
 export const PAGE_SIZE = 200;
 /** Most recent cold sessions whose messages are watched (besides the live ones). */
 const HOT_RECENT = 30;
+/** How long after the first listing the HIVE_HOME watcher starts (so the rows are drawn first). */
+const WATCH_DELAY_MS = 200;
 
 export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionNode | undefined>();
@@ -26,6 +28,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   private coldById = new Map<string, ColdSessionEntry>();
   private firstLoad: Promise<void> | undefined;
   private watcher: HomeWatcher | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private loadError: string | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private knownLive = new Map<string, string>();
@@ -95,21 +98,26 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   }
 
   private async load(loading: Promise<void>): Promise<void> {
+    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
+      this.rebuild(undefined),
+    );
+    if (this.firstLoad !== loading) return; // the home moved meanwhile
+    // The watcher (chokidar, dist/watch.js) starts a moment after the rows are listed: loading it and
+    // its first scan of the home would delay them. Once it is ready, one more (incremental) scan
+    // catches what changed meanwhile.
+    this.watchTimer = setTimeout(() => this.startWatching(), WATCH_DELAY_MS);
+  }
+
+  private startWatching(): void {
     const home = this.runtime.hiveHome;
-    const { HomeWatcher } = sessionsModule();
+    const { HomeWatcher } = watchModule();
     const watcher: HomeWatcher = new HomeWatcher({
       home,
       onChange: (paths) => void this.update(paths),
       onError: (m) => this.log.warn(`watching ${home}: ${m}`),
     });
     this.watcher = watcher;
-    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
-      this.rebuild(undefined),
-    );
-    if (this.firstLoad !== loading) return;
     this.updateHot();
-    // The watcher starts once the rows are shown (its first scan of the home would compete with the
-    // index's); once it is ready, one more (incremental) scan catches what changed meanwhile.
     void watcher.start().then(
       () => {
         this.log.debug(`watching ${home} for session changes`);
@@ -229,6 +237,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
 
   /** HIVE_HOME moved: forget everything synchronously (the next getChildren loads the new home). */
   private restart(): void {
+    clearTimeout(this.watchTimer);
     void this.watcher?.close();
     this.watcher = undefined;
     this.groups = new Map();
@@ -241,6 +250,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   }
 
   dispose(): void {
+    clearTimeout(this.watchTimer);
     void this.watcher?.close();
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
