@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
-import { ChatController } from './chat';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
 import { SessionStatusBar } from './statusBar';
@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   });
   runtimeHost = runtime;
   const tree = new SessionsTreeProvider(runtime, log);
-  const chat = new ChatController({
+  const chat = new LazyChat({
     extensionUri: context.extensionUri,
     log,
     getManager: () => runtime.getManager(),
@@ -85,18 +85,28 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
       void colonies.offerOnce();
     }),
   );
-  void vscode.commands.executeCommand('setContext', 'hive.trusted', vscode.workspace.isTrusted);
-  void updateKeyContext().catch((err: unknown) => log.warn(`reading the model settings: ${String(err)}`));
-  // A little after activation: detecting colonies loads the colony modules (dist/runtime.js).
-  const offer = setTimeout(() => {
-    void colonies
-      .offerOnce()
-      .catch((err: unknown) => log.warn(`looking for workspace colonies: ${String(err)}`));
-  }, 2000);
-  context.subscriptions.push({ dispose: () => clearTimeout(offer) });
-  log.info(
-    `Hive activated (HIVE_HOME ${runtime.hiveHome}${vscode.workspace.isTrusted ? '' : ', Restricted Mode'})`,
-  );
+  // Activation only registers; the rest runs right after it (VS Code counts activate() as activation
+  // time): context keys, the API key lookup (SecretStorage), and a little later the colony offer.
+  let offer: NodeJS.Timeout | undefined;
+  const after = setImmediate(() => {
+    log.info(
+      `Hive activated (HIVE_HOME ${runtime.hiveHome}${vscode.workspace.isTrusted ? '' : ', Restricted Mode'})`,
+    );
+    void vscode.commands.executeCommand('setContext', 'hive.trusted', vscode.workspace.isTrusted);
+    void updateKeyContext().catch((err: unknown) => log.warn(`reading the model settings: ${String(err)}`));
+    // Detecting colonies loads the colony modules (dist/runtime.js): not while the tree first loads.
+    offer = setTimeout(() => {
+      void colonies
+        .offerOnce()
+        .catch((err: unknown) => log.warn(`looking for workspace colonies: ${String(err)}`));
+    }, 2000);
+  });
+  context.subscriptions.push({
+    dispose: () => {
+      clearImmediate(after);
+      clearTimeout(offer);
+    },
+  });
 
   return {
     sessionsTree: tree,

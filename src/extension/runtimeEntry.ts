@@ -1,5 +1,5 @@
-// Entry of the second bundle, dist/runtime.js: the session runtime, the model provider (and through it
-// the Anthropic SDK), colony scaffolding. The extension requires it on first use (runtimeModule.ts), so
+// Entry of dist/runtime.js (see bundles.ts): the session runtime, the model provider (and through it
+// the Anthropic SDK), colony scaffolding. The extension requires it on first use (bundles.ts), so
 // activation never even parses it.
 
 export { findColonyDir } from '../runtime/colony/colony-locate';

@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { type ModelSettings, resolveModelSettings } from '../runtime/config/modelSettings';
 import type { LiveSession, SessionManager, SessionManagerOptions } from '../runtime/session';
-import { SessionIndex } from '../runtime/storage/session-index';
+import type { SessionIndex } from '../runtime/storage/session-index';
 import { type ApiKeyStore, MissingApiKeyError } from './apiKey';
-import { runtimeModule } from './runtimeModule';
+import { runtimeModule, sessionsModule } from './bundles';
 import { hiveHomeSetting, readSettings } from './settings';
 
 export interface RuntimeHostDeps {
@@ -60,9 +60,9 @@ export class RuntimeHost implements vscode.Disposable {
     return this.home;
   }
 
-  /** The cold-session index of the current home (created on first use; cheap until refreshed). */
+  /** The cold-session index of the current home (created on first use, which loads dist/sessions.js). */
   get index(): SessionIndex {
-    this.sessionIndex ??= new SessionIndex({
+    this.sessionIndex ??= new (sessionsModule().SessionIndex)({
       home: this.home,
       log: (m) => this.deps.log.info(`session index: ${m}`),
     });

@@ -3,19 +3,14 @@ import * as vscode from 'vscode';
 import type { RuntimeHost } from './runtimeHost';
 
 export class SessionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem(
-    'hive.session',
-    vscode.StatusBarAlignment.Left,
-    50,
-  );
+  /** Created when there is first something to show (no live session at activation). */
+  private item: vscode.StatusBarItem | undefined;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(
     private readonly runtime: RuntimeHost,
     private readonly active: () => string | undefined,
   ) {
-    this.item.name = 'Hive Session';
-    this.item.command = 'hive.openChat';
     this.subs.push(runtime.onDidChangeLive(() => this.update()));
     this.update();
   }
@@ -30,8 +25,13 @@ export class SessionStatusBar implements vscode.Disposable {
   update(): void {
     const s = this.activeSession();
     if (!s) {
-      this.item.hide();
+      this.item?.hide();
       return;
+    }
+    if (!this.item) {
+      this.item = vscode.window.createStatusBarItem('hive.session', vscode.StatusBarAlignment.Left, 50);
+      this.item.name = 'Hive Session';
+      this.item.command = 'hive.openChat';
     }
     const count = this.runtime.peekManager()?.list().length ?? 0;
     this.item.text = `${s.busy ? '$(loading~spin)' : '$(hubot)'} ${s.queen_name}${count > 1 ? ` +${count - 1}` : ''}`;
@@ -46,11 +46,11 @@ export class SessionStatusBar implements vscode.Disposable {
 
   /** What the status bar shows ('' when hidden). */
   get text(): string {
-    return this.activeSession() ? this.item.text : '';
+    return this.activeSession() ? (this.item?.text ?? '') : '';
   }
 
   dispose(): void {
     for (const s of this.subs) s.dispose();
-    this.item.dispose();
+    this.item?.dispose();
   }
 }

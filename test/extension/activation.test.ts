@@ -35,6 +35,16 @@ describe('activation', () => {
     assert.deepEqual(loaded, [], 'dist/runtime.js was loaded at activation');
   });
 
+  it('loads the chat panel code (dist/chat.js) only when a chat opens, not to show the tree', async () => {
+    const api = await hiveApi();
+    await api.sessionsTree.getChildren();
+    const loaded = () => Object.keys(require.cache).filter((f) => /[\\/]dist[\\/]chat\.js$/.test(f));
+    assert.deepEqual(loaded(), [], 'dist/chat.js was loaded at activation');
+    await vscode.commands.executeCommand('hive.openChat');
+    await waitFor('dist/chat.js to load', () => loaded().length === 1);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('runs in the fixture workspace, untrusted (Restricted Mode), like a folder just opened', () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyLocation } from '../../runtime/colony/colony-locate';
+import { runtimeModule, watchModule } from '../bundles';
 import type { FolderChoice } from '../pickers';
-import { runtimeModule } from '../runtimeModule';
 
 const OFFERED_KEY = 'hive.colonyOffered';
 /** Files the runtime itself writes next to a colony definition: their changes are not the user's edits. */
@@ -97,8 +97,7 @@ export class WorkspaceColonies implements vscode.Disposable {
     this.unwatch(w.sessionId);
     const entry: { watch: LoadedColonyWatch; watcher?: FSWatcher; timer?: NodeJS.Timeout } = { watch: w };
     this.watchers.set(w.sessionId, entry);
-    const { watch } = await import('chokidar');
-    if (this.watchers.get(w.sessionId) !== entry) return;
+    const { watch } = watchModule();
     // Root layout: the folder itself holds the colony files, so only its top level is watched.
     const watcher = watch(w.dir, {
       ignoreInitial: true,

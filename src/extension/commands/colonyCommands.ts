@@ -3,9 +3,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveSession } from '../../runtime/session';
+import { runtimeModule } from '../bundles';
 import type { LoadedColonyWatch } from '../colonies/workspaceColonies';
 import { pickFolder, pickLiveSession } from '../pickers';
-import { runtimeModule } from '../runtimeModule';
 import { type HiveServices, info, reportError } from '../services';
 import { sessionIdOf } from '../tree/nodes';
 

@@ -3,13 +3,16 @@
 // so a home with 10,000 sessions stays fast. A damaged session is a row like any other.
 import * as vscode from 'vscode';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import { watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtimeHost';
-import { HomeWatcher } from './homeWatcher';
+import type { HomeWatcher } from './homeWatcher';
 import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
 
 export const PAGE_SIZE = 200;
 /** Most recent cold sessions whose messages are watched (besides the live ones). */
 const HOT_RECENT = 30;
+/** How long after the first listing the HIVE_HOME watcher starts (so the rows are drawn first). */
+const WATCH_DELAY_MS = 200;
 
 export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionNode | undefined>();
@@ -25,6 +28,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   private coldById = new Map<string, ColdSessionEntry>();
   private firstLoad: Promise<void> | undefined;
   private watcher: HomeWatcher | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private loadError: string | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private knownLive = new Map<string, string>();
@@ -94,15 +98,26 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   }
 
   private async load(loading: Promise<void>): Promise<void> {
+    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
+      this.rebuild(undefined),
+    );
+    if (this.firstLoad !== loading) return; // the home moved meanwhile
+    // The watcher (chokidar, dist/watch.js) starts a moment after the rows are listed: loading it and
+    // its first scan of the home would delay them. Once it is ready, one more (incremental) scan
+    // catches what changed meanwhile.
+    this.watchTimer = setTimeout(() => this.startWatching(), WATCH_DELAY_MS);
+  }
+
+  private startWatching(): void {
     const home = this.runtime.hiveHome;
-    // The watcher starts with the first scan; once it is ready, one more (incremental) scan catches
-    // what changed while neither was looking.
-    const watcher = new HomeWatcher({
+    const { HomeWatcher } = watchModule();
+    const watcher: HomeWatcher = new HomeWatcher({
       home,
       onChange: (paths) => void this.update(paths),
       onError: (m) => this.log.warn(`watching ${home}: ${m}`),
     });
     this.watcher = watcher;
+    this.updateHot();
     void watcher.start().then(
       () => {
         this.log.debug(`watching ${home} for session changes`);
@@ -110,10 +125,6 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
       },
       (err: unknown) => this.log.warn(`cannot watch ${home}: ${String(err)}`),
     );
-    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
-      this.rebuild(undefined),
-    );
-    if (this.firstLoad === loading) this.updateHot();
   }
 
   private async update(paths: string[] | undefined): Promise<void> {
@@ -226,6 +237,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
 
   /** HIVE_HOME moved: forget everything synchronously (the next getChildren loads the new home). */
   private restart(): void {
+    clearTimeout(this.watchTimer);
     void this.watcher?.close();
     this.watcher = undefined;
     this.groups = new Map();
@@ -238,6 +250,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   }
 
   dispose(): void {
+    clearTimeout(this.watchTimer);
     void this.watcher?.close();
     for (const s of this.subs) s.dispose();
     this.changed.dispose();

@@ -1,0 +1,27 @@
+// The extension ships as several bundles so activation parses only what registering the views and
+// commands needs (dist/extension.js). The rest is required on first use, each from its own file:
+//  - dist/sessions.js (sessionsEntry.ts): the session index of HIVE_HOME, when the Sessions tree
+//    first lists its rows;
+//  - dist/watch.js (watchEntry.ts): the file watchers (chokidar), just after that first listing;
+//  - dist/chat.js (chatEntry.ts): the chat panel and its protocol schemas, when a chat first opens;
+//  - dist/runtime.js (runtimeEntry.ts): the session runtime and the model SDK, when a session starts.
+// Each path is computed so esbuild leaves the require alone (the module stays out of this bundle).
+import path from 'node:path';
+
+export type RuntimeModule = typeof import('./runtimeEntry');
+export type SessionsModule = typeof import('./sessionsEntry');
+export type WatchModule = typeof import('./watchEntry');
+export type ChatModule = typeof import('./chatEntry');
+
+function lazyBundle<T>(file: string): () => T {
+  let loaded: T | undefined;
+  return () => {
+    loaded ??= require(path.join(__dirname, file)) as T;
+    return loaded;
+  };
+}
+
+export const runtimeModule = lazyBundle<RuntimeModule>('runtime.js');
+export const sessionsModule = lazyBundle<SessionsModule>('sessions.js');
+export const watchModule = lazyBundle<WatchModule>('watch.js');
+export const chatModule = lazyBundle<ChatModule>('chat.js');
