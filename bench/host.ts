@@ -327,10 +327,6 @@ async function reopenClosedPanel(
   return samples;
 }
 
-function medianOf(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-}
-
 /** tsx (esbuild keepNames) wraps local functions in __name(): page-side code needs it defined. */
 async function nameShim(frame: Frame): Promise<void> {
   await frame.evaluate('globalThis.__name ??= (f) => f');
