@@ -14,8 +14,8 @@ export class LazyChat implements ChatOpener {
 
   constructor(private readonly deps: ChatDeps) {}
 
-  open(sessionId?: string): Promise<void> {
-    return this.loaded().open(sessionId);
+  open(sessionId?: string, opts?: { resume?: boolean }): Promise<void> {
+    return this.loaded().open(sessionId, opts);
   }
 
   private loaded(): ChatController {
