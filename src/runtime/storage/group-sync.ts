@@ -23,9 +23,17 @@ export interface GroupSyncOptions {
 }
 
 interface Pending {
-  fd: number;
+  /** Undefined when the descriptor was closed at once (too many open): the pass opens the file again. */
+  fd: number | undefined;
   file: string;
 }
+
+/**
+ * Descriptors kept open for the next pass at most. A burst of appends (a worker's copy of a long queen
+ * conversation) runs without yielding to the timer; past this many, files are closed at once and opened
+ * again for their fsync, so a burst cannot run the process out of descriptors.
+ */
+const MAX_OPEN = 64;
 
 /**
  * Group commit for files already complete and renamed into place (atomic.ts createFileUnsyncedSync): they
@@ -42,6 +50,8 @@ export class GroupSync {
   private pass: Promise<void> | undefined;
   private failure: Error | undefined;
   private unsyncedCount = 0;
+  /** Descriptors held in the queue or by the running pass. */
+  private openCount = 0;
   private readonly fsync: (fd: number, file: string) => Promise<void>;
 
   constructor(private readonly opts: GroupSyncOptions) {
@@ -55,7 +65,13 @@ export class GroupSync {
 
   /** Takes over `fd` (open on `file`): it is closed once synced. */
   add(fd: number, file: string): void {
-    this.queue.push({ fd, file });
+    if (this.openCount >= MAX_OPEN) {
+      closeQuietly(fd);
+      this.queue.push({ fd: undefined, file });
+    } else {
+      this.openCount++;
+      this.queue.push({ fd, file });
+    }
     this.unsyncedCount++;
     // A running pass takes the file when its batch is done.
     if (this.pass || this.timer) return;
@@ -99,7 +115,19 @@ export class GroupSync {
 
   private async syncBatch(batch: Pending[]): Promise<void> {
     const folders = new Set<string>();
-    for (const { fd, file } of batch) {
+    for (const pending of batch) {
+      const { file } = pending;
+      folders.add(path.dirname(file));
+      let fd = pending.fd;
+      if (fd === undefined) {
+        try {
+          fd = openSync(file, 'r');
+        } catch (err) {
+          // Deleted meanwhile (the session was removed): nothing left to keep.
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.fail(err, file);
+          continue;
+        }
+      } else this.openCount--;
       try {
         await this.fsync(fd, file);
       } catch (err) {
@@ -107,7 +135,6 @@ export class GroupSync {
       } finally {
         closeQuietly(fd);
       }
-      folders.add(path.dirname(file));
     }
     for (const folder of folders) {
       let fd: number;

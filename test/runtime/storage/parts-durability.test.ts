@@ -88,6 +88,27 @@ describe('PartStore durability: parts visible at once, fsynced by a group commit
     assert.equal(store.unsyncedParts, 0);
   });
 
+  it('a burst of appends longer than the descriptors kept open is synced whole, in seq order', async () => {
+    const synced: string[] = [];
+    const store = new PartStore(conv, {
+      fsync: async (fd, file) => {
+        synced.push(path.basename(file));
+        await realFsync(fd);
+      },
+    });
+    // Like a worker copying a long queen conversation: no timer runs until the burst is over.
+    for (let i = 0; i < 300; i++)
+      await store.append({ role: i % 2 ? 'assistant' : 'user', content: `m${i}` });
+    assert.equal(store.unsyncedParts, 300);
+    await store.flush();
+    assert.equal(store.unsyncedParts, 0);
+    assert.deepEqual(
+      synced,
+      Array.from({ length: 300 }, (_, i) => partFileName(i)),
+    );
+    assert.equal((await new PartStore(conv).readAll()).length, 300);
+  });
+
   it('a failed fsync is reported and makes flush() reject once; the part stays readable', async () => {
     const reported: Array<{ message: string; file: string }> = [];
     let fail = true;
