@@ -159,10 +159,19 @@ export class MessageList {
       }
     }
     this.forceAll = false;
-    // Opening ends with a render that found the view at the bottom (measuring did not move the end).
-    if (this.opening && !jumped && this.model.rows.length > 0 && v.isAtEnd()) this.opening = false;
+    const totalBefore = v.getTotalSize();
     // Measure after layout so dynamic heights (Markdown, expanded cards) are right.
     for (const m of this.mounted.values()) v.measureElement(m.el);
+    // Opening ends with a render that found the view at the bottom and whose measuring did not move
+    // the end (when it did, the resize schedules another render, which follows it down).
+    if (
+      this.opening &&
+      !jumped &&
+      this.model.rows.length > 0 &&
+      v.getTotalSize() === totalBefore &&
+      v.isAtEnd()
+    )
+      this.opening = false;
   }
 
   /**

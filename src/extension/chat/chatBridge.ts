@@ -71,6 +71,11 @@ export class ChatBridge {
     return this.session?.id;
   }
 
+  /** The session shown (live, or read from disk), if any. */
+  get shown(): ChatSession | undefined {
+    return this.session;
+  }
+
   /** Shows `session` (or the empty state) in the panel; a no-op when it is already shown. */
   attach(session: ChatSession | undefined): void {
     if (this.disposed || session === this.session) return;

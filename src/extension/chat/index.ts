@@ -124,8 +124,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private updateTitle(): void {
-    const id = this.bridge?.sessionId;
-    const session = id ? this.manager?.get(id) : undefined;
+    const session = this.bridge?.shown;
     if (this.panel) this.panel.panel.title = session ? `Hive: ${session.queen.name}` : 'Hive Chat';
   }
 
