@@ -101,6 +101,7 @@ export class ChatController implements vscode.Disposable {
       isTrusted: () => this.deps.isTrusted(),
       log: this.deps.log,
       onDidChangeSession: (id) => {
+        this.dropStoppedFeeds();
         this.updateTitle();
         this.sessionChanged.fire(id);
       },
@@ -126,6 +127,19 @@ export class ChatController implements vscode.Disposable {
   private updateTitle(): void {
     const session = this.bridge?.shown;
     if (this.panel) this.panel.panel.title = session ? `Hive: ${session.queen.name}` : 'Hive Chat';
+  }
+
+  /**
+   * Feeds of stopped sessions the panel no longer shows (a cold session read from disk, a live one
+   * stopped meanwhile) go: nothing will happen in them, and a cold session holds its whole transcript.
+   */
+  private dropStoppedFeeds(): void {
+    const shown = this.bridge?.shown;
+    for (const [session, feed] of this.feeds) {
+      if (session === shown || !session.stopped) continue;
+      feed.dispose();
+      this.feeds.delete(session);
+    }
   }
 
   private feedFor(session: ChatSession): SessionFeed {
@@ -156,11 +170,7 @@ export class ChatController implements vscode.Disposable {
       if (session) live.add(session);
     }
     for (const session of live) this.feedFor(session);
-    for (const [session, feed] of this.feeds) {
-      if (live.has(session as LiveSession) || !session.stopped) continue;
-      feed.dispose();
-      this.feeds.delete(session);
-    }
+    this.dropStoppedFeeds();
     this.bridge?.sessionChanged();
   }
 }
