@@ -4,6 +4,7 @@ import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { PartStore } from '../runtime/storage/parts';
 import { SessionIndex } from '../runtime/storage/session-index';
+import { isSessionLocked } from '../runtime/storage/session-lock';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export interface SessionsContext {
@@ -55,7 +56,10 @@ async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): P
   const index = openIndex(home);
   const cold = await index.listColdSessions({ limit });
   await index.flush();
-  const rows: ListedSession[] = liveIds ? markLive(cold, liveIds) : cold;
+  // Live here (a host's own manager), or in another process: VS Code, `hive chat` (its session lock).
+  const running = new Set(liveIds);
+  for (const r of cold) if (isSessionLocked(r.dir)) running.add(r.session_id);
+  const rows = markLive(cold, running);
   if (values.json) {
     // toHiveRow only picks Hive's fields; a live row's cold/live values pass through.
     io.out(
@@ -71,8 +75,7 @@ async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): P
     io.out(`No sessions under ${home}\n`);
     return 0;
   }
-  // The LIVE column only means something in-process, where the live ids are known.
-  const live = (r?: ListedSession) => (liveIds ? `${(r ? (r.live ? 'live' : '') : 'LIVE').padEnd(4)} ` : '');
+  const live = (r?: ListedSession) => `${(r ? (r.live ? 'live' : '') : 'LIVE').padEnd(4)} `;
   io.out(
     `${'SESSION'.padEnd(34)} ${live()}${'QUEEN'.padEnd(22)} ${'LAST ACTIVE'.padEnd(16)} ${'MSGS'.padStart(5)}  PREVIEW\n`,
   );

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,12 +56,32 @@ export async function acquireSessionLock(sessionDir: string, sessionId: string):
 
 async function readOwner(file: string): Promise<LockOwner | undefined> {
   try {
-    const o = JSON.parse(await readFile(file, 'utf8')) as Partial<LockOwner>;
+    return parseOwner(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const o = JSON.parse(text) as Partial<LockOwner>;
     if (!Number.isSafeInteger(o.pid) || typeof o.host !== 'string') return undefined;
     return { pid: o.pid as number, host: o.host, since: typeof o.since === 'number' ? o.since : 0 };
   } catch {
     return undefined;
   }
+}
+
+/** Whether a live process (this one included) holds the session's lock: it is running somewhere. */
+export function isSessionLocked(sessionDir: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path.join(sessionDir, SESSION_LOCK_FILE), 'utf8');
+  } catch {
+    return false; // no lock: not running anywhere
+  }
+  const owner = parseOwner(text);
+  return owner !== undefined && isAlive(owner);
 }
 
 /** On this host: the pid exists. On another host (a shared home): assume it is, it cannot be checked. */

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/run';
 import { HIVE_LIST_FIELDS } from '../../../src/runtime/storage/cold-sessions';
+import { acquireSessionLock } from '../../../src/runtime/storage/session-lock';
 import { removeTree, tempHome, writeSession } from '../storage/fixtures';
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -51,6 +52,28 @@ describe('hive sessions CLI', () => {
     assert.equal(rows[1]!.agent_name, 'Acme');
     assert.equal(rows[1]!.last_active_at, 1_700_000_103);
     assert.equal(rows[1]!.cold, true);
+  });
+
+  it('marks a session running in another process (its lock held) live, in the table and the JSON', async () => {
+    // Hive's seed layout keeps sessions under agents/queens/<queen>/sessions.
+    const dirA = path.join(home, 'agents', 'queens', 'queen_technology', 'sessions', A);
+    const lock = await acquireSessionLock(dirA, A); // this test process plays VS Code
+    try {
+      const table = await cli(['sessions', 'list', '--home', home]);
+      assert.match(table.out, /^SESSION +LIVE /);
+      assert.match(table.out, new RegExp(`^${A} +live `, 'm'));
+      assert.doesNotMatch(table.out, new RegExp(`^${B} +live `, 'm'));
+      const rows = JSON.parse((await cli(['sessions', 'list', '--home', home, '--json'])).out);
+      const a = rows.find((r: { session_id: string }) => r.session_id === A);
+      assert.deepEqual([a.live, a.cold], [true, false]);
+    } finally {
+      await lock.release();
+    }
+    const after = JSON.parse((await cli(['sessions', 'list', '--home', home, '--json'])).out);
+    assert.ok(
+      after.every((r: { live: boolean }) => r.live === false),
+      'cold again once released',
+    );
   });
 
   it('honours --limit and HIVE_HOME, and prints a table', async () => {
