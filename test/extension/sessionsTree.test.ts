@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { GroupNode, MoreNode, SessionNode } from '../../src/extension/tree/nodes';
+import { acquireSessionLock } from '../../src/runtime/storage/session-lock';
 import { hiveApi, idsOf, note, scratchDir, treeSnapshot, waitFor } from './support';
 
 const DAMAGED = 'session_20260419_080000_deadbeef';
@@ -36,6 +37,15 @@ describe('Sessions tree', () => {
     assert.match(String(okItem.description), /\d+ messages?/);
     assert.equal(okItem.contextValue, 'session.cold');
     assert.equal(okItem.command?.command, 'hive.openChat');
+    assert.doesNotMatch(String(okItem.description), /another process/);
+    // Its lock held (here by the test, standing in for another window or `hive chat`): said so.
+    const lock = await acquireSessionLock(ok.entry.dir, ok.entry.session_id);
+    try {
+      assert.match(String(item(ok, api).description), /open in another process/);
+      assert.match(tooltipText(item(ok, api)), /Running in another process/);
+    } finally {
+      await lock.release();
+    }
     assert.ok(tooltipText(okItem).includes(ok.kind === 'cold' ? ok.entry.session_id : ''));
 
     const damaged = cold.find((n) => n.kind === 'cold' && n.entry.session_id === DAMAGED);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LiveSessionSummary } from '../../runtime/session/types';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import { isSessionLocked } from '../../runtime/storage/session-lock';
 import { plainPreview } from './plainPreview';
 import { formatDate, relativeTime } from './relativeTime';
 
@@ -121,9 +122,11 @@ function coldItem(e: ColdSessionEntry, now: number): vscode.TreeItem {
   const item = new vscode.TreeItem(previewOf(e) ?? (e.has_messages ? e.session_id : 'Empty session'));
   item.id = `cold:${e.key}`;
   const when = relativeTime(e.last_active_at, now);
+  // Listed as past but its lock is held: another VS Code window or a `hive chat` is running it.
+  const elsewhere = !damaged && isSessionLocked(e.dir);
   item.description = damaged
     ? `damaged · ${shorten(damaged.reason, 60)}`
-    : `${when} · ${messages(e.message_count)}`;
+    : `${when} · ${messages(e.message_count)}${elsewhere ? ' · open in another process' : ''}`;
   const colony = e.colony_id ?? (e.agent_path ? e.agent_name || 'colony' : null);
   item.iconPath = damaged
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
@@ -134,6 +137,8 @@ function coldItem(e: ColdSessionEntry, now: number): vscode.TreeItem {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(damaged ? '**Damaged session**\n\n' : '**Session**\n\n');
   if (damaged) md.appendMarkdown(`> ${mdEscape(damaged.reason)}\n\n`);
+  if (elsewhere)
+    md.appendMarkdown('Running in another process (a VS Code window or `hive chat`): continue it there.\n\n');
   const preview = previewOf(e);
   if (preview) md.appendMarkdown(`${mdEscape(shorten(preview, 300))}\n\n`);
   md.appendMarkdown(`- Session: \`${e.session_id}\`\n`);
