@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { ChatSession } from '../../../src/extension/chat/sessionSources';
-import type { Tool } from '../../../src/runtime/agent';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
 import { ChatModel } from '../../../webview/chatModel';
 import {
@@ -9,21 +8,8 @@ import {
   type ScriptedServer,
   startScriptedServer,
 } from '../../support/scripted-anthropic-server';
-import { managerFor, removeDir, tempDir } from '../session/helpers';
+import { managerFor, recordingWriteTool, removeDir, tempDir } from '../session/helpers';
 import { BridgeHarness, streamedText } from './helpers';
-
-function writeTool(calls: string[]): Tool {
-  return {
-    name: 'write_note',
-    description: 'writes a note',
-    inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
-    category: 'write',
-    async execute(input) {
-      calls.push(String(input.text));
-      return 'written';
-    },
-  };
-}
 
 /** The session as the bridge sees it, with history() held until `open()` (events keep flowing). */
 function gatedHistory(s: LiveSession): { session: ChatSession; open: () => void } {
@@ -77,7 +63,7 @@ describe('ChatBridge (panel ↔ live session)', () => {
     server = await startScriptedServer();
     home = tempDir('hive-chat-');
     calls.length = 0;
-    mgr = managerFor(home, server, { extraTools: () => [writeTool(calls)] });
+    mgr = managerFor(home, server, { extraTools: () => [recordingWriteTool(calls)] });
     h = new BridgeHarness(mgr);
   });
   afterEach(async () => {

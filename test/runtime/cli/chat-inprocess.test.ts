@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/run';
-import type { Tool } from '../../../src/runtime/agent/types';
 import { pendingShutdownReflections } from '../../../src/runtime/queen';
 import {
   type RecordedRequest,
@@ -10,24 +9,10 @@ import {
   type ScriptedServer,
   startScriptedServer,
 } from '../../support/scripted-anthropic-server';
-import { managerFor, removeDir, tempDir } from '../session/helpers';
+import { managerFor, recordingWriteTool, removeDir, tempDir } from '../session/helpers';
 
 const isReflection = (r: RecordedRequest) =>
   JSON.stringify(r.body.system ?? '').includes('You maintain long-term memory');
-
-/** A write tool that records whether it ran. */
-function writeTool(ran: string[]): Tool {
-  return {
-    name: 'write_note',
-    description: 'Writes a note',
-    inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
-    category: 'write',
-    execute: async (input) => {
-      ran.push(String(input.text));
-      return 'written';
-    },
-  };
-}
 
 function toolResults(home: string): string[] {
   const sessions = path.join(home, 'queens', 'queen_operations', 'sessions');
@@ -66,7 +51,7 @@ describe('hive chat in-process: approvals, questions, live listing', function ()
         err: (s) => (err += s),
         env: { HIVE_HOME: home, ANTHROPIC_API_KEY: 'test', HIVE_RETRY_BASE_MS: '1' },
       },
-      { extraTools: () => [writeTool(ran)] },
+      { extraTools: () => [recordingWriteTool(ran)] },
     );
     return { code, out, err };
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Tool } from '../../../src/runtime/agent';
 import type { HiveEvent } from '../../../src/runtime/events';
 import { type LiveSession, SessionManager, type SessionManagerOptions } from '../../../src/runtime/session';
 import { providerFor } from '../../support/provider-fixture';
@@ -84,4 +85,18 @@ export function useSessionTestEnv(use: (env: SessionTestEnv) => void, homePrefix
     await env.server.close();
     removeDir(env.home);
   });
+}
+
+/** A write-category tool (so it needs approval) that records the text of every call it ran. */
+export function recordingWriteTool(calls: string[]): Tool {
+  return {
+    name: 'write_note',
+    description: 'writes a note',
+    inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
+    category: 'write',
+    async execute(input) {
+      calls.push(String(input.text));
+      return 'written';
+    },
+  };
 }

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Tool } from '../../../src/runtime/agent';
 import { fault, reply, type ScriptedServer } from '../../support/scripted-anthropic-server';
-import { customKind, managerFor, nextEvent, record, removeDir, tempDir, useSessionTestEnv } from './helpers';
+import {
+  customKind,
+  managerFor,
+  nextEvent,
+  record,
+  recordingWriteTool,
+  removeDir,
+  tempDir,
+  useSessionTestEnv,
+} from './helpers';
 
 function toolResults(server: ScriptedServer, requestIndex: number): Array<Record<string, unknown>> {
   const msgs = server.requests[requestIndex]?.body.messages as Array<{ role: string; content: unknown }>;
@@ -16,19 +24,6 @@ function toolResults(server: ScriptedServer, requestIndex: number): Array<Record
 
 function offeredTools(server: ScriptedServer, requestIndex: number): string[] {
   return ((server.requests[requestIndex]?.body.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
-}
-
-function writeTool(calls: string[]): Tool {
-  return {
-    name: 'write_note',
-    description: 'writes a note',
-    inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
-    category: 'write',
-    async execute(input) {
-      calls.push(String(input.text));
-      return 'written';
-    },
-  };
 }
 
 describe('LiveSession (queen)', () => {
@@ -78,7 +73,7 @@ describe('LiveSession (queen)', () => {
 
   it('approvals: approve runs the tool, deny tells the model, always approves the category', async () => {
     const calls: string[] = [];
-    const mgr = managerFor(home, server, { extraTools: () => [writeTool(calls)] });
+    const mgr = managerFor(home, server, { extraTools: () => [recordingWriteTool(calls)] });
     const s = await mgr.createSession({ queenId: 'queen_technology' });
     const seen = record(s);
     server.enqueue(
@@ -115,7 +110,7 @@ describe('LiveSession (queen)', () => {
 
   it('stopping a turn cancels a pending approval; stopSession during a streaming turn ends it cleanly', async () => {
     const calls: string[] = [];
-    const mgr = managerFor(home, server, { extraTools: () => [writeTool(calls)] });
+    const mgr = managerFor(home, server, { extraTools: () => [recordingWriteTool(calls)] });
     const s = await mgr.createSession({ queenId: 'queen_technology' });
     server.enqueue(reply.toolUse('write_note', { text: 'x' }));
     const asked = nextEvent(s, customKind('approval_requested'));
