@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import {
   echoResponder,
   type RecordedRequest,
+  readBody,
   type ScriptedServer,
   type ScriptStep,
   startScriptedServer,
@@ -153,13 +154,4 @@ function summarize(r: RecordedRequest): RecordedSummary {
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -291,7 +291,8 @@ function sendError(
   sendJson(res, status, { type: 'error', error: { type, message } }, headers);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The whole request body as text (also used by the host tests' model server). */
+export function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));

@@ -180,7 +180,7 @@ export class ChatBridge {
         trusted: this.deps.isTrusted(),
       },
     });
-    this.pager = new HistoryPager(session.id, messages, this.deps.pageSize);
+    this.pager = new HistoryPager(session.id, messages, this.pageSize);
     const firstPage = this.postNextPage(false, earlier);
     if (earlier && firstPage) this.older = this.pageOlderFromFullHistory(session, epoch, firstPage);
     const tail = feed.overlay(messages, inFlight[0] ?? null);

@@ -2,7 +2,7 @@
 // messages for the panel, and keeps the "live tail" a reconnecting panel needs that the transcript
 // does not hold yet (text still streaming, pending approvals and questions with their details, the
 // tool running now, the last error). No vscode: unit-tested against a real LiveSession.
-import type { HiveEvent } from '../../runtime/events/types';
+import { HIVE_EVENT_TYPES, type HiveEvent } from '../../runtime/events/types';
 import type { ChatMessage, HostToWebview } from '../../shared/protocol';
 import { type ChatSession, nonNegInt, usageFrom } from './sessionSources';
 
@@ -39,14 +39,8 @@ const COLONY_EVENTS = new Set<string>([
 ]);
 /** The session's colony changes (workers queued/started/done, unload) arrive as `custom` kinds. */
 const COLONY_CUSTOM_KINDS = new Set<string>(['colony_state', 'worker_colony_unloaded']);
-const TRIGGER_EVENTS = new Set<string>([
-  'trigger_available',
-  'trigger_activated',
-  'trigger_deactivated',
-  'trigger_fired',
-  'trigger_removed',
-  'trigger_updated',
-]);
+/** Hive's `trigger_*` events: each may change the panel's trigger list. */
+const TRIGGER_EVENTS = new Set<string>(HIVE_EVENT_TYPES.filter((t) => t.startsWith('trigger_')));
 
 export type FeedOutput =
   | { kind: 'message'; message: HostToWebview }
