@@ -3,9 +3,8 @@
 // runtime, re-load the session's colony or start its triggers; sending a message resumes it (the
 // bridge does that for any stopped session). The newest parts are read first (historyTail), so a
 // 5,000-message session shows its end without reading every part file.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { DEFAULT_QUEENS } from '../../runtime/queen/default-profiles';
+import { readMeta } from '../../runtime/storage/meta';
 import { type ConversationPart, PartStore } from '../../runtime/storage/parts';
 import { conversationsDir, findSessionDir } from '../../runtime/storage/paths';
 import type { ChatSession } from './sessionSources';
@@ -81,20 +80,13 @@ export async function openColdSession(
 ): Promise<ColdChatSession | undefined> {
   const loc = findSessionDir(hiveHome, sessionId);
   if (!loc) return undefined;
-  const queenId = (await metaQueenId(loc.dir)) ?? loc.queenId;
+  const meta = await readMeta(loc.dir);
+  // A damaged meta.json: the folder still says which queen.
+  const queenId = (meta.ok && typeof meta.meta.queen_id === 'string' && meta.meta.queen_id) || loc.queenId;
   const known = DEFAULT_QUEENS[queenId];
   return new ColdChatSession(sessionId, loc.dir, {
     queen_id: queenId,
     name: known?.name ?? queenId,
     title: known?.title ?? '',
   });
-}
-
-async function metaQueenId(dir: string): Promise<string | undefined> {
-  try {
-    const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8')) as { queen_id?: unknown };
-    return typeof meta.queen_id === 'string' && meta.queen_id ? meta.queen_id : undefined;
-  } catch {
-    return undefined; // a damaged meta.json: the folder still says which queen
-  }
 }
