@@ -176,6 +176,8 @@ describe('ChatModel', () => {
       tool: 'write_file',
       category: 'file_write',
       input: { path: 'a.txt' },
+      requester: 'queen',
+      detail: { kind: 'file', path: 'a.txt', isNew: true },
     });
     const row = m.rowById('toolu_1') as RowOf<'tool'>;
     assert.equal(m.rows.length, 1, 'the approval joins the existing card');
@@ -199,6 +201,8 @@ describe('ChatModel', () => {
         tool: 'write_file',
         category: 'write',
         input: {},
+        requester: 'worker_1',
+        detail: null,
       });
     ask('ap1');
     ask('ap2');
@@ -219,6 +223,8 @@ describe('ChatModel', () => {
       tool: 'run_command',
       category: 'command',
       input: { command: 'rm -rf /' },
+      requester: 'queen',
+      detail: { kind: 'command', command: 'rm -rf /', cwd: '/w', timeout: null },
     });
     const row = m.rows[0] as RowOf<'tool'>;
     assert.equal(row.kind, 'tool');
