@@ -26,6 +26,11 @@ interface Lane {
   dropped: number;
   /** The queen's tool call in progress when the lane began (where history places it), if any. */
   anchor: string | null;
+  /**
+   * Where the current model turn's steps begin. events.jsonl writes a turn's text after its tool calls
+   * (deltas are coalesced until the turn completes), so a replayed text goes back to its turn's start.
+   */
+  turnStart: number;
 }
 
 export function laneIdOf(workerId: string): string {
@@ -73,6 +78,12 @@ export class WorkerLanes {
     if (!workerId) return [];
     const d = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
     switch (e.type) {
+      case 'node_loop_iteration':
+      case 'llm_turn_complete': {
+        const lane = this.lanes.get(laneIdOf(workerId));
+        if (lane) lane.turnStart = lane.entries.length;
+        return [];
+      }
       case 'llm_text_delta':
       case 'client_output_delta':
         return this.onText(workerId, d, queenCall);
@@ -132,7 +143,13 @@ export class WorkerLanes {
     const before = existing?.kind === 'text' ? existing.text : '';
     const snapshot = clip(typeof d.snapshot === 'string' ? d.snapshot : before + content);
     if (!existing) {
-      this.push(lane, { kind: 'text', id: entryId, text: snapshot });
+      lane.entries.splice(Math.min(lane.turnStart, lane.entries.length), 0, {
+        kind: 'text',
+        id: entryId,
+        text: snapshot,
+      });
+      lane.turnStart++;
+      this.trim(lane);
       return [
         {
           type: 'laneEntry',
@@ -167,9 +184,14 @@ export class WorkerLanes {
 
   private push(lane: Lane, entry: LaneEntry): void {
     lane.entries.push(entry);
-    if (lane.entries.length > MAX_LANE_ENTRIES) {
+    this.trim(lane);
+  }
+
+  private trim(lane: Lane): void {
+    while (lane.entries.length > MAX_LANE_ENTRIES) {
       lane.entries.shift();
       lane.dropped++;
+      lane.turnStart = Math.max(0, lane.turnStart - 1);
     }
   }
 
@@ -177,7 +199,16 @@ export class WorkerLanes {
     const id = laneIdOf(workerId);
     let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { id, workerId, status: 'running', summary: null, entries: [], dropped: 0, anchor: queenCall };
+      lane = {
+        id,
+        workerId,
+        status: 'running',
+        summary: null,
+        entries: [],
+        dropped: 0,
+        anchor: queenCall,
+        turnStart: 0,
+      };
       this.lanes.set(id, lane);
     }
     return lane;
