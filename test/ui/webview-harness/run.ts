@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   const results: Record<string, unknown> = {};
   try {
-    for (const theme of ['light', 'dark', 'hc']) {
+    for (const theme of ['light', 'dark', 'hc', 'hcLight']) {
       const page = await open(browser, server.origin, theme, { width: 820, height: 1180 });
       await page.evaluate(() => (globalThis as unknown as Harness).hiveScenarios.full());
       await settle(page);
@@ -152,6 +152,33 @@ async function interactions(browser: Browser, origin: string): Promise<string[]>
   await expectPosted('approve a tool call', { type: 'approvalAnswer', id: 'appr_1', approve: true });
   await settle(page);
   assert.equal(await page.locator('vscode-button[data-action="approve"][disabled]').count(), 1);
+
+  // The worker's file approval names the worker and the file, and opens the diff review.
+  const workerCard = page.locator('.tool-card', { hasText: 'reports/release-notes.md' });
+  assert.match(
+    (await workerCard.locator('.approval-text').textContent()) ?? '',
+    /Worker worker_\S+ wants to create reports\/release-notes.md/,
+  );
+  await workerCard.locator('vscode-button[data-action="review-proposal"]').click();
+  await expectPosted('open the diff review of a file approval', { type: 'reviewProposal', id: 'appr_2' });
+  // The command card shows the command and its folder.
+  assert.match(
+    (await page.locator('.approval-cwd').first().textContent()) ?? '',
+    /in \/home\/dev\/projects\/acme-api/,
+  );
+  checked.push('a command card shows its folder');
+  // A running worker's lane is open; its head folds it.
+  const laneHead = page.locator('.lane-head');
+  assert.equal(await laneHead.getAttribute('aria-expanded'), 'true');
+  await laneHead.click();
+  await settle(page);
+  assert.equal(await page.locator('.lane-head').getAttribute('aria-expanded'), 'false');
+  checked.push('a lane folds');
+
+  await page.click('vscode-button[data-action="restore-turn"]');
+  await expectPosted('restore the files of a turn', { type: 'restoreTurn', turnId: '4' });
+  await settle(page);
+  assert.equal(await page.locator('vscode-button[data-action="restore-turn"][disabled]').count(), 1);
 
   await page.click('vscode-button[data-action="answer-option"] >> text=Summaries only');
   await expectPosted('answer a question with an option', {

@@ -134,7 +134,20 @@
   async function full() {
     const now = Date.now();
     send({ type: 'snapshot', session: snapshot(now) });
-    send({ type: 'history', sessionId: SESSION, messages: history(), prepend: false, done: true });
+    const changes = {
+      kind: 'changes',
+      id: 'changes-4',
+      turnId: '4',
+      requester: 'queen',
+      files: ['reports/week-16.md', 'reports/index.md'],
+    };
+    send({
+      type: 'history',
+      sessionId: SESSION,
+      messages: [...history(), changes],
+      prepend: false,
+      done: true,
+    });
     await sleep(50);
     send({
       type: 'message',
@@ -173,6 +186,50 @@
       tool: 'run_command',
       category: 'command',
       input: { command: 'git log --since="1 week ago" --oneline -- CHANGELOG.md' },
+      requester: 'queen',
+      detail: {
+        kind: 'command',
+        command: 'git log --since="1 week ago" --oneline -- CHANGELOG.md',
+        cwd: '/home/dev/projects/acme-api',
+        timeout: 60,
+      },
+    });
+    // A worker's lane: its steps streamed live, then a file change it asks to make.
+    const lane = { laneId: 'lane-worker_20260421_090455_c01d', workerId: 'worker_20260421_090455_c01d' };
+    send({
+      type: 'laneEntry',
+      ...lane,
+      entry: { kind: 'text', id: 't-0-0', text: 'Reading both changelogs' },
+    });
+    send({ type: 'laneText', ...lane, entryId: 't-0-0', text: ' before writing the section.' });
+    const read = { kind: 'tool', id: 'toolu_w1', name: 'read_file', input: { path: 'CHANGELOG.md' } };
+    send({
+      type: 'laneEntry',
+      ...lane,
+      entry: { ...read, result: '## 2.4.0', isError: false, status: 'done' },
+    });
+    send({
+      type: 'laneEntry',
+      ...lane,
+      entry: {
+        kind: 'tool',
+        id: 'toolu_w2',
+        name: 'write_file',
+        input: { path: 'reports/release-notes.md' },
+        result: null,
+        isError: false,
+        status: 'running',
+      },
+    });
+    send({
+      type: 'approvalRequest',
+      id: 'appr_2',
+      toolUseId: null,
+      tool: 'write_file',
+      category: 'write',
+      input: { path: 'reports/release-notes.md' },
+      requester: 'worker_20260421_090455_c01d',
+      detail: { kind: 'file', path: 'reports/release-notes.md', isNew: true },
     });
     send({
       type: 'askUser',

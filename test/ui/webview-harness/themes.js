@@ -158,6 +158,54 @@
         'widget-shadow': 'transparent',
       },
     },
+    hcLight: {
+      kind: 'vscode-high-contrast vscode-high-contrast-light',
+      vars: {
+        foreground: '#292929',
+        descriptionForeground: '#292929',
+        'editor-background': '#ffffff',
+        'sideBar-background': '#ffffff',
+        'panel-border': '#0f4a85',
+        'widget-border': '#0f4a85',
+        'editorWidget-background': '#ffffff',
+        contrastBorder: '#0f4a85',
+        contrastActiveBorder: '#006bbd',
+        'button-background': '#0f4a85',
+        'button-foreground': '#ffffff',
+        'button-border': '#0f4a85',
+        'button-secondaryBackground': '#ffffff',
+        'button-secondaryForeground': '#292929',
+        focusBorder: '#006bbd',
+        'input-background': '#ffffff',
+        'input-foreground': '#292929',
+        'input-border': '#0f4a85',
+        'input-placeholderForeground': '#767676',
+        'badge-background': '#0f4a85',
+        'badge-foreground': '#ffffff',
+        'checkbox-background': '#ffffff',
+        'checkbox-border': '#0f4a85',
+        'checkbox-foreground': '#292929',
+        'dropdown-background': '#ffffff',
+        'dropdown-border': '#0f4a85',
+        'dropdown-foreground': '#292929',
+        'textLink-foreground': '#0f4a85',
+        'textLink-activeForeground': '#0f4a85',
+        'textCodeBlock-background': '#f2f2f2',
+        'textBlockQuote-background': '#f2f2f2',
+        'textBlockQuote-border': '#292929',
+        errorForeground: '#b5200d',
+        'editorWarning-foreground': '#895503',
+        'inputValidation-errorBackground': '#ffffff',
+        'inputValidation-errorBorder': '#b5200d',
+        'inputValidation-warningBackground': '#ffffff',
+        'inputValidation-warningBorder': '#895503',
+        'progressBar-background': '#0f4a85',
+        'testing-iconPassed': '#374e06',
+        'notifications-background': '#ffffff',
+        'notifications-foreground': '#292929',
+        'widget-shadow': 'transparent',
+      },
+    },
   };
 
   /** Applies a theme the way VS Code does: variables on <html>, a kind class on <body>. */
@@ -166,8 +214,13 @@
     const root = document.documentElement;
     for (const [k, v] of Object.entries({ ...common, ...theme.vars }))
       root.style.setProperty(`--vscode-${k}`, v);
-    document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
-    document.body.classList.add(theme.kind);
+    document.body.classList.remove(
+      'vscode-light',
+      'vscode-dark',
+      'vscode-high-contrast',
+      'vscode-high-contrast-light',
+    );
+    document.body.classList.add(...theme.kind.split(' '));
     document.body.dataset.vscodeThemeKind = theme.kind;
   };
 })();
