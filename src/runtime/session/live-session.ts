@@ -406,17 +406,23 @@ export class LiveSession {
     await this.drive(() => this.loop.run());
   }
 
+  /** The prompt the queen's next model call gets (a worker-only session: the worker's). */
+  systemPrompt(): string {
+    return (
+      this.colonies.primary?.prompt ??
+      buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
+        tools: this.toolsIn(this.phases.phase).map((t) => t.name),
+        colonyName: this.phases.incubatingColonyName,
+        now: this.init.clock,
+      })
+    );
+  }
+
   private newLoop(iterationOffset: number): AgentLoop {
     return new AgentLoop({
       provider: this.init.provider,
       store: this.init.store,
-      systemPrompt: () =>
-        this.colonies.primary?.prompt ??
-        buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
-          tools: this.toolsIn(this.phases.phase).map((t) => t.name),
-          colonyName: this.phases.incubatingColonyName,
-          now: this.init.clock,
-        }),
+      systemPrompt: () => this.systemPrompt(),
       tools: () => this.colonies.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_COMPACTION } from '../agent/compaction';
 import { loadColony } from '../colony/colony-load';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
@@ -21,6 +22,21 @@ import type {
   SessionLogger,
   SessionManagerOptions,
 } from './types';
+
+/**
+ * `conversations/meta.json` as Hive's NodeConversation._persist_meta writes it (agent_loop/conversation.py),
+ * so Hive's restore finds the conversation; the limit is our compactor's (about 4 characters a token).
+ */
+function hiveConversationMeta(systemPrompt: string): Record<string, unknown> {
+  return {
+    system_prompt: systemPrompt,
+    max_context_tokens: Math.round(DEFAULT_COMPACTION.charLimit / 4),
+    compaction_threshold: DEFAULT_COMPACTION.threshold,
+    compaction_buffer_tokens: null,
+    compaction_warning_buffer_tokens: null,
+    output_keys: null,
+  };
+}
 
 const consoleLogger: SessionLogger = { warn: (m) => console.warn(`[hive] ${m}`) };
 
@@ -370,6 +386,7 @@ export class SessionManager {
         onWriteError: (err) => this.logger.warn(`events.jsonl of ${p.id}: ${err.message}`),
       });
       const store = new PartStore(conversationsDir(p.dir), {
+        conversationMeta: () => hiveConversationMeta(session?.systemPrompt() ?? ''),
         onSyncError: (err, file) =>
           this.logger.warn(`part ${file} of ${p.id} not synced to disk: ${err.message}`),
       });
