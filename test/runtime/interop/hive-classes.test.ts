@@ -41,7 +41,7 @@ describe('Hive interop: what we write loads in Hive’s classes', () => {
       parts.map((p) => p.role),
       ['user', 'assistant', 'tool', 'assistant'],
     );
-    parts.forEach((p, i) => assertHiveMessage(p, `part ${i}`));
+    for (const [i, p] of parts.entries()) assertHiveMessage(p, `part ${i}`);
     // Hive writes "" for a tool-call part without text; its estimate_tokens takes len(content).
     assert.equal(parts[1].content, '');
     assert.equal(typeof parts[1].tool_calls[0].function.arguments, 'string');
@@ -55,7 +55,7 @@ describe('Hive interop: what we write loads in Hive’s classes', () => {
 
     const { records } = await readJsonl(path.join(s.dir, 'events.jsonl'));
     assert.ok(records.length > 5);
-    records.forEach((e, i) => assertHiveEvent(e, `event ${i}`));
+    for (const [i, e] of records.entries()) assertHiveEvent(e, `event ${i}`);
     assertHiveMeta(JSON.parse(readFileSync(path.join(s.dir, 'meta.json'), 'utf8')), 'meta.json');
   });
 
