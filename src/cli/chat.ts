@@ -128,6 +128,8 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
       throw new UsageError(`unknown session ${sessionId} (no session folder under ${hiveHome})`);
     throw err;
   }
+  // What the resume had to repair (a damaged meta.json set aside…); --verbose printed it already as a warning.
+  if (!values.verbose) for (const n of session.notices) io.err(`hive: ${n}\n`);
 
   let interrupted = false;
   const offInterrupt = io.onInterrupt?.(() => {
