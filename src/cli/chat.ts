@@ -11,7 +11,7 @@ import {
 } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
-import { queensDir } from '../runtime/storage/paths';
+import { homeQueensDir } from '../runtime/storage/paths';
 import { runTurn } from './chat-turn';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
@@ -173,7 +173,7 @@ async function pickQueen(
   const complete = completeVia(provider);
   let error: ModelError | undefined;
   const picked = await selectQueen({
-    queensDir: queensDir(hiveHome),
+    queensDir: homeQueensDir(hiveHome),
     firstMessage: message,
     complete: async (req) => {
       try {

@@ -11,7 +11,13 @@ import { type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
-import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
+import {
+  conversationsDir,
+  findSessionDir,
+  homeQueensDir,
+  memoriesDir,
+  sessionDirFor,
+} from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
 import { completeVia, LiveSession } from './live-session';
 import type {
@@ -268,7 +274,7 @@ export class SessionManager {
       : undefined;
     const provider = await this.provider();
     const selection = await selectQueen({
-      queensDir: queensDir(this.opts.hiveHome),
+      queensDir: homeQueensDir(this.opts.hiveHome),
       explicitQueenId: options.queenId ?? colony?.metadata?.queen_name ?? undefined,
       firstMessage: options.initialPrompt,
       complete: completeVia(provider),
@@ -311,7 +317,7 @@ export class SessionManager {
     }
     const provider = await this.provider();
     const selection = await selectQueen({
-      queensDir: queensDir(this.opts.hiveHome),
+      queensDir: homeQueensDir(this.opts.hiveHome),
       resumedQueenId: typeof meta.queen_id === 'string' ? meta.queen_id : loc.queenId,
       complete: completeVia(provider),
       logger: this.logger,
