@@ -402,6 +402,8 @@ export class SessionManager {
       });
       const store = new PartStore(conversationsDir(p.dir), {
         conversationMeta: () => hiveConversationMeta(session?.systemPrompt() ?? ''),
+        summaryDir: p.dir,
+        clock: this.clock,
         onSyncError: (err, file) =>
           this.logger.warn(`part ${file} of ${p.id} not synced to disk: ${err.message}`),
       });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createFileUnsyncedSync, writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 import { GroupSync } from './group-sync';
+import { SUMMARY_FILE, SummaryTracker } from './summary-file';
 
 /** OpenAI-format tool call, as Hive stores it in assistant parts. */
 export interface HiveToolCall {
@@ -188,6 +189,10 @@ export interface PartStoreOptions {
    * of ours would resume empty in Hive.
    */
   conversationMeta?: () => Record<string, unknown>;
+  /** The session folder whose `summary.json` (Hive's listing cache) follows every part written. */
+  summaryDir?: string;
+  /** Epoch ms for summary.json's last_active_at (tests pin it). */
+  clock?: () => number;
 }
 
 function seqFromFileName(name: string): number | undefined {
@@ -227,6 +232,8 @@ export class PartStore {
   private metaChecked = false;
   private readonly syncs: GroupSync;
   private readonly conversationMeta: (() => Record<string, unknown>) | undefined;
+  private readonly summary: SummaryTracker | undefined;
+  private readonly clock: () => number;
 
   constructor(
     readonly conversationsDir: string,
@@ -235,6 +242,8 @@ export class PartStore {
     this.partsDir = path.join(conversationsDir, 'parts');
     this.cursorFile = path.join(conversationsDir, 'cursor.json');
     this.conversationMeta = options.conversationMeta;
+    this.summary = options.summaryDir ? new SummaryTracker(options.summaryDir) : undefined;
+    this.clock = options.clock ?? Date.now;
     this.syncs = new GroupSync({
       delayMs: options.syncDelayMs ?? SYNC_DELAY_MS,
       onError:
@@ -321,7 +330,12 @@ export class PartStore {
     const stored = toStorageDict({ ...part, seq } as ConversationPart);
     const file = path.join(this.partsDir, partFileName(seq));
     if (!this.metaChecked) this.writeConversationMeta();
+    this.summary?.load();
     this.syncs.add(this.createPartFile(file, JSON.stringify(stored)), file);
+    if (this.summary) {
+      const fd = this.summary.add(stored, this.clock() / 1000);
+      if (fd !== undefined) this.syncs.add(fd, path.join(this.summary.sessionDir, SUMMARY_FILE));
+    }
     const normalized = normalizePart(stored, seq) as ConversationPart;
     this.cachedRead?.parts.push(normalized);
     this.scheduleCursor(seq + 1);
