@@ -1,23 +1,25 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Tool } from '../../../src/runtime/agent';
 import { readJsonl } from '../../../src/runtime/storage';
 import { PartStore } from '../../../src/runtime/storage/parts';
+import { defineTool } from '../../../src/runtime/tools';
 import { reply } from '../../support/scripted-anthropic-server';
 import { managerFor, useSessionTestEnv } from '../session/helpers';
 import { writeSession } from '../storage/fixtures';
 import { assertHiveEvent, assertHiveMessage, assertHiveMeta } from './hive-types';
 
-const lookTool: Tool = {
+const lookTool: Tool = defineTool({
   name: 'look',
   description: 'looks',
-  inputSchema: { type: 'object', properties: { at: { type: 'string' } } },
   category: 'read',
-  async execute(input) {
-    return `saw ${String(input.at)}`;
+  schema: z.object({ at: z.string().optional() }),
+  async run({ at }) {
+    return `saw ${String(at)}`;
   },
-};
+});
 
 describe('Hive interop: what we write loads in Hive’s classes', () => {
   let env: { server: import('../../support/scripted-anthropic-server').ScriptedServer; home: string };
