@@ -16,9 +16,10 @@ import type { QueenIdentity } from '../queen/selection';
 import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
+import { Checkpoints, type RestoreResult } from '../tools';
 import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
-import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
+import { askUserTool, phaseTools, toolsForPhase, workspaceTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
 import { type LoadColonyOptions, SessionColony } from './session-colony';
 import type { ColonyInfo, ColonyState, ModelProviderLike, SessionLogger, UsageTotals } from './types';
@@ -70,6 +71,7 @@ export function completeVia(provider: ModelProviderLike): Complete {
  * everything published on `bus` (persisted to events.jsonl). Built and torn down by SessionManager.
  */
 export class LiveSession {
+  private readonly noticeList: string[] = [];
   readonly id: string;
   readonly dir: string;
   readonly bus: EventBus;
@@ -94,6 +96,8 @@ export class LiveSession {
   private recalled: RecalledMemory[] = [];
   private readonly complete: Complete;
   private readonly colonies: SessionColony;
+  /** File changes of the queen and the workers, in `<session>/checkpoints` (a shadow git repository). */
+  readonly checkpoints: Checkpoints;
 
   constructor(private readonly init: LiveSessionInit) {
     this.id = init.id;
@@ -121,10 +125,11 @@ export class LiveSession {
       logger: init.logger,
     });
     this.extraNames = (init.extraTools ?? []).map((t) => t.name);
+    this.checkpoints = new Checkpoints({ dir: `${init.dir}/checkpoints` });
     this.tools = [
       askUserTool(this.questions),
       ...phaseTools(this.phases),
-      ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
+      ...(init.workingDir ? workspaceTools(init.workingDir, this.checkpoints) : []),
       ...(init.extraTools ?? []),
     ];
     this.triggers = new SessionTriggers({
@@ -153,6 +158,7 @@ export class LiveSession {
       clock: init.clock,
       logger: init.logger,
       approvals: this.approvals,
+      checkpoints: this.checkpoints,
       questions: this.questions,
       phases: this.phases,
       inject: (text) => this.loop.inject(text),
@@ -226,6 +232,18 @@ export class LiveSession {
     return this.questions.pendingIds;
   }
 
+  /** What the user was told about this session since it started (the chat shows these on attach). */
+  get notices(): readonly string[] {
+    return this.noticeList;
+  }
+
+  /** Tells the user something about the session itself: a `session_notice` event, the log, and `notices`. */
+  notify(text: string): void {
+    this.noticeList.push(text);
+    this.init.logger.warn(`session ${this.id}: ${text}`);
+    this.publish('custom', { kind: 'session_notice', level: 'warning', text });
+  }
+
   get pendingApprovals(): string[] {
     return this.approvals.pendingIds;
   }
@@ -258,8 +276,22 @@ export class LiveSession {
     this.loop.stop();
   }
 
-  answerApproval(requestId: string, decision: 'approve' | 'deny', opts?: { always?: boolean }): void {
+  /** `content` with an approval: the user's edited version of the proposal, written as approved. */
+  answerApproval(
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void {
     this.approvals.answer(requestId, decision, opts);
+  }
+
+  /**
+   * Puts back every file changed from the queen's turn `turnId` on (the `seq` of the assistant part that
+   * made the change, as in `checkpoint_recorded` events), workers' later changes included. Files the user
+   * changed after the agent wrote them are returned as conflicts and left alone, unless `force`.
+   */
+  restoreFilesBeforeTurn(turnId: number, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+    return this.checkpoints.restoreFilesBeforeTurn(turnId, opts);
   }
 
   answerQuestion(requestId: string, answer: string): void {
@@ -337,6 +369,7 @@ export class LiveSession {
     await this.colonies.stop();
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
+    await this.checkpoints.settle();
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
     await this.init.store
       .flush()
@@ -406,21 +439,28 @@ export class LiveSession {
     await this.drive(() => this.loop.run());
   }
 
+  /** The prompt the queen's next model call gets (a worker-only session: the worker's). */
+  systemPrompt(): string {
+    return (
+      this.colonies.primary?.prompt ??
+      buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
+        tools: this.toolsIn(this.phases.phase).map((t) => t.name),
+        colonyName: this.phases.incubatingColonyName,
+        now: this.init.clock,
+      })
+    );
+  }
+
   private newLoop(iterationOffset: number): AgentLoop {
     return new AgentLoop({
       provider: this.init.provider,
       store: this.init.store,
-      systemPrompt: () =>
-        this.colonies.primary?.prompt ??
-        buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
-          tools: this.toolsIn(this.phases.phase).map((t) => t.name),
-          colonyName: this.phases.incubatingColonyName,
-          now: this.init.clock,
-        }),
+      systemPrompt: () => this.systemPrompt(),
       tools: () => this.colonies.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,
       autoApprove: this.init.autoApprove,
+      requester: 'queen',
       dataDir: `${this.dir}/data`,
       // The bus adds the resume offset; the loop only counts this process's iterations.
       iterationOffset,

@@ -18,6 +18,7 @@ import type { TurnUsage } from '../llm/types';
 import { canTransition, type PhaseController, type QueenPhase } from '../queen/phases';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart } from '../storage/parts';
+import type { Checkpoints } from '../tools';
 import type { ApprovalBroker } from './approval-broker';
 import { colonyTools } from './colony-tools';
 import type { QuestionBroker } from './question-broker';
@@ -35,6 +36,8 @@ export interface SessionColonyHost {
   clock: () => number;
   logger: SessionLogger;
   approvals: ApprovalBroker;
+  /** The session's checkpoints: workers' file changes are recorded with the queen's. */
+  checkpoints?: Checkpoints;
   questions: QuestionBroker;
   phases: PhaseController;
   /** Into the queen loop current at call time (a revived loop too: Hive's bug 9). */
@@ -144,6 +147,7 @@ export class SessionColony {
         bus: h.bus,
         provider: h.provider,
         queenParts: () => h.queenParts(),
+        toolOptions: { checkpoints: h.checkpoints },
         approve: (workerId) => (req, signal) => h.approvals.request(req, signal, { worker_id: workerId }),
         autoApprove: h.autoApprove,
         concurrency: h.options?.concurrency,
@@ -189,6 +193,7 @@ export class SessionColony {
         bus: h.bus,
         provider: h.provider,
         queenParts: () => h.queenParts(),
+        toolOptions: { checkpoints: h.checkpoints },
         clock: h.clock,
         logger: h.logger,
         onChange: () => this.changed(),

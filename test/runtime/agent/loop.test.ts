@@ -71,7 +71,7 @@ describe('AgentLoop: turns, tools, events', () => {
       {
         seq: 1,
         role: 'assistant',
-        content: null,
+        content: '',
         tool_calls: [
           { id: 'toolu_a', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.txt"}' } },
         ],

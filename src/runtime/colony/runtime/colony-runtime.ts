@@ -342,6 +342,7 @@ export class ColonyRuntime {
           systemPrompt: workerSystemPrompt(this.colony),
           tools: this.toolsFor(w),
           emit: (type, data) => this.publish(w.id, type, data),
+          requester: w.id,
           approve: this.opts.approve?.(w.id),
           autoApprove: this.opts.autoApprove,
           dataDir: `${dir}/data`,
