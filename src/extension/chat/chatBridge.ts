@@ -447,12 +447,12 @@ export class ChatBridge {
     });
   }
 
-  /** Every file the agent changed in the session shown (live events and events.jsonl). */
-  changedFiles(): string[] {
-    const files = new Set(this.feed?.changes.files() ?? []);
-    for (const r of this.replayed?.rows ?? [])
-      if (r.message.kind === 'changes') for (const f of r.message.files) files.add(f);
-    return [...files].sort();
+  /** Every file the agent changed in the session shown, from its checkpoint journal. */
+  async changedFiles(): Promise<string[]> {
+    const journal = this.session?.checkpoints;
+    if (!journal) return [];
+    const entries = await journal.entries();
+    return [...new Set(entries.flatMap((e) => (e.kind === 'change' ? [e.path] : [])))].sort();
   }
 
   /**
@@ -462,14 +462,20 @@ export class ChatBridge {
   async undoChanges(file: string | undefined): Promise<string> {
     let s = this.session;
     if (!s) throw new Error('no session is shown in the chat');
-    if ((s.stopped || !s.undoChanges) && this.deps.resumeSession) {
+    if ((s.stopped || !s.checkpoints) && this.deps.resumeSession) {
       s = await this.deps.resumeSession(s.id);
       this.attach(s);
     }
-    if (!s.undoChanges) throw new Error('this session cannot undo changes');
-    let result = await s.undoChanges(file);
+    const journal = s.checkpoints;
+    if (!journal) throw new Error('this session cannot undo changes');
+    const chosen = async () =>
+      (await journal.entries()).filter((e) => e.kind === 'change' && (file === undefined || e.path === file));
+    let result = await journal.restore(await chosen(), false);
     if (result.conflicts.length > 0 && (await this.deps.confirmOverwrite?.(result.conflicts))) {
-      const again = await s.undoChanges(file, { force: true });
+      const again = await journal.restore(
+        (await chosen()).filter((e) => result.conflicts.includes(e.path)),
+        true,
+      );
       result = {
         restored: [...new Set([...result.restored, ...again.restored])],
         conflicts: again.conflicts,
@@ -483,18 +489,23 @@ export class ChatBridge {
   /** Restores a turn's files; on conflicts the user decides (modal) whether to overwrite their edits. */
   async restoreTurn(s: ChatSession, turnId: string): Promise<void> {
     const known = [...(this.feed?.changes.rows() ?? []), ...(this.replayed?.rows ?? [])];
-    const row = known.find((r) => r.message.kind === 'changes' && r.message.turnId === turnId)?.message;
+    const row = known.find(
+      (r) => r.message.kind === 'changes' && r.message.requester === 'queen' && r.message.turnId === turnId,
+    )?.message;
     try {
+      // The turn is the seq of the queen's assistant part that made the change (a number).
+      if (!/^\d+$/.test(turnId)) throw new Error(`"${turnId}" is not a turn of this session`);
+      const turn = Number(turnId);
       let target = s;
       if ((s.stopped || !s.restoreFilesBeforeTurn) && this.deps.resumeSession) {
         target = await this.deps.resumeSession(s.id);
         this.attach(target);
       }
       if (!target.restoreFilesBeforeTurn) throw new Error('this session cannot restore files');
-      let result = await target.restoreFilesBeforeTurn(turnId);
+      let result = await target.restoreFilesBeforeTurn(turn);
       let forced: string[] = [];
       if (result.conflicts.length > 0 && (await this.deps.confirmOverwrite?.(result.conflicts))) {
-        const again = await target.restoreFilesBeforeTurn(turnId, { force: true });
+        const again = await target.restoreFilesBeforeTurn(turn, { force: true });
         forced = again.restored.filter((f) => !result.restored.includes(f));
         result = { restored: [...result.restored, ...forced], conflicts: again.conflicts };
       }

@@ -186,7 +186,7 @@ export class ChatController implements vscode.Disposable {
       void vscode.window.showInformationMessage('Open a session in the Hive chat first.');
       return;
     }
-    const files = bridge.changedFiles();
+    const files = await bridge.changedFiles();
     if (files.length === 0) {
       void vscode.window.showInformationMessage('The agent changed no files in this session.');
       return;

@@ -4,6 +4,7 @@
 // Everything they return is checked against the protocol schemas before it reaches the webview.
 import type { HiveEvent } from '../../runtime/events/types';
 import type { ConversationPart } from '../../runtime/storage/parts';
+import type { JournalEntry } from '../../runtime/tools/checkpoints';
 import {
   type ColonyState,
   ColonyStateSchema,
@@ -45,9 +46,9 @@ export interface ChatSession {
   /** The session's folder (events.jsonl rebuilds workers' lanes and changed files). */
   readonly dir?: string;
   /** Puts the files an assistant turn changed back; files the user changed since are conflicts. */
-  restoreFilesBeforeTurn?(turnId: string, opts?: { force?: boolean }): Promise<RestoreResult>;
-  /** Undoes the agent's changes to one file, or to all (the model's undo_changes, same conflict rule). */
-  undoChanges?(file?: string, opts?: { force?: boolean }): Promise<RestoreResult>;
+  restoreFilesBeforeTurn?(turnId: number, opts?: { force?: boolean }): Promise<RestoreResult>;
+  /** The session's checkpoint journal (the agent's file changes), which "Undo Agent Changes…" restores from. */
+  readonly checkpoints?: CheckpointJournal;
   /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */
   historyTail?(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }>;
 }
@@ -56,6 +57,12 @@ export interface RestoreResult {
   restored: string[];
   /** Files the user changed after the agent last wrote them: left alone unless forced. */
   conflicts: string[];
+}
+
+/** What the chat uses of src/runtime/tools/checkpoints.ts: the journal, and restoring entries of it. */
+export interface CheckpointJournal {
+  entries(): Promise<readonly JournalEntry[]>;
+  restore(selected: JournalEntry[], force: boolean): Promise<RestoreResult>;
 }
 
 export interface ColonySource {

@@ -12,8 +12,9 @@ interface TurnChange {
   anchor: string | null;
 }
 
-export function changesIdOf(turnId: string): string {
-  return `changes-${turnId}`;
+/** Worker turns count in their own conversation, so the id says whose turn it is. */
+export function changesIdOf(requester: string, turnId: string): string {
+  return requester === 'queen' ? `changes-${turnId}` : `changes-${requester}-${turnId}`;
 }
 
 export class TurnChanges {
@@ -26,7 +27,7 @@ export class TurnChanges {
     const file = typeof d.path === 'string' ? d.path : '';
     if (!turnId || !file) return undefined;
     const requester = typeof d.requester === 'string' && d.requester ? d.requester : 'queen';
-    const id = changesIdOf(turnId);
+    const id = changesIdOf(requester, turnId);
     let turn = this.turns.get(id);
     if (!turn) {
       turn = { message: { kind: 'changes', id, turnId, requester, files: [] }, anchor: null };
@@ -46,7 +47,7 @@ export class TurnChanges {
     return [...this.turns.values()];
   }
 
-  /** Every file any turn changed, for "Undo Agent Changes…". */
+  /** Every file any turn changed. */
   files(): string[] {
     return [...new Set([...this.turns.values()].flatMap((t) => t.message.files))].sort();
   }

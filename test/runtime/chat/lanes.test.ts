@@ -219,7 +219,7 @@ describe('worker lanes and changed files in the chat', () => {
     );
     assert.deepEqual(
       placed.map((m) => m.id),
-      ['p1', 'toolu_q1', 'lane-w1', 'changes-0', 'toolu_q3', 'changes-7', 'p4'],
+      ['p1', 'toolu_q1', 'lane-w1', 'changes-w1-0', 'toolu_q3', 'changes-7', 'p4'],
       'a lane after the queen call it ran under, a worker’s changes after its lane, the queen’s after her last change',
     );
   });
