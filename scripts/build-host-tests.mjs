@@ -21,6 +21,9 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['vscode', 'mocha'],
+  // Tests that bundle the runtime carry node-cron, which reads import.meta.url (see scripts/import-meta-url.js).
+  inject: ['scripts/import-meta-url.js'],
+  define: { 'import.meta.url': 'importMetaUrl' },
   logLevel: 'warning',
 });
 console.log(`built ${entryPoints.length - 1} extension test file(s) into out/test/extension`);

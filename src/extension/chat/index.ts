@@ -3,7 +3,7 @@
 // Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
 import * as vscode from 'vscode';
 import type { LiveSession, SessionManager } from '../../runtime/session';
-import { ProposalReview } from '../review/proposalReview';
+import { followProposals, ProposalReview } from '../review/proposalReview';
 import { ChatBridge } from './chatBridge';
 import { ChatPanel } from './chatPanel';
 import { openColdSession } from './coldSession';
@@ -36,7 +36,7 @@ export class ChatController implements vscode.Disposable {
   readonly review: ProposalReview;
 
   constructor(private readonly deps: ChatDeps) {
-    this.review = new ProposalReview(deps.log);
+    this.review = new ProposalReview({ log: deps.log, isTrusted: () => deps.isTrusted() });
     this.subs.push(
       this.review,
       this.sessionChanged,
@@ -168,13 +168,7 @@ export class ChatController implements vscode.Disposable {
     if (!feed) {
       feed = new SessionFeed(session);
       this.feeds.set(session, feed);
-      feed.onOutput((out) => {
-        if (out.kind === 'proposal')
-          this.review.show(session, out.approvalId, out.requester, out.proposal).catch((err: unknown) => {
-            this.deps.log.warn(`Review: could not open the diff of ${out.proposal.path}: ${String(err)}`);
-          });
-        else if (out.kind === 'approvalClosed') void this.review.close(out.approvalId);
-      });
+      followProposals(feed, session, this.review);
     }
     return feed;
   }

@@ -6,7 +6,7 @@
 // (preserveFocus), so a user typing in the chat composer keeps typing.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Proposal } from '../chat/sessionFeed';
+import type { Proposal, SessionFeed } from '../chat/sessionFeed';
 import type { ChatSession } from '../chat/sessionSources';
 import { BASE_SCHEME, MemoryFiles, PROPOSAL_SCHEME } from './proposalFs';
 
@@ -19,16 +19,30 @@ interface UnderReview {
   left: vscode.Uri;
 }
 
+export interface ProposalReviewDeps {
+  log: { warn(message: string): void };
+  /** Workspace Trust: in Restricted Mode an approval from the editor title is turned into a denial. */
+  isTrusted(): boolean;
+  /** The URI schemes of both sides (the editor-title menus name PROPOSAL_SCHEME). */
+  schemes?: { proposal: string; base: string };
+}
+
 export class ProposalReview implements vscode.Disposable {
   private readonly proposals = new MemoryFiles();
   private readonly bases = new MemoryFiles();
   private readonly open = new Map<string, UnderReview>();
   private readonly subs: vscode.Disposable[];
+  private readonly schemes: { proposal: string; base: string };
+  private readonly log: ProposalReviewDeps['log'];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly deps: ProposalReviewDeps) {
+    this.log = deps.log;
+    this.schemes = deps.schemes ?? { proposal: PROPOSAL_SCHEME, base: BASE_SCHEME };
     this.subs = [
-      vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, this.proposals, { isCaseSensitive: true }),
-      vscode.workspace.registerFileSystemProvider(BASE_SCHEME, this.bases, {
+      vscode.workspace.registerFileSystemProvider(this.schemes.proposal, this.proposals, {
+        isCaseSensitive: true,
+      }),
+      vscode.workspace.registerFileSystemProvider(this.schemes.base, this.bases, {
         isCaseSensitive: true,
         isReadonly: true,
       }),
@@ -48,8 +62,8 @@ export class ProposalReview implements vscode.Disposable {
         approvalId,
         requester,
         proposal,
-        right: vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: rel }),
-        left: vscode.Uri.from({ scheme: BASE_SCHEME, path: rel }),
+        right: vscode.Uri.from({ scheme: this.schemes.proposal, path: rel }),
+        left: vscode.Uri.from({ scheme: this.schemes.base, path: rel }),
       };
       this.proposals.set(item.right, proposal.after);
       this.bases.set(item.left, proposal.before ?? '');
@@ -77,7 +91,7 @@ export class ProposalReview implements vscode.Disposable {
 
   /** Which review an editor URI belongs to (either side). */
   approvalOf(uri: vscode.Uri | undefined): string | undefined {
-    if (!uri || (uri.scheme !== PROPOSAL_SCHEME && uri.scheme !== BASE_SCHEME)) return undefined;
+    if (!uri || (uri.scheme !== this.schemes.proposal && uri.scheme !== this.schemes.base)) return undefined;
     const id = uri.path.split('/')[1];
     return id && this.open.has(id) ? id : undefined;
   }
@@ -90,7 +104,7 @@ export class ProposalReview implements vscode.Disposable {
       void vscode.window.showWarningMessage('This proposal is no longer waiting for an answer.');
       return false;
     }
-    if (approve && !vscode.workspace.isTrusted) {
+    if (approve && !this.deps.isTrusted()) {
       item.session.answerApproval(item.approvalId, 'deny');
       void vscode.window.showWarningMessage('Tools cannot run in Restricted Mode: the change was denied.');
       return false;
@@ -106,22 +120,35 @@ export class ProposalReview implements vscode.Disposable {
     if (!item) return;
     this.open.delete(approvalId);
     const key = item.right.toString();
-    try {
-      // Saving into the in-memory proposal keeps VS Code from asking "save changes?" on close.
-      for (const doc of vscode.workspace.textDocuments)
-        if (doc.uri.toString() === key && doc.isDirty) await doc.save();
-      const tabs = vscode.window.tabGroups.all.flatMap((g) =>
+    const tabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) =>
         g.tabs.filter(
           (t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === key,
         ),
       );
-      if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    try {
+      // The user's unsaved edits were already taken (or the request was denied): revert them, or closing
+      // would ask "save changes?". Revert acts on the active editor, so the diff is made active first.
+      const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && d.isDirty);
+      if (dirty && tabs().length) {
+        await vscode.commands.executeCommand('vscode.diff', item.left, item.right, undefined, {
+          preserveFocus: true,
+          preview: false,
+        });
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      const open = tabs();
+      if (open.length && !dirty?.isDirty) await vscode.window.tabGroups.close(open, true);
     } catch (err) {
       this.log.warn(`Review: closing the diff of ${item.proposal.path} failed: ${String(err)}`);
     } finally {
       this.proposals.drop(item.right);
       this.bases.drop(item.left);
     }
+  }
+
+  warn(message: string): void {
+    this.log.warn(`Review: ${message}`);
   }
 
   /** Approval ids under review (tests and the editor-title commands). */
@@ -137,4 +164,18 @@ export class ProposalReview implements vscode.Disposable {
     for (const s of this.subs.splice(0)) s.dispose();
     this.open.clear();
   }
+}
+
+/**
+ * Opens a session's file proposals in the diff review as they are asked, and closes them once answered
+ * or cancelled. Returns the unsubscribe.
+ */
+export function followProposals(feed: SessionFeed, session: ChatSession, review: ProposalReview): () => void {
+  return feed.onOutput((out) => {
+    if (out.kind === 'proposal')
+      review.show(session, out.approvalId, out.requester, out.proposal).catch((err: unknown) => {
+        review.warn(`could not open the diff of ${out.proposal.path}: ${String(err)}`);
+      });
+    else if (out.kind === 'approvalClosed') void review.close(out.approvalId);
+  });
 }
