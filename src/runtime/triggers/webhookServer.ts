@@ -23,6 +23,8 @@ import {
  */
 
 export const WEBHOOK_HOST = '127.0.0.1';
+/** Senders' delivery ids: GitHub's, and the common Idempotency-Key. */
+const DELIVERY_ID_HEADERS = ['x-github-delivery', 'idempotency-key'] as const;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Rejected requests with a body up to this size are drained so keep-alive connections survive. */
 const DRAIN_LIMIT = 64 * 1024;
@@ -35,10 +37,12 @@ export interface WebhookRequestInfo {
   /** Parsed JSON body; `{}` when empty; `{raw_body: text}` when not JSON (Hive's fallback). */
   payload: unknown;
   query_params: Record<string, string>;
+  /** The sender's delivery id (X-GitHub-Delivery or Idempotency-Key), for redelivery dedupe. */
+  delivery_key?: string;
 }
 
 export type WebhookDecision =
-  | { accepted: true }
+  | { accepted: true; duplicate?: boolean }
   | { accepted: false; status: number; error: string; retryAfterSeconds?: number };
 
 export interface WebhookRouteSpec {
@@ -47,7 +51,8 @@ export interface WebhookRouteSpec {
   methods: string[];
   secret: string;
   rateLimit?: RateLimit;
-  onRequest(info: WebhookRequestInfo): WebhookDecision;
+  /** May be async: the 202 waits for it (the delivery is persisted first). */
+  onRequest(info: WebhookRequestInfo): WebhookDecision | Promise<WebhookDecision>;
 }
 
 export interface WebhookServerOptions {
@@ -206,20 +211,35 @@ export class WebhookServer {
         payload: parsePayload(body),
         query_params: Object.fromEntries(url.searchParams),
       };
-      let decision: WebhookDecision;
+      const key = DELIVERY_ID_HEADERS.map((h) => firstHeader(req.headers, h)).find((v) => v !== undefined);
+      if (key !== undefined && key.length <= 200) info.delivery_key = key;
+      const failed: WebhookDecision = {
+        accepted: false,
+        status: 500,
+        error: 'Trigger failed to accept the request',
+      };
+      let pending: WebhookDecision | Promise<WebhookDecision>;
       try {
-        decision = route.onRequest(info);
+        pending = route.onRequest(info);
       } catch {
-        decision = { accepted: false, status: 500, error: 'Trigger failed to accept the request' };
+        pending = failed;
       }
-      if (decision.accepted) {
-        this.send(res, 202, { status: 'accepted' });
-        return;
-      }
-      const extra = decision.retryAfterSeconds
-        ? { 'Retry-After': String(decision.retryAfterSeconds) }
-        : undefined;
-      this.send(res, decision.status, { error: decision.error }, extra);
+      void Promise.resolve(pending)
+        .catch(() => failed)
+        .then((decision) => {
+          if (decision.accepted) {
+            this.send(
+              res,
+              202,
+              decision.duplicate ? { status: 'accepted', duplicate: true } : { status: 'accepted' },
+            );
+            return;
+          }
+          const extra = decision.retryAfterSeconds
+            ? { 'Retry-After': String(decision.retryAfterSeconds) }
+            : undefined;
+          this.send(res, decision.status, { error: decision.error }, extra);
+        });
     });
   }
 
