@@ -140,6 +140,15 @@ export class LiveSession {
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      // A delivery's id is in the payload text of the trigger part that handed it over.
+      wasDelivered: async (ids) => {
+        const texts = (await init.store.readAll())
+          .filter(
+            (p) => p.role === 'user' && typeof p.content === 'string' && p.content.includes('delivery_id'),
+          )
+          .map((p) => p.content as string);
+        return new Set(ids.filter((id) => texts.some((t) => t.includes(id))));
+      },
       clock: { now: init.clock },
       logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
     });
