@@ -4,6 +4,7 @@
 // Everything they return is checked against the protocol schemas before it reaches the webview.
 import type { HiveEvent } from '../../runtime/events/types';
 import type { ConversationPart } from '../../runtime/storage/parts';
+import type { TriggerView as RuntimeTriggerView } from '../../runtime/triggers/triggerViews';
 import {
   type ColonyState,
   ColonyStateSchema,
@@ -12,6 +13,7 @@ import {
   TriggerViewSchema,
   type UsageTotals,
 } from '../../shared/protocol';
+import { panelTriggerView } from './triggerPanelView';
 
 export interface ChatSession {
   readonly id: string;
@@ -105,7 +107,14 @@ export function triggerViews(session: object, log?: SourceLogger): TriggerView[]
   if (!Array.isArray(raw)) return [];
   const out: TriggerView[] = [];
   for (const item of raw) {
-    const parsed = TriggerViewSchema.safeParse(item);
+    let view: unknown;
+    try {
+      view = panelTriggerView(item as RuntimeTriggerView);
+    } catch (err) {
+      log?.warn(`Chat: a trigger has an unexpected shape; not shown (${errorText(err)})`);
+      continue;
+    }
+    const parsed = TriggerViewSchema.safeParse(view);
     if (parsed.success) out.push(parsed.data);
     else log?.warn(`Chat: a trigger has an unexpected shape; not shown`);
   }

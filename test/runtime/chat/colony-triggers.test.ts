@@ -1,27 +1,29 @@
 import assert from 'node:assert/strict';
 import { colonyView, triggerViews } from '../../../src/extension/chat/sessionSources';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
-import type { ColonyState, TriggerView } from '../../../src/shared/protocol';
+import type { TriggerView as RuntimeTriggerView } from '../../../src/runtime/triggers/triggerViews';
+import type { ColonyState } from '../../../src/shared/protocol';
 import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import { managerFor, removeDir, tempDir } from '../session/helpers';
 import { BridgeHarness } from './helpers';
 
 const SECRET = 'whsec_7f3a9c1d2e4b5a6f8091a2b3c4d5e6f7';
 
-function timer(id: string, enabled: boolean): TriggerView {
+/** A trigger as the runtime lists it (src/runtime/triggers/triggerViews.ts). */
+function timer(id: string, enabled: boolean): RuntimeTriggerView {
   return {
-    id,
+    trigger_id: id,
+    trigger_type: 'timer',
     name: `Trigger ${id}`,
-    type: 'timer',
-    cron: '0 9 * * 1-5',
-    intervalMinutes: null,
-    timezone: 'UTC',
     task: 'Write the report',
-    enabled,
-    nextFireAt: 1_800_000_000_000,
-    fireCount: 3,
-    lastFiredAt: 1_700_000_000_000,
-    webhook: null,
+    trigger_config: { cron: '0 9 * * 1-5' },
+    enabled: true,
+    active: enabled,
+    schedule_text: 'at 09:00 on Mon–Fri (UTC)',
+    next_fire_at: 1_800_000_000_000,
+    next_fires: [1_800_000_000_000, 1_800_086_400_000],
+    fire_count: 3,
+    last_fired_at: 1_700_000_000_000,
   };
 }
 
