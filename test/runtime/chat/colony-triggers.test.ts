@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { colonyView, triggerViews } from '../../../src/extension/chat/sessionSources';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
+import type { ColonyState } from '../../../src/runtime/session/types';
 import type { TriggerView as RuntimeTriggerView } from '../../../src/runtime/triggers/triggerViews';
-import type { ColonyState } from '../../../src/shared/protocol';
 import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import { managerFor, removeDir, tempDir } from '../session/helpers';
 import { BridgeHarness } from './helpers';
@@ -105,9 +105,19 @@ describe('ChatBridge colony bar and triggers (hand-built sources)', () => {
       state: {
         name: 'reports',
         path: '/work/reports',
-        workersRunning: 2,
-        workersDone: 5,
-        escalations: [{ requestId: 'abc123', workerId: 'worker_1', reason: 'Which repo?', context: '' }],
+        workers_running: 2,
+        workers_done: 5,
+        escalations: [
+          {
+            request_id: 'abc123',
+            worker_id: 'worker_1',
+            colony_id: 'reports',
+            node_id: 'worker',
+            reason: 'Which repo?',
+            context: '',
+            opened_at: 1_800_000_000,
+          },
+        ],
       } as ColonyState | null,
       replies: [] as string[],
     };
@@ -116,7 +126,13 @@ describe('ChatBridge colony bar and triggers (hand-built sources)', () => {
     const h = new BridgeHarness(mgr);
     h.bridge.attach(s);
     const snap = await h.next('snapshot');
-    assert.deepEqual(snap.session?.colony, colony.state);
+    assert.deepEqual(snap.session?.colony, {
+      name: 'reports',
+      path: '/work/reports',
+      workersRunning: 2,
+      workersDone: 5,
+      escalations: [{ requestId: 'abc123', workerId: 'worker_1', reason: 'Which repo?', context: '' }],
+    });
     assert.deepEqual(
       snap.session?.triggers.map((t) => t.id),
       ['daily'],
@@ -155,7 +171,7 @@ describe('ChatBridge colony bar and triggers (hand-built sources)', () => {
         ?.triggers.map((t) => t.id),
       ['daily', 'weekly'],
     );
-    colony.state = { ...(colony.state as ColonyState), workersRunning: 0, workersDone: 7 };
+    colony.state = { ...(colony.state as ColonyState), workers_running: 0, workers_done: 7 };
     s.bus.publish({ type: 'worker_completed', stream_id: 'worker_1', data: {} });
     assert.equal(h.of('colony', before).at(-1)?.colony?.workersDone, 7);
     s.bus.publish({ type: 'trigger_fired', stream_id: 'queen', data: {} as never });
