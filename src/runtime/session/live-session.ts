@@ -211,7 +211,7 @@ export class LiveSession {
     return this.colonies.info();
   }
 
-  /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
+  /** The loaded colony's progress and open escalations, or null without a colony. */
   colonyState(): ColonyState | null {
     return this.colonies.state();
   }
