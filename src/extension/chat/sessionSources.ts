@@ -38,11 +38,28 @@ export interface ChatSession {
   send(text: string): Promise<void>;
   retry(): Promise<void>;
   stopTurn(): void;
-  answerApproval(requestId: string, decision: 'approve' | 'deny', opts?: { always?: boolean }): void;
+  /** `content`: the user's edited version of a file proposal, written instead of the proposal. */
+  answerApproval(
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void;
   answerQuestion(requestId: string, answer: string): void;
   history(): Promise<ConversationPart[]>;
+  /** The session's folder (events.jsonl rebuilds workers' lanes and changed files). */
+  readonly dir?: string;
+  /** Puts the files an assistant turn changed back; files the user changed since are conflicts. */
+  restoreFilesBeforeTurn?(turnId: string, opts?: { force?: boolean }): Promise<RestoreResult>;
+  /** Undoes the agent's changes to one file, or to all (the model's undo_changes, same conflict rule). */
+  undoChanges?(file?: string, opts?: { force?: boolean }): Promise<RestoreResult>;
   /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */
   historyTail?(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }>;
+}
+
+export interface RestoreResult {
+  restored: string[];
+  /** Files the user changed after the agent last wrote them: left alone unless forced. */
+  conflicts: string[];
 }
 
 export interface ColonySource {
