@@ -6,6 +6,7 @@ import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { registerFirstRun } from './firstRun';
 import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerColonyCommands(services),
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
+    ...registerFirstRun(context, runtime),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

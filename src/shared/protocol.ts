@@ -6,6 +6,8 @@ import * as z from 'zod/mini';
 
 /** Longest free text the webview may send (user message, answer, reply, copied text). */
 export const MAX_TEXT_LENGTH = 100_000;
+/** Longest pasted text the composer may attach as a file instead (attachText). */
+export const MAX_ATTACH_LENGTH = 5_000_000;
 /** Longest id accepted from the webview (same bound as src/runtime/storage/ids.ts). */
 export const MAX_ID_LENGTH = 128;
 export const MAX_URL_LENGTH = 2_048;
@@ -192,6 +194,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queen'), queen: QueenIdentitySchema }),
   z.object({ type: z.literal('colony'), colony: z.nullable(ColonyStateSchema) }),
   z.object({ type: z.literal('triggers'), triggers: z.array(TriggerViewSchema) }),
+  /** A pasted text was saved as a file (attachText): the composer adds this reference to the draft. */
+  z.object({ type: z.literal('attached'), reference: z.string() }),
   /** A short transient note (e.g. "Webhook secret copied"). */
   z.object({ type: z.literal('toast'), text: z.string(), level: z.enum(['info', 'warning', 'error']) }),
 ]);
@@ -223,6 +227,14 @@ const webviewSchemas = {
   }),
   copyWebhookSecret: z.strictObject({ type: z.literal('copyWebhookSecret'), triggerId: id }),
   copyText: z.strictObject({ type: z.literal('copyText'), text }),
+  /** A paste too long for a message: save it in the session's data folder (answered by `attached`). */
+  attachText: z.strictObject({
+    type: z.literal('attachText'),
+    text: z.string().check(
+      z.maxLength(MAX_ATTACH_LENGTH, `longer than ${MAX_ATTACH_LENGTH} characters`),
+      z.refine((v) => v.trim().length > 0, 'must not be empty'),
+    ),
+  }),
   openLink: z.strictObject({ type: z.literal('openLink'), url }),
   /** The panel scrolled near the oldest message shown: the next older history page, please. */
   loadOlder: z.strictObject({ type: z.literal('loadOlder'), sessionId: id }),
@@ -239,6 +251,7 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.triggerAction,
   webviewSchemas.copyWebhookSecret,
   webviewSchemas.copyText,
+  webviewSchemas.attachText,
   webviewSchemas.openLink,
   webviewSchemas.loadOlder,
 ]);

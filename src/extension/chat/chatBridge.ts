@@ -3,6 +3,7 @@
 // and questions); live events follow. Older pages go out on `loadOlder`. User actions from the (already
 // validated) webview become LiveSession calls. No vscode import: the host injects the panel's post,
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
+import { savePastedText } from '../../runtime/session/pasted-text';
 import type { ConversationPart } from '../../runtime/storage/parts';
 import type { ChatMessage, HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
@@ -343,7 +344,18 @@ export class ChatBridge {
       case 'copyWebhookSecret':
         await this.copySecret(s, message.triggerId);
         return;
+      case 'attachText':
+        await this.attachText(s, message.text);
+        return;
     }
+  }
+
+  /** Keeps a paste too long for a message in the session's data folder; the draft gets its reference. */
+  private async attachText(s: ChatSession, text: string): Promise<void> {
+    const dir = (s as { dir?: unknown }).dir;
+    if (typeof dir !== 'string') throw new Error('this session has no folder to keep the text in');
+    const saved = await savePastedText(dir, text);
+    this.deps.post({ type: 'attached', reference: saved.reference });
   }
 
   private async send(text: string): Promise<void> {
@@ -449,6 +461,7 @@ export class ChatBridge {
 function describeAction(type: WebviewToHost['type']): string {
   const names: Partial<Record<WebviewToHost['type'], string>> = {
     sendMessage: 'Sending',
+    attachText: 'Attaching the pasted text',
     escalationReply: 'Replying to the worker',
     triggerAction: 'The trigger action',
     copyWebhookSecret: 'Copying the webhook secret',
