@@ -137,7 +137,7 @@ export class App {
       this.composer.setQueenName(session ? this.ctx.queenName : null);
     }
     if (change.colony) renderColonyBar(this.colony, session?.colony ?? null);
-    if (change.triggers) this.triggers.render(session?.triggers ?? []);
+    if (change.triggers) this.triggers.render(session?.triggers ?? [], session?.triggerProblems ?? []);
     if (change.toast) this.showToast(change.toast.text, change.toast.level);
     this.list.update(change);
     this.renderEmptyState();

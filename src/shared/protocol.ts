@@ -75,6 +75,8 @@ export const TriggerViewSchema = z.object({
     z.object({ url: z.string(), methods: z.array(z.string()), secretAvailable: z.boolean() }),
   ),
 });
+/** A triggers.json entry the colony loaded without (or the file itself), with the loader's reason. */
+export const TriggerProblemViewSchema = z.object({ label: z.string(), message: z.string() });
 export const UsageTotalsSchema = z.object({
   inputTokens: count,
   outputTokens: count,
@@ -89,6 +91,8 @@ export const SessionSnapshotSchema = z.object({
   phase: z.string(),
   colony: z.nullable(ColonyStateSchema),
   triggers: z.array(TriggerViewSchema),
+  /** Entries of triggers.json that were not loaded, shown as "invalid: …" in the Triggers section. */
+  triggerProblems: z.optional(z.array(TriggerProblemViewSchema)),
   usage: UsageTotalsSchema,
   busy: z.boolean(),
   /** Workspace Trust: when false, tools and colonies are disabled and the panel says why. */
@@ -193,7 +197,11 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase'), phase: z.string() }),
   z.object({ type: z.literal('queen'), queen: QueenIdentitySchema }),
   z.object({ type: z.literal('colony'), colony: z.nullable(ColonyStateSchema) }),
-  z.object({ type: z.literal('triggers'), triggers: z.array(TriggerViewSchema) }),
+  z.object({
+    type: z.literal('triggers'),
+    triggers: z.array(TriggerViewSchema),
+    problems: z.optional(z.array(TriggerProblemViewSchema)),
+  }),
   /** A pasted text was saved as a file (attachText): the composer adds this reference to the draft. */
   z.object({ type: z.literal('attached'), reference: z.string() }),
   /** A short transient note (e.g. "Webhook secret copied"). */
@@ -260,6 +268,7 @@ export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;
 export type Escalation = z.infer<typeof EscalationSchema>;
 export type ColonyState = z.infer<typeof ColonyStateSchema>;
 export type TriggerView = z.infer<typeof TriggerViewSchema>;
+export type TriggerProblemView = z.infer<typeof TriggerProblemViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;

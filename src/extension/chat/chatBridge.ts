@@ -15,6 +15,7 @@ import {
   errorText,
   onTriggersChange,
   queenView,
+  triggerProblemViews,
   triggerSourceOf,
   triggerViews,
   usageView,
@@ -176,6 +177,7 @@ export class ChatBridge {
         phase: session.phase,
         colony: colonyView(session, this.deps.log),
         triggers: triggerViews(session, this.deps.log),
+        triggerProblems: triggerProblemViews(session),
         usage: usageView(session),
         busy: session.busy,
         trusted: this.deps.isTrusted(),
@@ -284,7 +286,11 @@ export class ChatBridge {
     } else if (out.kind === 'colonyChanged') {
       this.deps.post({ type: 'colony', colony: colonyView(session, this.deps.log) });
     } else {
-      this.deps.post({ type: 'triggers', triggers: triggerViews(session, this.deps.log) });
+      this.deps.post({
+        type: 'triggers',
+        triggers: triggerViews(session, this.deps.log),
+        problems: triggerProblemViews(session),
+      });
     }
   }
 
@@ -419,7 +425,11 @@ export class ChatBridge {
       await triggers.runNow(m.triggerId);
       this.toast('Trigger fired.', 'info');
     }
-    this.deps.post({ type: 'triggers', triggers: triggerViews(s, this.deps.log) });
+    this.deps.post({
+      type: 'triggers',
+      triggers: triggerViews(s, this.deps.log),
+      problems: triggerProblemViews(s),
+    });
   }
 
   private async copySecret(s: ChatSession, triggerId: string): Promise<void> {

@@ -97,10 +97,12 @@ function triggersSchema(): JsonSchema {
   entry.allOf = [
     {
       if: { properties: { trigger_type: { const: 'timer' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
       then: { properties: { trigger_config: timerConfig } },
     },
     {
       if: { properties: { trigger_type: { const: 'webhook' } } },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited
       then: { properties: { trigger_config: webhookConfig }, required: ['trigger_config'] },
     },
   ];
