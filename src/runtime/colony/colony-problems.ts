@@ -5,7 +5,14 @@
  */
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+// The ES module build: the package's main (UMD) loads its parts with a require() esbuild cannot follow.
+import {
+  findNodeAtLocation,
+  type Node,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser/lib/esm/main.js';
 import type { z } from 'zod';
 import { parseTriggerList, TriggerFileError } from '../triggers/definitions';
 import { fieldPath } from './colony-errors';
