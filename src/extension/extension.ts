@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { registerFirstRun } from './firstRun';
 import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
     ...registerReviewCommands(services),
+    ...registerFirstRun(context, runtime),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

@@ -10,6 +10,7 @@ import {
   type ColonyState,
   ColonyStateSchema,
   type QueenIdentity,
+  type TriggerProblemView,
   type TriggerView,
   TriggerViewSchema,
   type UsageTotals,
@@ -138,6 +139,24 @@ export function triggerViews(session: object, log?: SourceLogger): TriggerView[]
     const parsed = TriggerViewSchema.safeParse(view);
     if (parsed.success) out.push(parsed.data);
     else log?.warn(`Chat: a trigger has an unexpected shape; not shown`);
+  }
+  return out;
+}
+
+/**
+ * The triggers.json entries the session's colony loaded without (SessionTriggers.loadReport), or the
+ * file itself when it is unusable: the Triggers section lists them as "invalid: …".
+ */
+export function triggerProblemViews(session: object): TriggerProblemView[] {
+  const report = ((session as { triggers?: unknown }).triggers as { loadReport?: unknown } | null | undefined)
+    ?.loadReport as
+    | { problems?: { index: number; id?: string; field: string; message: string }[]; fileError?: string }
+    | undefined;
+  if (!report) return [];
+  const out: TriggerProblemView[] = [];
+  if (typeof report.fileError === 'string') out.push({ label: 'triggers.json', message: report.fileError });
+  for (const p of report.problems ?? []) {
+    out.push({ label: p.id ?? `entry ${p.index + 1}`, message: `${p.field}: ${p.message}` });
   }
   return out;
 }
