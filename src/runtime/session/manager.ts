@@ -186,7 +186,11 @@ export class SessionManager {
   }
 
   /** Restores the live session's files to before the queen's turn `turnId` (see LiveSession). */
-  restoreFilesBeforeTurn(id: string, turnId: number, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+  restoreFilesBeforeTurn(
+    id: string,
+    turnId: number | string,
+    opts: { force?: boolean } = {},
+  ): Promise<RestoreResult> {
     const s = this.live.get(id);
     if (!s) throw new SessionNotFoundError(id);
     return s.restoreFilesBeforeTurn(turnId, opts);
