@@ -161,6 +161,7 @@ export class SessionColony {
         onUsage: (usage) => h.addUsage(usage),
       });
       await this.attach(runtime);
+      this.announceRenamed(runtime);
       // With the session's triggers running, their own text says which are active (Hive said
       // "inactive" for all: bug 5); without them, Hive's listing of the colony's triggers.
       const triggerText = await this.attachTriggers(colony.dir);
@@ -292,6 +293,13 @@ export class SessionColony {
     }
     this.rt = runtime;
     this.host.phases.setAgentPath(runtime.colony.folder);
+  }
+
+  /** Says which MCP tools are offered under another name (or not at all): in the log and the chat. */
+  private announceRenamed(runtime: ColonyRuntime): void {
+    const renamed = runtime.mcpRenamed;
+    if (!renamed.length) return;
+    this.host.publish('tools_renamed', { colony: runtime.colony.name, tools: renamed });
   }
 
   private announce(runtime: ColonyRuntime): void {
