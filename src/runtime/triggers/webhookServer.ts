@@ -163,6 +163,10 @@ export class WebhookServer {
     return this.routes.delete(id);
   }
 
+  get routeCount(): number {
+    return this.routes.size;
+  }
+
   hasRoute(id: string): boolean {
     return this.routes.has(id);
   }
