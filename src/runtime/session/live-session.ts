@@ -142,7 +142,9 @@ export class LiveSession {
       // A delivery's id is in the payload text of the trigger part that handed it over.
       wasDelivered: async (ids) => {
         const texts = (await init.store.readAll())
-          .filter((p) => p.role === 'user' && typeof p.content === 'string' && p.content.includes('delivery_id'))
+          .filter(
+            (p) => p.role === 'user' && typeof p.content === 'string' && p.content.includes('delivery_id'),
+          )
           .map((p) => p.content as string);
         return new Set(ids.filter((id) => texts.some((t) => t.includes(id))));
       },
