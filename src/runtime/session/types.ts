@@ -2,6 +2,7 @@ import type { Tool, ToolCategory } from '../agent/types';
 import type { Timers } from '../colony/runtime';
 import type { ModelProvider, TurnUsage } from '../llm/types';
 import type { QueenPhase } from '../queen/phases';
+import type { TriggerSecretStore } from '../triggers/secrets';
 
 export type { QueenPhase } from '../queen/phases';
 
@@ -33,6 +34,8 @@ export interface SessionManagerOptions {
   stopTurnWaitMs?: number;
   /** Colony workers running at once per session (default 3). */
   colonyConcurrency?: number;
+  /** Where a colony's webhook secrets are kept (VS Code: SecretStorage). Default: a 0600 file under HIVE_HOME. */
+  triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
   /** Timers of the workers' soft/hard timeouts (tests fire them by hand). */
   colonyTimers?: Timers;
 }
