@@ -4,10 +4,14 @@ import type { EventBus } from '../events/bus';
 import type { HiveEventType } from '../events/types';
 import { type Clock, silentLogger, systemTimers, type Timers, type TriggerLogger } from './clock';
 import type { MissedTrigger } from './missed';
-import { type PanelTriggerView, panelTriggerView } from './panelView';
 import { describeTriggersForQueen } from './queenText';
 import type { TriggerSecretStore } from './secrets';
-import { type TriggerLoadResult, TriggerManager, type TriggerManagerOptions } from './triggerManager';
+import {
+  type TriggerLoadResult,
+  TriggerManager,
+  type TriggerManagerOptions,
+  type TriggerView,
+} from './triggerManager';
 import { triggerTools } from './triggerTools';
 import type { WebhookInfo } from './webhookInfo';
 
@@ -136,9 +140,9 @@ export class SessionTriggers {
     return this.queenTools;
   }
 
-  /** Triggers of the attached colony, as the panel draws them. */
-  list(): PanelTriggerView[] {
-    return (this.manager?.list() ?? []).map(panelTriggerView);
+  /** Triggers of the attached colony (src/extension maps them to what the panel draws). */
+  list(): TriggerView[] {
+    return this.manager?.list() ?? [];
   }
 
   /** Missed fires waiting for the user's choice (run once / skip). */

@@ -7,6 +7,7 @@ import {
   type Timers,
   type TriggerLogger,
 } from './clock';
+import { CronTimer } from './cronSchedule';
 import {
   describeProblem,
   isEnabled,
@@ -24,11 +25,11 @@ import {
 import { DeliveryJournal } from './deliveryJournal';
 import { DeliveryQueue, type QueuedFire } from './deliveryQueue';
 import { schedulePayload, type TriggerFire, webhookPayload } from './injection';
+import { IntervalTimer } from './intervalTimer';
 import { hiveLastFiredAt, type MissedTrigger, mergeMissed, missedReport, newlyMissed } from './missed';
 import type { RateLimit } from './rateLimit';
 import { type Schedule, scheduleOf } from './schedule';
 import { FileSecretStore, moveWorkspaceSecrets, type TriggerSecretStore } from './secrets';
-import { TimerTrigger } from './timerTrigger';
 import { moveStateFile, TriggerStateStore } from './triggerState';
 import {
   liveConfig,
@@ -106,7 +107,7 @@ interface Runtime {
   def: TriggerDefinition;
   schedule?: Schedule;
   active: boolean;
-  timer?: TimerTrigger;
+  timer?: CronTimer | IntervalTimer;
   error?: string;
 }
 
@@ -481,9 +482,12 @@ export class TriggerManager {
     const id = rt.def.id;
     const now = this.clock.now();
     if (rt.def.trigger_type === 'timer') {
-      const timer = new TimerTrigger(rt.schedule!, now, this.clock, this.timers, () =>
-        this.timerFired(id, timer),
-      );
+      const schedule = rt.schedule!;
+      const onFire = () => this.timerFired(id, timer);
+      const timer =
+        schedule.kind === 'cron'
+          ? new CronTimer(schedule.cron, onFire, this.logger)
+          : new IntervalTimer(schedule.intervalMs, now, this.clock, this.timers, onFire);
       rt.timer = timer;
       timer.start();
     } else {
@@ -501,7 +505,7 @@ export class TriggerManager {
     rt.active = false;
   }
 
-  private timerFired(id: string, timer: TimerTrigger): void {
+  private timerFired(id: string, timer: CronTimer | IntervalTimer): void {
     const rt = this.runtimes.get(id);
     if (!rt || rt.timer !== timer || !rt.active) return;
     this.queue.enqueue({
