@@ -23,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   const runtime = new RuntimeHost({
     log,
     keys,
+    secrets: context.secrets,
     isTrusted: () => vscode.workspace.isTrusted,
     workingDir: () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
   });

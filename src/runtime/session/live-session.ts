@@ -18,6 +18,8 @@ import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
 import { Checkpoints, type RestoreResult } from '../tools';
+import { colonyStateDir } from '../triggers/colonyState';
+import type { TriggerSecretStore } from '../triggers/secrets';
 import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
 import { askUserTool, phaseTools, toolsForPhase, workspaceTools } from './queen-tools';
@@ -51,6 +53,9 @@ export interface LiveSessionInit {
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
   colony?: { concurrency?: number; timers?: Timers };
+  /** For the colonies' machine state (triggers/colonyState.ts). */
+  hiveHome: string;
+  triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
 }
 
 export type { LoadColonyOptions } from './session-colony';
@@ -145,6 +150,8 @@ export class LiveSession {
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      stateDir: (colonyDir) => colonyStateDir(init.hiveHome, colonyDir),
+      secrets: init.triggerSecrets,
       // A delivery's id is in the payload text of the trigger part that handed it over.
       wasDelivered: async (ids) => {
         const texts = (await init.store.readAll())

@@ -454,6 +454,8 @@ export class SessionManager {
         clock: this.clock,
         onChange: () => this.changed(),
         colony: { concurrency: this.opts.colonyConcurrency, timers: this.opts.colonyTimers },
+        hiveHome: this.opts.hiveHome,
+        triggerSecrets: this.opts.triggerSecrets,
       });
       bus.publish({
         type: 'queen_identity_selected',
