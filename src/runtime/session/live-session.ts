@@ -350,6 +350,10 @@ export class LiveSession {
     await this.colonies.stop();
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
+    // Text injected for a turn that will not come now is kept in the conversation.
+    await this.loop
+      .persistQueued()
+      .catch((err: unknown) => this.init.logger.warn(`injected text not saved: ${String(err)}`));
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
     await this.init.store
       .flush()

@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run';
+import { cliNode } from '../../support/cli-node';
 import { httpRequest } from '../../support/http-client';
 import {
   echoResponder,
@@ -113,7 +114,7 @@ describe('hive colony run', function () {
   it('runs the triggers headless: a webhook with the secret fires into the queen, SIGTERM stops and saves', async () => {
     const colonyDir = writeColony(folder);
     child = spawn(
-      process.execPath,
+      cliNode(),
       [
         '-r',
         require.resolve('tsx/cjs'),
