@@ -8,8 +8,9 @@ step "type check"; npx tsc --noEmit -p .
 if compgen -G "webview/**/*.ts" >/dev/null || compgen -G "webview/*.ts" >/dev/null; then npx tsc --noEmit -p webview; fi
 step "lint"; npx biome check .
 step "build"; node scripts/build.mjs
-step "runtime unit tests"; npx mocha
-# The real-host setup also brings the Node 24 that node:sqlite tests need.
+# The real-host setup brings the pinned Node 24: the unit tests run under it (the product needs Node >=22.13
+# for node:sqlite), whatever Node runs npm.
 step "real VS Code host setup"; bash scripts/vscode-host.sh
-step "runtime unit tests under Node 24 (node:sqlite)"; node scripts/test-node24.mjs
+step "runtime unit tests (Node 24)"; bash scripts/node24.sh node_modules/mocha/bin/mocha.js
+step "runtime unit tests of node:sqlite (Node 24)"; node scripts/test-node24.mjs
 step "real VS Code host tests"; bash scripts/host-tests.sh
