@@ -48,7 +48,7 @@ export interface LiveSessionInit {
   clock: () => number;
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
-  colony?: { concurrency?: number; timers?: Timers };
+  colony?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
 }
 
 export type { LoadColonyOptions } from './session-colony';
