@@ -52,7 +52,7 @@ export interface LiveSessionInit {
   clock: () => number;
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
-  colony?: { concurrency?: number; timers?: Timers };
+  colony?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
   /** For the colonies' machine state (triggers/colonyState.ts). */
   hiveHome: string;
   triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
@@ -400,6 +400,10 @@ export class LiveSession {
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
     await this.checkpoints.settle();
+    // Text injected for a turn that will not come now is kept in the conversation.
+    await this.loop
+      .persistQueued()
+      .catch((err: unknown) => this.init.logger.warn(`injected text not saved: ${String(err)}`));
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
     await this.init.store
       .flush()
