@@ -36,6 +36,10 @@ export interface SessionTriggersHost {
   secrets?: (colonyDir: string) => TriggerSecretStore;
   webhook?: TriggerManagerOptions['webhook'];
   busyPollMs?: number;
+  /** Where a colony's machine state goes (delivery journal); default: the colony folder. */
+  stateDir?: (colonyDir: string) => string;
+  /** Which journaled webhook deliveries the queen's conversation already holds (crash between the two). */
+  wasDelivered?: TriggerManagerOptions['wasDelivered'];
 }
 
 const hasTimers = (c: unknown): c is Timers =>
@@ -101,6 +105,8 @@ export class SessionTriggers {
         logger: this.logger,
         webhook: this.host.webhook,
         busyPollMs: this.host.busyPollMs,
+        stateDir: this.host.stateDir?.(dir),
+        wasDelivered: this.host.wasDelivered,
       });
       this.manager = manager;
       this.dir = dir;
