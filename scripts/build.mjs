@@ -71,7 +71,12 @@ const extensionBundle = (entry, outfile, plugins = []) => ({
 
 /** Source files (repo-relative) each extension-host entry pulls in. */
 async function inputsOf(entry) {
-  const r = await build({ ...extensionBundle(entry, 'dist/_probe.js'), write: false, metafile: true, logLevel: 'silent' });
+  const r = await build({
+    ...extensionBundle(entry, 'dist/_probe.js'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
   const out = r.metafile.outputs['dist/_probe.js'];
   return Object.entries(out.inputs)
     .filter(([f, v]) => v.bytesInOutput > 0 && !f.startsWith('scripts/') && !f.includes(':'))
@@ -139,7 +144,12 @@ function tableEntry(table, modules, reexport) {
   const lines = modules.map((f, i) => `import * as m${i} from ${JSON.stringify(`./${f}`)};`);
   if (reexport) lines.push(`export * from ${JSON.stringify(`./${reexport}`)};`);
   lines.push(`export const ${table} = {${modules.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')}};`);
-  return { contents: lines.join('\n'), resolveDir: process.cwd(), sourcefile: `${table}-entry.ts`, loader: 'ts' };
+  return {
+    contents: lines.join('\n'),
+    resolveDir: process.cwd(),
+    sourcefile: `${table}-entry.ts`,
+    loader: 'ts',
+  };
 }
 
 function hostTargets({ fromHost, groups }) {
@@ -210,7 +220,12 @@ if (watch) {
     for (const [f, outs] of twice) {
       if (outs.includes('dist/extension.js')) usage.host.add(f);
       const names = new Set(usage.users.get(f) ?? []);
-      for (const o of outs) for (const n of path.basename(o, '.js').replace(/^shared-/, '').split('-')) names.add(n);
+      for (const o of outs)
+        for (const n of path
+          .basename(o, '.js')
+          .replace(/^shared-/, '')
+          .split('-'))
+          names.add(n);
       names.delete('extension');
       usage.users.set(f, [...names]);
     }
@@ -224,7 +239,8 @@ function compiledTwice(metafiles) {
     for (const [out, o] of Object.entries(m.outputs)) {
       if (!out.endsWith('.js')) continue;
       for (const [f, i] of Object.entries(o.inputs)) {
-        if (i.bytesInOutput === 0 || f.startsWith('scripts/') || f.includes(':') || f.endsWith('-entry.ts')) continue;
+        if (i.bytesInOutput === 0 || f.startsWith('scripts/') || f.includes(':') || f.endsWith('-entry.ts'))
+          continue;
         where.set(f, [...(where.get(f) ?? []), out]);
       }
     }
