@@ -123,22 +123,4 @@ describe('colony files in the editor', () => {
     );
     assert.match(bad!.message, /An http\(s\) URL, or empty for the default/);
   });
-
-  it('opens the Getting Started walkthrough from the palette command', async () => {
-    const walkthroughs = (
-      vscode.extensions.getExtension('hive-vscode.hive-vscode')!.packageJSON as {
-        contributes: { walkthroughs: { id: string; steps: { id: string; completionEvents: string[] }[] }[] };
-      }
-    ).contributes.walkthroughs;
-    assert.deepEqual(
-      walkthroughs[0]!.steps.map((s) => s.id),
-      ['hive.setKey', 'hive.firstReply', 'hive.firstColony'],
-    );
-    await vscode.commands.executeCommand('hive.gettingStarted');
-    await waitFor('the walkthrough tab', () =>
-      vscode.window.tabGroups.all.some((g) =>
-        g.tabs.some((t) => /Walkthrough|Welcome|Get Started/i.test(t.label)),
-      ),
-    );
-  });
 });

@@ -50,9 +50,16 @@ describe('Colony files', () => {
       10_000,
     ).catch(() => undefined);
     await chat.locator('.msg-assistant', { hasText: 'Checked NOTES.md.' }).waitFor({ timeout: 30_000 });
-    // The watch waits 500 ms after a change before it asks: give it four times that.
+    // The watch waits 500 ms after a change before it asks: give it four times that. A toast may have
+    // gone to the notification center meanwhile: look there too.
     await new Promise((r) => setTimeout(r, 2_000));
     assert.equal(await reloadToast().count(), 0, 'our own writes asked to reload the colony');
+    await runCommand(page(), 'Notifications: Show Notifications');
+    const center = page().locator('.notifications-center');
+    await center.waitFor({ state: 'visible' });
+    assert.equal(await center.getByText('Reload the colony?').count(), 0, 'a reload prompt is in the center');
+    await snap(page(), this, 'notifications');
+    await runCommand(page(), 'Notifications: Hide Notifications');
   });
 
   it("asks on the user's edit, then shows a skipped trigger as invalid in the chat and in Problems", async function () {

@@ -165,7 +165,14 @@ export async function pickQuickInput(page: Page, text: string): Promise<void> {
  */
 export async function trustWorkspace(page: Page): Promise<void> {
   const restricted = page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' });
-  await restricted.waitFor({ state: 'visible' });
+  // The status bar is drawn without the Restricted Mode item: the folder is trusted already (code-server
+  // keeps trust on the server, per folder, for the whole run).
+  const drawn = page.locator('.part.statusbar .statusbar-item', { hasText: 'Layout:' });
+  await Promise.race([restricted.waitFor({ state: 'visible' }), drawn.waitFor({ state: 'visible' })]);
+  if (!(await restricted.isVisible())) {
+    await page.waitForTimeout(3_000);
+    if (!(await restricted.isVisible())) return;
+  }
   await restricted.click();
   await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
   await page.locator('.workspace-trust-editor.trusted').waitFor({ state: 'visible' });
