@@ -23,6 +23,13 @@ function colonyFile(name: string, content: string): vscode.Uri {
   return vscode.Uri.file(file);
 }
 
+/** Saves the document the way the user does (File: Save on the active editor). */
+async function saveActive(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.files.save');
+  await waitFor('the file to be saved', () => !doc.isDirty);
+}
+
 const diagnostics = (uri: vscode.Uri, source?: string) =>
   vscode.languages.getDiagnostics(uri).filter((d) => source === undefined || d.source === source);
 
@@ -47,7 +54,7 @@ describe('colony files in the editor', () => {
       `${JSON.stringify([...GOOD, bad], null, 2)}\n`,
     );
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await doc.save(), 'saved');
+    await saveActive(doc);
     const [problem] = (await waitFor('the Hive problem of the saved file', () => {
       const found = diagnostics(uri, 'Hive');
       return found.length > 0 ? found : undefined;
@@ -60,7 +67,7 @@ describe('colony files in the editor', () => {
     const fix = new vscode.WorkspaceEdit();
     fix.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify(GOOD, null, 2)}\n`);
     assert.ok(await vscode.workspace.applyEdit(fix));
-    assert.ok(await doc.save());
+    await saveActive(doc);
     await waitFor('the problem to clear', () => diagnostics(uri, 'Hive').length === 0);
   });
 
