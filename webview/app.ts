@@ -221,6 +221,13 @@ export class App {
         });
         this.list.update(this.model.markApprovalSent(id));
         break;
+      case 'review-proposal':
+        this.io.post({ type: 'reviewProposal', id });
+        break;
+      case 'restore-turn':
+        this.io.post({ type: 'restoreTurn', turnId: el.dataset.turnId ?? '' });
+        this.list.update(this.model.markRestoreSent(id));
+        break;
       case 'answer-option':
         this.answer(id, el.dataset.answer ?? '');
         break;

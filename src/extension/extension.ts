@@ -4,6 +4,7 @@ import { ApiKeyStore } from './apiKey';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
 import { registerFirstRun } from './firstRun';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerColonyCommands(services),
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
+    ...registerReviewCommands(services),
     ...registerFirstRun(context, runtime),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -59,15 +59,19 @@ export const TriggerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   type: z.enum(['timer', 'webhook']),
-  /** Timer: cron expression (5 fields, or 6 with seconds) or null. */
+  /** Timer: cron expression (5 fields or a nickname such as @daily; the runtime validates it) or null. */
   cron: z.nullable(z.string()),
   /** Timer: period in minutes, or null. */
   intervalMinutes: z.nullable(z.number().check(z.positive())),
   /** Time zone the cron expression is read in (Hive: UTC). */
   timezone: z.string(),
+  /** When it fires, in words ("at 09:00 on Mon–Fri (UTC)"), from the host: the webview parses no cron. */
+  schedule: z.string(),
   task: z.string(),
   enabled: z.boolean(),
   nextFireAt: z.nullable(epochMs),
+  /** The next few fire times, soonest first (empty when it is not running). */
+  nextFires: z.array(epochMs),
   fireCount: count,
   lastFiredAt: z.nullable(epochMs),
   /** The secret itself never crosses to the webview; the host copies it on request. */
@@ -100,6 +104,40 @@ export const SessionSnapshotSchema = z.object({
 });
 
 const ts = z.optional(z.nullable(epochMs));
+const toolStatus = z.enum(['running', 'done', 'error', 'denied']);
+
+/** One step of a worker's lane: a text it wrote, or a tool call with its result. */
+export const LaneEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), id: z.string(), text: z.string() }),
+  z.object({
+    kind: z.literal('tool'),
+    id: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+    result: z.nullable(z.string()),
+    isError: z.boolean(),
+    status: toolStatus,
+  }),
+]);
+export const LaneStatusSchema = z.enum(['running', 'done', 'failed', 'stopped']);
+
+/** What an approval card shows beside the tool's input: the file under review, or the command. */
+export const ApprovalDetailSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('file'),
+    /** Relative to the tool's folder. */
+    path: z.string(),
+    isNew: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('command'),
+    command: z.string(),
+    /** Absolute folder the command runs in. */
+    cwd: z.string(),
+    timeout: z.nullable(z.number().check(z.nonnegative())),
+  }),
+]);
+
 export const ChatMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('user'),
@@ -116,7 +154,7 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     input: z.unknown(),
     result: z.nullable(z.string()),
     isError: z.boolean(),
-    status: z.enum(['running', 'done', 'error', 'denied']),
+    status: toolStatus,
     ts,
   }),
   z.object({
@@ -135,6 +173,27 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     ts,
   }),
   z.object({ kind: z.literal('error'), id: z.string(), message: z.string(), retryable: z.boolean(), ts }),
+  /** A colony worker's steps, folded into one collapsible row. `dropped`: older steps left out. */
+  z.object({
+    kind: z.literal('lane'),
+    id: z.string(),
+    workerId: z.string(),
+    status: LaneStatusSchema,
+    summary: z.nullable(z.string()),
+    entries: z.array(LaneEntrySchema),
+    dropped: count,
+    ts,
+  }),
+  /** The files one assistant turn changed (recorded in a checkpoint), which the user may restore. */
+  z.object({
+    kind: z.literal('changes'),
+    id: z.string(),
+    turnId: z.string(),
+    /** "queen" or the worker id. */
+    requester: z.string(),
+    files: z.array(z.string()),
+    ts,
+  }),
 ]);
 
 // ---------------------------------------------------------------- host → webview
@@ -187,6 +246,9 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     tool: z.string(),
     category: z.string(),
     input: z.unknown(),
+    /** "queen" or the id of the worker that asks. */
+    requester: z.string(),
+    detail: z.nullable(ApprovalDetailSchema),
   }),
   z.object({ type: z.literal('approvalResolved'), id: z.string(), approved: z.boolean() }),
   z.object({ type: z.literal('askUser'), id: z.string(), prompt: z.string(), options: z.array(z.string()) }),
@@ -204,6 +266,30 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   }),
   /** A pasted text was saved as a file (attachText): the composer adds this reference to the draft. */
   z.object({ type: z.literal('attached'), reference: z.string() }),
+  /** A worker lane's step was added or changed (the lane is created on its first step). */
+  z.object({
+    type: z.literal('laneEntry'),
+    laneId: z.string(),
+    workerId: z.string(),
+    entry: LaneEntrySchema,
+  }),
+  /** Streaming text of a lane's text step: `text` is the delta, `snapshot` the whole text when given. */
+  z.object({
+    type: z.literal('laneText'),
+    laneId: z.string(),
+    workerId: z.string(),
+    entryId: z.string(),
+    text: z.string(),
+    snapshot: z.optional(z.string()),
+  }),
+  /** The worker reported (or failed, or was stopped). */
+  z.object({
+    type: z.literal('laneStatus'),
+    laneId: z.string(),
+    workerId: z.string(),
+    status: LaneStatusSchema,
+    summary: z.nullable(z.string()),
+  }),
   /** A short transient note (e.g. "Webhook secret copied"). */
   z.object({ type: z.literal('toast'), text: z.string(), level: z.enum(['info', 'warning', 'error']) }),
 ]);
@@ -222,6 +308,10 @@ const webviewSchemas = {
     alwaysForCategory: z.optional(z.boolean()),
   }),
   askUserAnswer: z.strictObject({ type: z.literal('askUserAnswer'), id, answer: nonEmptyText }),
+  /** Open (again) the diff editor of a pending file approval. */
+  reviewProposal: z.strictObject({ type: z.literal('reviewProposal'), id }),
+  /** Put the files an assistant turn changed back as they were before it. */
+  restoreTurn: z.strictObject({ type: z.literal('restoreTurn'), turnId: id }),
   escalationReply: z.strictObject({
     type: z.literal('escalationReply'),
     requestId: id,
@@ -255,6 +345,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.retry,
   webviewSchemas.approvalAnswer,
   webviewSchemas.askUserAnswer,
+  webviewSchemas.reviewProposal,
+  webviewSchemas.restoreTurn,
   webviewSchemas.escalationReply,
   webviewSchemas.triggerAction,
   webviewSchemas.copyWebhookSecret,
@@ -272,6 +364,9 @@ export type TriggerProblemView = z.infer<typeof TriggerProblemViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type LaneEntry = z.infer<typeof LaneEntrySchema>;
+export type LaneStatus = z.infer<typeof LaneStatusSchema>;
+export type ApprovalDetail = z.infer<typeof ApprovalDetailSchema>;
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 export type HostMessageOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
