@@ -48,7 +48,8 @@ declare class ClipboardEvent {
 describe('Chat content', () => {
   const page = useWorkbench({ folder: freshWorkspace(), trust: true });
 
-  before(async () => {
+  before(async function () {
+    this.timeout(120_000);
     await scriptModel({ reset: true });
     await scriptModel({
       stream: [
