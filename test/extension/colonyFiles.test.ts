@@ -27,7 +27,7 @@ function colonyFile(name: string, content: string): vscode.Uri {
 async function saveActive(doc: vscode.TextDocument): Promise<void> {
   await vscode.window.showTextDocument(doc);
   await vscode.commands.executeCommand('workbench.action.files.save');
-  await waitFor('the file to be saved', () => !doc.isDirty);
+  await waitFor('the file to be saved', () => !doc.isDirty, 20_000);
 }
 
 const diagnostics = (uri: vscode.Uri, source?: string) =>
@@ -42,7 +42,9 @@ describe('colony files in the editor', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('puts a trigger the loader skips into Problems on save, with the reason at its field', async () => {
+  it('puts a trigger the loader skips into Problems on save, with the reason at its field', async function () {
+    // The first check loads the runtime bundle; a busy machine needs its time.
+    this.timeout(90_000);
     const uri = colonyFile('triggers.json', `${JSON.stringify(GOOD, null, 2)}\n`);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
@@ -55,10 +57,14 @@ describe('colony files in the editor', () => {
     );
     assert.ok(await vscode.workspace.applyEdit(edit));
     await saveActive(doc);
-    const [problem] = (await waitFor('the Hive problem of the saved file', () => {
-      const found = diagnostics(uri, 'Hive');
-      return found.length > 0 ? found : undefined;
-    }))!;
+    const [problem] = (await waitFor(
+      'the Hive problem of the saved file',
+      () => {
+        const found = diagnostics(uri, 'Hive');
+        return found.length > 0 ? found : undefined;
+      },
+      40_000,
+    ))!;
     assert.match(problem!.message, /^invalid: trigger "nightly" is not loaded: trigger_config\.cron: /);
     assert.equal(problem!.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(doc.lineAt(problem!.range.start.line).text.trim(), '"cron": "0 25 * * *"');
@@ -68,10 +74,11 @@ describe('colony files in the editor', () => {
     fix.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), `${JSON.stringify(GOOD, null, 2)}\n`);
     assert.ok(await vscode.workspace.applyEdit(fix));
     await saveActive(doc);
-    await waitFor('the problem to clear', () => diagnostics(uri, 'Hive').length === 0);
+    await waitFor('the problem to clear', () => diagnostics(uri, 'Hive').length === 0, 20_000);
   });
 
-  it("checks colony files against Hive's JSON Schemas while typing (completion and errors)", async () => {
+  it("checks colony files against Hive's JSON Schemas while typing (completion and errors)", async function () {
+    this.timeout(60_000);
     const uri = colonyFile('triggers.json', '[{ "id": "a", "trigger_type": "cron", "task": "x" }]\n');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const found = await waitFor(
@@ -99,7 +106,8 @@ describe('colony files in the editor', () => {
     }
   });
 
-  it('accepts an empty hive.apiBaseUrl in a settings file and names what a bad one should be', async () => {
+  it('accepts an empty hive.apiBaseUrl in a settings file and names what a bad one should be', async function () {
+    this.timeout(90_000);
     const dir = path.join(scratchDir('hive-settings-'), '.vscode');
     fs.mkdirSync(dir);
     const file = path.join(dir, 'settings.json');
