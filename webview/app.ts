@@ -64,6 +64,7 @@ export class App {
         send: (text) => this.io.post({ type: 'sendMessage', text }),
         stop: () => this.io.post({ type: 'stop' }),
         draftChanged: (draft) => this.io.saveState({ draft }),
+        attach: (text) => this.io.post({ type: 'attachText', text }),
       },
       state.draft,
     );
@@ -105,6 +106,10 @@ export class App {
   }
 
   apply(msg: HostToWebview): void {
+    if (msg.type === 'attached') {
+      this.composer.insertReference(msg.reference);
+      return;
+    }
     const previousQueen = this.ctx.queenName;
     const change = this.model.apply(msg);
     if (change.reset) {
@@ -132,7 +137,7 @@ export class App {
       this.composer.setQueenName(session ? this.ctx.queenName : null);
     }
     if (change.colony) renderColonyBar(this.colony, session?.colony ?? null);
-    if (change.triggers) this.triggers.render(session?.triggers ?? []);
+    if (change.triggers) this.triggers.render(session?.triggers ?? [], session?.triggerProblems ?? []);
     if (change.toast) this.showToast(change.toast.text, change.toast.level);
     this.list.update(change);
     this.renderEmptyState();
@@ -201,6 +206,9 @@ export class App {
       }
       case 'toggle-tool':
         this.list.toggleTool(id);
+        break;
+      case 'toggle-long':
+        this.list.toggleLong(id);
         break;
       case 'approve':
       case 'deny':

@@ -314,7 +314,10 @@ export class ChatModel {
         c.colony = true;
         break;
       case 'triggers':
-        if (this.session) this.session.triggers = msg.triggers;
+        if (this.session) {
+          this.session.triggers = msg.triggers;
+          this.session.triggerProblems = msg.problems ?? [];
+        }
         c.triggers = true;
         break;
       case 'toast':

@@ -79,6 +79,13 @@ export class MessageList {
     this.schedule();
   }
 
+  /** Folds or unfolds a long message (longMessage.ts). */
+  toggleLong(id: string): void {
+    if (!this.model.rowById(id)) return;
+    this.ctx.toolOpen.set(id, !(this.ctx.toolOpen.get(id) ?? false));
+    this.schedule();
+  }
+
   scrollToEnd(): void {
     const n = this.model.rows.length;
     if (n > 0) this.virtualizer.scrollToIndex(n - 1, { align: 'end' });

@@ -4,11 +4,15 @@ import type { Row, RowOf } from './chatModel';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
+import { foldLongBody } from './longMessage';
 import { renderMarkdownInto } from './markdown';
 
 export interface RowContext {
   queenName: string;
-  /** Tool cards the user opened or closed; absent = default (open while approval is pending). */
+  /**
+   * Tool cards and long messages the user opened or closed; absent = default (a card is open while its
+   * approval is pending, a long message starts folded).
+   */
   toolOpen: Map<string, boolean>;
   /** Answers being typed into questions, kept while their rows scroll out of view. */
   answerDrafts: Map<string, string>;
@@ -19,7 +23,7 @@ const RESULT_LIMIT = 20_000;
 export function renderRow(row: Row, ctx: RowContext): HTMLElement {
   switch (row.kind) {
     case 'user':
-      return userRow(row);
+      return userRow(row, ctx);
     case 'assistant':
       return assistantRow(row, ctx);
     case 'tool':
@@ -113,13 +117,15 @@ function changesRow(row: RowOf<'changes'>, ctx: RowContext): HTMLElement {
   );
 }
 
-function userRow(row: RowOf<'user'>): HTMLElement {
+function userRow(row: RowOf<'user'>, ctx: RowContext): HTMLElement {
   const author = { user: 'You', trigger: 'Trigger', worker: 'Worker', system: 'System' }[row.origin];
+  const bubble = h('div', { class: 'bubble' }, row.text);
   return h(
     'div',
     { class: `msg msg-user origin-${row.origin}`, role: 'article', 'aria-label': `${author} said` },
     h('div', { class: 'author' }, author),
-    h('div', { class: 'bubble' }, row.text),
+    bubble,
+    foldLongBody(bubble, row.id, row.text, ctx.toolOpen.get(row.id)),
   );
 }
 
@@ -127,6 +133,7 @@ function assistantRow(row: RowOf<'assistant'>, ctx: RowContext): HTMLElement {
   const body = h('div', { class: 'md' });
   // A streaming message changes every frame: don't fill the cache with its partial versions.
   renderMarkdownInto(body, row.text, row.streaming ? undefined : `${row.id}:${row.rev}`);
+  const fold = row.streaming ? null : foldLongBody(body, row.id, row.text, ctx.toolOpen.get(row.id));
   const u = row.usage;
   const usage =
     u &&
@@ -157,6 +164,7 @@ function assistantRow(row: RowOf<'assistant'>, ctx: RowContext): HTMLElement {
       row.streaming && h('span', { class: 'typing', 'aria-hidden': 'true' }),
     ),
     body,
+    fold,
     usage,
   );
 }

@@ -6,8 +6,10 @@ import { pendingShutdownReflections } from '../runtime/queen';
 import { type LiveSession, SessionManager, SessionNotFoundError } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
-import { describeProblem, STATE_FILE } from '../runtime/triggers';
+import { describeProblem, STATE_FILE, webhookSettings } from '../runtime/triggers';
+import { colonyStateDir } from '../runtime/triggers/colonyState';
 import { followHeadless } from './colony-follow';
+import { colonySecrets } from './colony-secrets';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export const COLONY_USAGE =
@@ -18,7 +20,10 @@ export const COLONY_USAGE =
 export async function colonyCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'run') return run(rest, io);
-  throw new UsageError(sub ? `unknown colony command "${sub}" (run)` : 'colony needs a command: run');
+  if (sub === 'secrets') return colonySecrets(rest, io);
+  throw new UsageError(
+    sub ? `unknown colony command "${sub}" (run, secrets)` : 'colony needs a command: run or secrets',
+  );
 }
 
 function parse(argv: string[]) {
@@ -153,14 +158,21 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     for (const e of report?.errors ?? [])
       io.err(`hive: trigger ${e.trigger_id} could not start: ${e.error}\n`);
     for (const t of triggers.list()) {
-      if (!t.enabled) continue;
-      if (t.webhook) io.out(`Webhook ${t.id}: ${t.webhook.methods.join('|')} ${t.webhook.url}\n`);
-      else if (t.nextFireAt !== null)
-        io.out(`Timer ${t.id}: next fire ${new Date(t.nextFireAt).toISOString()}\n`);
+      if (!t.active) continue;
+      if (t.trigger_type === 'webhook') {
+        const { methods } = webhookSettings({
+          id: t.trigger_id,
+          trigger_type: 'webhook',
+          trigger_config: t.trigger_config,
+          task: t.task,
+        });
+        io.out(`Webhook ${t.trigger_id}: ${methods.join('|')} ${t.webhook_url}\n`);
+      } else if (t.next_fire_at !== null)
+        io.out(`Timer ${t.trigger_id}: next fire ${new Date(t.next_fire_at).toISOString()}\n`);
     }
-    const hooks = triggers.list().filter((t) => t.webhook && t.enabled);
+    const hooks = triggers.list().filter((t) => t.trigger_type === 'webhook' && t.active);
     if (hooks.length) {
-      const info = await triggers.webhookInfo(hooks[0]!.id);
+      const info = await triggers.webhookInfo(hooks[0]!.trigger_id);
       io.out(
         `Webhook secrets: ${info?.secret_location} (send as X-Hive-Secret, or sign with X-Hive-Signature-256)\n`,
       );
@@ -174,7 +186,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         io.out(`Missed fires: ${values.missed === 'run' ? 'running each once' : 'skipped'}\n`);
       } else io.out('Missed fires wait for a decision: run again with --missed run or --missed skip\n');
     }
-    io.out(`Trigger state: ${path.join(colony.dir, STATE_FILE)}\n`);
+    io.out(`Trigger state: ${path.join(colonyStateDir(home, colony.dir), STATE_FILE)}\n`);
     io.out('Running; Ctrl+C to stop.\n');
 
     const sig = await (io.untilStopped ?? untilSignal)();

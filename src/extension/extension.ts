@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerReviewCommands } from './commands/reviewCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { registerFirstRun } from './firstRun';
 import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   const runtime = new RuntimeHost({
     log,
     keys,
+    secrets: context.secrets,
     isTrusted: () => vscode.workspace.isTrusted,
     workingDir: () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
   });
@@ -78,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
     ...registerReviewCommands(services),
+    ...registerFirstRun(context, runtime),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

@@ -6,6 +6,8 @@ import * as z from 'zod/mini';
 
 /** Longest free text the webview may send (user message, answer, reply, copied text). */
 export const MAX_TEXT_LENGTH = 100_000;
+/** Longest pasted text the composer may attach as a file instead (attachText). */
+export const MAX_ATTACH_LENGTH = 5_000_000;
 /** Longest id accepted from the webview (same bound as src/runtime/storage/ids.ts). */
 export const MAX_ID_LENGTH = 128;
 export const MAX_URL_LENGTH = 2_048;
@@ -57,15 +59,19 @@ export const TriggerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   type: z.enum(['timer', 'webhook']),
-  /** Timer: cron expression (5 fields, or 6 with seconds) or null. */
+  /** Timer: cron expression (5 fields or a nickname such as @daily; the runtime validates it) or null. */
   cron: z.nullable(z.string()),
   /** Timer: period in minutes, or null. */
   intervalMinutes: z.nullable(z.number().check(z.positive())),
   /** Time zone the cron expression is read in (Hive: UTC). */
   timezone: z.string(),
+  /** When it fires, in words ("at 09:00 on Mon–Fri (UTC)"), from the host: the webview parses no cron. */
+  schedule: z.string(),
   task: z.string(),
   enabled: z.boolean(),
   nextFireAt: z.nullable(epochMs),
+  /** The next few fire times, soonest first (empty when it is not running). */
+  nextFires: z.array(epochMs),
   fireCount: count,
   lastFiredAt: z.nullable(epochMs),
   /** The secret itself never crosses to the webview; the host copies it on request. */
@@ -73,6 +79,8 @@ export const TriggerViewSchema = z.object({
     z.object({ url: z.string(), methods: z.array(z.string()), secretAvailable: z.boolean() }),
   ),
 });
+/** A triggers.json entry the colony loaded without (or the file itself), with the loader's reason. */
+export const TriggerProblemViewSchema = z.object({ label: z.string(), message: z.string() });
 export const UsageTotalsSchema = z.object({
   inputTokens: count,
   outputTokens: count,
@@ -87,6 +95,8 @@ export const SessionSnapshotSchema = z.object({
   phase: z.string(),
   colony: z.nullable(ColonyStateSchema),
   triggers: z.array(TriggerViewSchema),
+  /** Entries of triggers.json that were not loaded, shown as "invalid: …" in the Triggers section. */
+  triggerProblems: z.optional(z.array(TriggerProblemViewSchema)),
   usage: UsageTotalsSchema,
   busy: z.boolean(),
   /** Workspace Trust: when false, tools and colonies are disabled and the panel says why. */
@@ -249,7 +259,13 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase'), phase: z.string() }),
   z.object({ type: z.literal('queen'), queen: QueenIdentitySchema }),
   z.object({ type: z.literal('colony'), colony: z.nullable(ColonyStateSchema) }),
-  z.object({ type: z.literal('triggers'), triggers: z.array(TriggerViewSchema) }),
+  z.object({
+    type: z.literal('triggers'),
+    triggers: z.array(TriggerViewSchema),
+    problems: z.optional(z.array(TriggerProblemViewSchema)),
+  }),
+  /** A pasted text was saved as a file (attachText): the composer adds this reference to the draft. */
+  z.object({ type: z.literal('attached'), reference: z.string() }),
   /** A worker lane's step was added or changed (the lane is created on its first step). */
   z.object({
     type: z.literal('laneEntry'),
@@ -309,6 +325,14 @@ const webviewSchemas = {
   }),
   copyWebhookSecret: z.strictObject({ type: z.literal('copyWebhookSecret'), triggerId: id }),
   copyText: z.strictObject({ type: z.literal('copyText'), text }),
+  /** A paste too long for a message: save it in the session's data folder (answered by `attached`). */
+  attachText: z.strictObject({
+    type: z.literal('attachText'),
+    text: z.string().check(
+      z.maxLength(MAX_ATTACH_LENGTH, `longer than ${MAX_ATTACH_LENGTH} characters`),
+      z.refine((v) => v.trim().length > 0, 'must not be empty'),
+    ),
+  }),
   openLink: z.strictObject({ type: z.literal('openLink'), url }),
   /** The panel scrolled near the oldest message shown: the next older history page, please. */
   loadOlder: z.strictObject({ type: z.literal('loadOlder'), sessionId: id }),
@@ -327,6 +351,7 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.triggerAction,
   webviewSchemas.copyWebhookSecret,
   webviewSchemas.copyText,
+  webviewSchemas.attachText,
   webviewSchemas.openLink,
   webviewSchemas.loadOlder,
 ]);
@@ -335,6 +360,7 @@ export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;
 export type Escalation = z.infer<typeof EscalationSchema>;
 export type ColonyState = z.infer<typeof ColonyStateSchema>;
 export type TriggerView = z.infer<typeof TriggerViewSchema>;
+export type TriggerProblemView = z.infer<typeof TriggerProblemViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;

@@ -3,6 +3,7 @@
 // and questions); live events follow. Older pages go out on `loadOlder`. User actions from the (already
 // validated) webview become LiveSession calls. No vscode import: the host injects the panel's post,
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
+import { savePastedText } from '../../runtime/session/pasted-text';
 import type { ConversationPart } from '../../runtime/storage/parts';
 import type { ChatMessage, HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
@@ -15,6 +16,7 @@ import {
   errorText,
   onTriggersChange,
   queenView,
+  triggerProblemViews,
   triggerSourceOf,
   triggerViews,
   usageView,
@@ -189,6 +191,7 @@ export class ChatBridge {
         phase: session.phase,
         colony: colonyView(session, this.deps.log),
         triggers: triggerViews(session, this.deps.log),
+        triggerProblems: triggerProblemViews(session),
         usage: usageView(session),
         busy: session.busy,
         trusted: this.deps.isTrusted(),
@@ -311,7 +314,11 @@ export class ChatBridge {
     } else if (out.kind === 'colonyChanged') {
       this.deps.post({ type: 'colony', colony: colonyView(session, this.deps.log) });
     } else if (out.kind === 'triggersChanged') {
-      this.deps.post({ type: 'triggers', triggers: triggerViews(session, this.deps.log) });
+      this.deps.post({
+        type: 'triggers',
+        triggers: triggerViews(session, this.deps.log),
+        problems: triggerProblemViews(session),
+      });
     }
   }
 
@@ -385,7 +392,18 @@ export class ChatBridge {
       case 'copyWebhookSecret':
         await this.copySecret(s, message.triggerId);
         return;
+      case 'attachText':
+        await this.attachText(s, message.text);
+        return;
     }
+  }
+
+  /** Keeps a paste too long for a message in the session's data folder; the draft gets its reference. */
+  private async attachText(s: ChatSession, text: string): Promise<void> {
+    const dir = (s as { dir?: unknown }).dir;
+    if (typeof dir !== 'string') throw new Error('this session has no folder to keep the text in');
+    const saved = await savePastedText(dir, text);
+    this.deps.post({ type: 'attached', reference: saved.reference });
   }
 
   private async send(text: string): Promise<void> {
@@ -530,7 +548,11 @@ export class ChatBridge {
       await triggers.runNow(m.triggerId);
       this.toast('Trigger fired.', 'info');
     }
-    this.deps.post({ type: 'triggers', triggers: triggerViews(s, this.deps.log) });
+    this.deps.post({
+      type: 'triggers',
+      triggers: triggerViews(s, this.deps.log),
+      problems: triggerProblemViews(s),
+    });
   }
 
   private async copySecret(s: ChatSession, triggerId: string): Promise<void> {
@@ -587,6 +609,7 @@ function describeAction(type: WebviewToHost['type']): string {
     restoreTurn: 'Restoring the files',
     reviewProposal: 'Opening the diff',
     sendMessage: 'Sending',
+    attachText: 'Attaching the pasted text',
     escalationReply: 'Replying to the worker',
     triggerAction: 'The trigger action',
     copyWebhookSecret: 'Copying the webhook secret',

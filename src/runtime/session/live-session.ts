@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { AgentLoop } from '../agent/loop';
 import type { Tool, ToolCategory } from '../agent/types';
 import type { ColonyRuntime, Timers, WorkerSnapshot } from '../colony/runtime';
@@ -17,6 +18,8 @@ import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
 import { Checkpoints, type RestoreResult } from '../tools';
+import { colonyStateDir } from '../triggers/colonyState';
+import type { TriggerSecretStore } from '../triggers/secrets';
 import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
 import { askUserTool, phaseTools, toolsForPhase, workspaceTools } from './queen-tools';
@@ -49,7 +52,10 @@ export interface LiveSessionInit {
   clock: () => number;
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
-  colony?: { concurrency?: number; timers?: Timers };
+  colony?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
+  /** For the colonies' machine state (triggers/colonyState.ts). */
+  hiveHome: string;
+  triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
 }
 
 export type { LoadColonyOptions } from './session-colony';
@@ -144,6 +150,17 @@ export class LiveSession {
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      stateDir: (colonyDir) => colonyStateDir(init.hiveHome, colonyDir),
+      secrets: init.triggerSecrets,
+      // A delivery's id is in the payload text of the trigger part that handed it over.
+      wasDelivered: async (ids) => {
+        const texts = (await init.store.readAll())
+          .filter(
+            (p) => p.role === 'user' && typeof p.content === 'string' && p.content.includes('delivery_id'),
+          )
+          .map((p) => p.content as string);
+        return new Set(ids.filter((id) => texts.some((t) => t.includes(id))));
+      },
       clock: { now: init.clock },
       logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
     });
@@ -207,7 +224,7 @@ export class LiveSession {
     return this.colonies.info();
   }
 
-  /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
+  /** The loaded colony's progress and open escalations, or null without a colony. */
   colonyState(): ColonyState | null {
     return this.colonies.state();
   }
@@ -290,8 +307,21 @@ export class LiveSession {
    * made the change, as in `checkpoint_recorded` events), workers' later changes included. Files the user
    * changed after the agent wrote them are returned as conflicts and left alone, unless `force`.
    */
-  restoreFilesBeforeTurn(turnId: number, opts: { force?: boolean } = {}): Promise<RestoreResult> {
-    return this.checkpoints.restoreFilesBeforeTurn(turnId, opts);
+  restoreFilesBeforeTurn(turnId: number | string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+    const n = typeof turnId === 'number' ? turnId : Number(turnId);
+    if (!Number.isInteger(n)) return Promise.reject(new Error(`not a turn id: ${String(turnId)}`));
+    return this.checkpoints.restoreFilesBeforeTurn(n, opts);
+  }
+
+  /**
+   * The user's undo of the agent's changes in the working folder: one file (relative to it) or all,
+   * with undo_changes' conflict rule.
+   */
+  async undoChanges(file?: string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+    const root = this.init.workingDir;
+    if (!root) return { restored: [], conflicts: [] };
+    const rel = file === undefined || file === '' ? undefined : file.split(path.sep).join('/');
+    return this.checkpoints.forRoot(root).undo(rel, opts);
   }
 
   answerQuestion(requestId: string, answer: string): void {
@@ -370,6 +400,10 @@ export class LiveSession {
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
     await this.checkpoints.settle();
+    // Text injected for a turn that will not come now is kept in the conversation.
+    await this.loop
+      .persistQueued()
+      .catch((err: unknown) => this.init.logger.warn(`injected text not saved: ${String(err)}`));
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
     await this.init.store
       .flush()

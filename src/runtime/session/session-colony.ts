@@ -32,7 +32,7 @@ export interface SessionColonyHost {
   provider: ModelProviderLike;
   queenParts(): Promise<ConversationPart[]>;
   autoApprove?: ToolCategory[];
-  options?: { concurrency?: number; timers?: Timers };
+  options?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
   clock: () => number;
   logger: SessionLogger;
   approvals: ApprovalBroker;
@@ -112,14 +112,9 @@ export class SessionColony {
     return {
       name: rt.colony.name,
       path: rt.colony.folder,
-      workersRunning: rt.activeCount,
-      workersDone: rt.doneCount,
-      escalations: rt.inbox.list().map((e) => ({
-        requestId: e.request_id,
-        workerId: e.worker_id,
-        reason: e.reason,
-        context: e.context,
-      })),
+      workers_running: rt.activeCount,
+      workers_done: rt.doneCount,
+      escalations: rt.inbox.list(),
     };
   }
 
@@ -141,6 +136,11 @@ export class SessionColony {
     if (this.rt) throw new Error(`colony ${this.rt.colony.name} is already loaded; unload it first`);
     return this.exclusive(async () => {
       const colony = await loadColony(folder);
+      await h.options
+        ?.onLoad?.(colony.name)
+        .catch((err: unknown) =>
+          h.logger.warn(`colony ${colony.name}: stale-session cleanup failed: ${String(err)}`),
+        );
       const runtime = await ColonyRuntime.start({
         colony,
         sessionDir: h.dir,
@@ -166,6 +166,7 @@ export class SessionColony {
         onUsage: (usage) => h.addUsage(usage),
       });
       await this.attach(runtime);
+      this.announceRenamed(runtime);
       // With the session's triggers running, their own text says which are active (Hive said
       // "inactive" for all: bug 5); without them, Hive's listing of the colony's triggers.
       const triggerText = await this.attachTriggers(colony.dir);
@@ -297,6 +298,13 @@ export class SessionColony {
     }
     this.rt = runtime;
     this.host.phases.setAgentPath(runtime.colony.folder);
+  }
+
+  /** Says which MCP tools are offered under another name (or not at all): in the log and the chat. */
+  private announceRenamed(runtime: ColonyRuntime): void {
+    const renamed = runtime.mcpRenamed;
+    if (!renamed.length) return;
+    this.host.publish('tools_renamed', { colony: runtime.colony.name, tools: renamed });
   }
 
   private announce(runtime: ColonyRuntime): void {

@@ -1,7 +1,9 @@
 import type { Tool, ToolCategory } from '../agent/types';
 import type { Timers } from '../colony/runtime';
+import type { PendingEscalation } from '../colony/runtime/escalations';
 import type { ModelProvider, TurnUsage } from '../llm/types';
 import type { QueenPhase } from '../queen/phases';
+import type { TriggerSecretStore } from '../triggers/secrets';
 
 export type { QueenPhase } from '../queen/phases';
 
@@ -33,6 +35,8 @@ export interface SessionManagerOptions {
   stopTurnWaitMs?: number;
   /** Colony workers running at once per session (default 3). */
   colonyConcurrency?: number;
+  /** Where a colony's webhook secrets are kept (VS Code: SecretStorage). Default: a 0600 file under HIVE_HOME. */
+  triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
   /** Timers of the workers' soft/hard timeouts (tests fire them by hand). */
   colonyTimers?: Timers;
 }
@@ -75,12 +79,14 @@ export interface ColonyInfo {
   goal: string;
 }
 
-/** Same shape as ColonyStateSchema in src/shared/protocol.ts. */
+/** The loaded colony's progress, for whoever shows it (src/extension maps it for the chat panel). */
 export interface ColonyState {
   name: string;
+  /** The folder it was loaded from. */
   path: string;
   /** Workers running or waiting for a slot. */
-  workersRunning: number;
-  workersDone: number;
-  escalations: Array<{ requestId: string; workerId: string; reason: string; context: string }>;
+  workers_running: number;
+  workers_done: number;
+  /** Unanswered escalations, oldest first. */
+  escalations: PendingEscalation[];
 }

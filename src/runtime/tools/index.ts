@@ -65,7 +65,9 @@ export function createCoderTools(root: string, options: CoderToolsOptions = {}):
   };
   return tools.map((t) => ({
     ...t,
-    ...(t.preview ? { preview: (input: unknown, ctx: ToolContext) => (warmUp(), t.preview!(input, ctx)) } : {}),
+    ...(t.preview
+      ? { preview: (input: unknown, ctx: ToolContext) => (warmUp(), t.preview!(input, ctx)) }
+      : {}),
     execute: (input: unknown, ctx?: ToolContext) => (warmUp(), t.execute(input, ctx)),
   }));
 }

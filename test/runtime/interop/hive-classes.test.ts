@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Tool } from '../../../src/runtime/agent';
 import { readJsonl } from '../../../src/runtime/storage';
 import { PartStore } from '../../../src/runtime/storage/parts';
 import { defineTool } from '../../../src/runtime/tools';
@@ -11,13 +10,13 @@ import { managerFor, useSessionTestEnv } from '../session/helpers';
 import { writeSession } from '../storage/fixtures';
 import { assertHiveEvent, assertHiveMessage, assertHiveMeta } from './hive-types';
 
-const lookTool: Tool = defineTool({
+const lookTool = defineTool({
   name: 'look',
   description: 'looks',
   category: 'read',
   schema: z.object({ at: z.string().optional() }),
-  async run({ at }) {
-    return `saw ${String(at)}`;
+  async run(input) {
+    return `saw ${String(input.at)}`;
   },
 });
 

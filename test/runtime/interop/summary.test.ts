@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Tool } from '../../../src/runtime/agent';
 import { type IndexFs, nodeIndexFs } from '../../../src/runtime/storage/index-fs';
 import { SessionIndex } from '../../../src/runtime/storage/session-index';
 import {
@@ -16,7 +15,7 @@ import { reply } from '../../support/scripted-anthropic-server';
 import { managerFor, useSessionTestEnv } from '../session/helpers';
 import { writeSession } from '../storage/fixtures';
 
-const lookTool: Tool = defineTool({
+const lookTool = defineTool({
   name: 'look',
   description: 'looks',
   category: 'read',

@@ -138,7 +138,10 @@ describe('worker file tools', () => {
     });
 
     it('lists files by glob alone, caps results, rejects bad regexes', async () => {
-      assert.equal((await call('search_files', { include: 'src/**/*.ts' })).content, 'src/a.ts\nsrc/deep/b.ts');
+      assert.equal(
+        (await call('search_files', { include: 'src/**/*.ts' })).content,
+        'src/a.ts\nsrc/deep/b.ts',
+      );
       const capped = await call('search_files', { pattern: '.', max_results: 2 });
       assert.match(capped.content, /\[results capped at 2; narrow the search for more\]$/);
       assert.equal(capped.content.split('\n').length, 3);
