@@ -29,7 +29,12 @@ export interface AppIo {
 
 export class App {
   private readonly model = new ChatModel();
-  private readonly ctx: RowContext = { queenName: 'Queen', toolOpen: new Map(), answerDrafts: new Map() };
+  private readonly ctx: RowContext = {
+    queenName: 'Queen',
+    toolOpen: new Map(),
+    answerDrafts: new Map(),
+    systemOpen: new Set(),
+  };
   private readonly header = h('header', { class: 'header', hidden: true });
   private readonly colony = h('section', { class: 'colony-bar', 'aria-label': 'Colony', hidden: true });
   private readonly triggersEl = h('section', { class: 'triggers', 'aria-label': 'Triggers', hidden: true });
@@ -110,6 +115,7 @@ export class App {
     if (change.reset) {
       this.ctx.toolOpen.clear();
       this.ctx.answerDrafts.clear();
+      this.ctx.systemOpen.clear();
     }
     this.ctx.queenName = this.model.session?.queen?.name ?? 'Queen';
     this.render(change);
@@ -201,6 +207,9 @@ export class App {
       }
       case 'toggle-tool':
         this.list.toggleTool(id);
+        break;
+      case 'toggle-system':
+        this.list.toggleSystem(id);
         break;
       case 'approve':
       case 'deny':

@@ -76,6 +76,12 @@ export class MessageList {
     this.schedule();
   }
 
+  toggleSystem(id: string): void {
+    if (this.model.rowById(id)?.kind !== 'system') return;
+    if (!this.ctx.systemOpen.delete(id)) this.ctx.systemOpen.add(id);
+    this.schedule();
+  }
+
   scrollToEnd(): void {
     const n = this.model.rows.length;
     if (n > 0) this.virtualizer.scrollToIndex(n - 1, { align: 'end' });
@@ -192,7 +198,7 @@ export class MessageList {
 
   /** Returns the row's element, re-rendering it only when its revision or open state changed. */
   private mount(row: Row): HTMLElement {
-    const open = this.ctx.toolOpen.get(row.id);
+    const open = row.kind === 'system' ? this.ctx.systemOpen.has(row.id) : this.ctx.toolOpen.get(row.id);
     const current = this.mounted.get(row.id);
     if (current && !this.forceAll && current.rev === row.rev && current.open === open) return current.el;
     const content = renderRow(row, this.ctx);

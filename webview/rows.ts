@@ -1,10 +1,12 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
+import { approvalBlock, approvalStatus } from './approvalCard';
 import type { Row, RowOf } from './chatModel';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
 import { renderMarkdownInto } from './markdown';
+import { systemRow } from './systemRow';
 
 export interface RowContext {
   queenName: string;
@@ -12,6 +14,8 @@ export interface RowContext {
   toolOpen: Map<string, boolean>;
   /** Answers being typed into questions, kept while their rows scroll out of view. */
   answerDrafts: Map<string, string>;
+  /** System rows whose details the user unfolded. */
+  systemOpen: Set<string>;
 }
 
 const RESULT_LIMIT = 20_000;
@@ -30,6 +34,8 @@ export function renderRow(row: Row, ctx: RowContext): HTMLElement {
       return h('div', { class: `notice notice-${row.level}`, role: 'note' }, row.text);
     case 'error':
       return errorRow(row);
+    case 'system':
+      return systemRow(row, ctx.systemOpen);
   }
 }
 
@@ -101,26 +107,8 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
     h('span', { class: `tool-status status-${pending ? 'approval' : row.status}` }, status),
   );
   const card = h('div', { class: `tool-card${pending ? ' needs-approval' : ''}`, role: 'article' }, head);
-  if (row.approval && (row.approval.state === 'pending' || row.approval.state === 'sent')) {
-    const a = row.approval;
-    const sent = a.state === 'sent';
-    const data = { id: a.id };
-    card.append(
-      h(
-        'div',
-        { class: 'approval', role: 'group', 'aria-label': `Approval for ${a.tool}` },
-        h('span', { class: 'approval-text' }, sent ? 'Answer sent…' : `Allow ${a.tool}? (${a.category})`),
-        button('Approve', { appearance: 'primary', action: 'approve', data, disabled: sent }),
-        button('Deny', { action: 'deny', data, disabled: sent }),
-        button(`Always allow ${a.category}`, {
-          action: 'approve-always',
-          data,
-          disabled: sent,
-          ariaLabel: `Approve and always allow the ${a.category} category`,
-        }),
-      ),
-    );
-  }
+  const approval = approvalBlock(row);
+  if (approval) card.append(approval);
   if (open) {
     const body = h('div', { class: 'tool-body' });
     const input = formatToolInput(row.input);
@@ -138,8 +126,8 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
 }
 
 function toolStatus(row: RowOf<'tool'>): string {
-  if (row.approval?.state === 'pending') return 'needs approval';
-  if (row.approval?.state === 'sent') return 'waiting';
+  const waiting = approvalStatus(row);
+  if (waiting) return waiting;
   return { running: 'running…', done: 'done', error: 'failed', denied: 'denied' }[row.status];
 }
 
@@ -207,6 +195,8 @@ export function estimateRowHeight(row: Row | undefined): number {
       return row.approval?.state === 'pending' ? 200 : 40;
     case 'question':
       return 120;
+    case 'system':
+      return row.summary ? 48 : 30;
     default:
       return 40;
   }

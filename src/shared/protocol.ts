@@ -94,6 +94,11 @@ export const SessionSnapshotSchema = z.object({
 });
 
 const ts = z.optional(z.nullable(epochMs));
+export const ApprovalOutcomeSchema = z.object({
+  category: z.string(),
+  /** cancelled: the turn or the session stopped before anyone answered. */
+  decision: z.enum(['approved', 'denied', 'cancelled']),
+});
 export const ChatMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('user'),
@@ -111,6 +116,8 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     result: z.nullable(z.string()),
     isError: z.boolean(),
     status: z.enum(['running', 'done', 'error', 'denied']),
+    /** How the approval of this call ended, when one was asked (rebuilt from events.jsonl). */
+    approval: z.optional(ApprovalOutcomeSchema),
     ts,
   }),
   z.object({
@@ -129,6 +136,18 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     ts,
   }),
   z.object({ kind: z.literal('error'), id: z.string(), message: z.string(), retryable: z.boolean(), ts }),
+  /** What the runtime told the queen (phase, colony, worker report…), shown as a compact row. */
+  z.object({
+    kind: z.literal('system'),
+    id: z.string(),
+    event: z.enum(['phase', 'colony', 'report', 'escalation', 'trigger', 'fork', 'other']),
+    title: z.string(),
+    /** One line under the title (a report's summary, a trigger's task), or null. */
+    summary: z.nullable(z.string()),
+    /** Folded details (a payload, a worker profile), or null. */
+    detail: z.nullable(z.string()),
+    ts,
+  }),
 ]);
 
 // ---------------------------------------------------------------- host → webview
@@ -250,6 +269,7 @@ export type TriggerView = z.infer<typeof TriggerViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type ApprovalOutcome = z.infer<typeof ApprovalOutcomeSchema>;
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 export type HostMessageOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;

@@ -4,7 +4,14 @@
 // validated) webview become LiveSession calls. No vscode import: the host injects the panel's post,
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
 import type { ConversationPart } from '../../runtime/storage/parts';
-import type { ChatMessage, HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
+import type {
+  ApprovalOutcome,
+  ChatMessage,
+  HostToWebview,
+  WebviewMessageOf,
+  WebviewToHost,
+} from '../../shared/protocol';
+import { approvalHistory } from './approvalHistory';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
 import type { FeedOutput, SessionFeed } from './sessionFeed';
 import {
@@ -142,7 +149,10 @@ export class ChatBridge {
       return;
     }
     const feed = this.feed as SessionFeed;
-    const { parts, earlier } = await this.readHistory(session);
+    const [{ parts, earlier }, approvals] = await Promise.all([
+      this.readHistory(session),
+      approvalHistory(session, this.deps.log),
+    ]);
     if (epoch !== this.epoch || this.disposed) return;
     // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
     // While a turn runs, the newest assistant part's unanswered calls are in progress, even if this
@@ -155,6 +165,7 @@ export class ChatBridge {
     const messages = historyMessages(parts, {
       isRunning: (id) => feed.isRunning(id) || inFlight.includes(id),
       questionFor: (id) => feed.questionFor(id),
+      approvalOf: (id) => feed.approvalOutcome(id) ?? approvals.get(id),
     });
     const first = this.firstMessage;
     if (first && first.sessionId === session.id) {
@@ -182,7 +193,8 @@ export class ChatBridge {
     });
     this.pager = new HistoryPager(session.id, messages, this.pageSize);
     const firstPage = this.postNextPage(false, earlier);
-    if (earlier && firstPage) this.older = this.pageOlderFromFullHistory(session, epoch, firstPage);
+    if (earlier && firstPage)
+      this.older = this.pageOlderFromFullHistory(session, epoch, firstPage, approvals);
     const tail = feed.overlay(messages, inFlight[0] ?? null);
     for (const m of tail) this.deps.post(m);
     const tailIds = new Set(tail.flatMap((m) => (m.type === 'message' ? [m.message.id] : [])));
@@ -231,6 +243,7 @@ export class ChatBridge {
     session: ChatSession,
     epoch: number,
     shown: ChatMessage[],
+    approvals: ReadonlyMap<string, ApprovalOutcome>,
   ): Promise<void> {
     let parts: ConversationPart[];
     try {
@@ -244,6 +257,7 @@ export class ChatBridge {
     const all = historyMessages(parts, {
       isRunning: (id) => feed.isRunning(id),
       questionFor: (id) => feed.questionFor(id),
+      approvalOf: (id) => feed.approvalOutcome(id) ?? approvals.get(id),
     });
     const firstShown = shown[0]?.id;
     const at = all.findIndex((m) => m.id === firstShown);

@@ -49,6 +49,8 @@ export interface LiveSessionInit {
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
   colony?: { concurrency?: number; timers?: Timers };
+  /** What the session spent before this start (a resume), so the totals go on from there. */
+  initialUsage?: UsageTotals;
 }
 
 export type { LoadColonyOptions } from './session-colony';
@@ -100,6 +102,7 @@ export class LiveSession {
     this.dir = init.dir;
     this.bus = init.bus;
     this.queen = init.queen;
+    if (init.initialUsage) this.usage = { ...init.initialUsage };
     this.complete = completeVia(init.provider);
     this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
     this.questions = new QuestionBroker(

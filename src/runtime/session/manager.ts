@@ -5,6 +5,7 @@ import { loadColony } from '../colony/colony-load';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
+import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
@@ -20,6 +21,7 @@ import type {
   ResumeSessionOptions,
   SessionLogger,
   SessionManagerOptions,
+  UsageTotals,
 } from './types';
 
 const consoleLogger: SessionLogger = { warn: (m) => console.warn(`[hive] ${m}`) };
@@ -47,6 +49,8 @@ interface StartPlan {
   metaPatch: Partial<SessionMeta>;
   agentPath: string | null;
   iterationOffset: number;
+  /** Tokens and cost spent before this start (resume), read from events.jsonl. */
+  usage?: UsageTotals;
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
@@ -300,6 +304,7 @@ export class SessionManager {
       metaPatch: {},
       agentPath,
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
+      usage: (await readSessionDigest(path.join(loc.dir, 'events.jsonl'))).usage,
       prompt: options.prompt,
       createdDir: false,
       colony: agentPath
@@ -396,6 +401,7 @@ export class SessionManager {
         clock: this.clock,
         onChange: () => this.changed(),
         colony: { concurrency: this.opts.colonyConcurrency, timers: this.opts.colonyTimers },
+        initialUsage: p.usage,
       });
       bus.publish({
         type: 'queen_identity_selected',
