@@ -8,4 +8,6 @@ export interface ChatOpener extends vscode.Disposable {
    */
   open(sessionId?: string, opts?: { resume?: boolean }): Promise<void>;
   readonly onDidChangeSession: vscode.Event<string | undefined>;
+  /** The session the chat shows while its panel is visible (undefined: hidden, closed or empty). */
+  visibleSessionId(): string | undefined;
 }

@@ -18,6 +18,10 @@ export class LazyChat implements ChatOpener {
     return this.loaded().open(sessionId, opts);
   }
 
+  visibleSessionId(): string | undefined {
+    return this.controller?.visibleSessionId();
+  }
+
   private loaded(): ChatController {
     if (!this.controller) {
       const controller = new (chatModule().ChatController)(this.deps);

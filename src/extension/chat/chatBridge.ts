@@ -12,6 +12,7 @@ import type {
   WebviewToHost,
 } from '../../shared/protocol';
 import { approvalHistory } from './approvalHistory';
+import { COLD_PHASE } from './coldSession';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
 import type { FeedOutput, SessionFeed } from './sessionFeed';
 import {
@@ -67,6 +68,7 @@ export class ChatBridge {
   private older: Promise<void> = Promise.resolve();
   private lastBusy: boolean | undefined;
   private lastPhase: string | undefined;
+  private lastStopped: boolean | undefined;
   /** The first message of a session started from the empty state, until a snapshot shows it. */
   private firstMessage: { sessionId: string; text: string } | undefined;
   private creating = false;
@@ -91,6 +93,7 @@ export class ChatBridge {
     this.feed = session ? this.deps.feedFor(session) : undefined;
     this.lastBusy = undefined;
     this.lastPhase = undefined;
+    this.lastStopped = undefined;
     if (session && this.feed) {
       const feed = this.feed;
       this.detach.push(
@@ -106,14 +109,29 @@ export class ChatBridge {
   sessionChanged(): void {
     const s = this.session;
     if (!s || !this.forwarding) return;
-    if (s.busy !== this.lastBusy) {
-      this.lastBusy = s.busy;
-      this.deps.post({ type: 'busy', busy: s.busy });
+    const busy = s.busy && !s.stopped;
+    if (busy !== this.lastBusy) {
+      this.lastBusy = busy;
+      this.deps.post({ type: 'busy', busy });
     }
-    if (s.phase !== this.lastPhase) {
-      this.lastPhase = s.phase;
-      this.deps.post({ type: 'phase', phase: s.phase });
+    const phase = shownPhase(s);
+    if (phase !== this.lastPhase) {
+      this.lastPhase = phase;
+      this.deps.post({ type: 'phase', phase });
     }
+    if (s.stopped && this.lastStopped === false) {
+      // Stop Session from the tree or the palette: the panel says so where the user is looking.
+      this.deps.post({
+        type: 'message',
+        message: {
+          kind: 'notice',
+          id: `stopped-${Date.now().toString(36)}`,
+          text: 'The session was stopped. Send a message to resume it.',
+          level: 'info',
+        },
+      });
+    }
+    this.lastStopped = s.stopped;
   }
 
   /** Handles a validated message from the page. Failures become a toast and a log line. */
@@ -175,19 +193,20 @@ export class ChatBridge {
     }
     // Only the whole transcript knows the session's first message.
     const title = earlier ? undefined : messages.find((m) => m.kind === 'user' && m.origin === 'user');
-    this.lastBusy = session.busy;
-    this.lastPhase = session.phase;
+    this.lastBusy = session.busy && !session.stopped;
+    this.lastPhase = shownPhase(session);
+    this.lastStopped = session.stopped;
     this.deps.post({
       type: 'snapshot',
       session: {
         sessionId: session.id,
         title: title?.kind === 'user' ? title.text.slice(0, 120) : null,
         queen: queenView(session),
-        phase: session.phase,
+        phase: shownPhase(session),
         colony: colonyView(session, this.deps.log),
         triggers: triggerViews(session, this.deps.log),
         usage: usageView(session),
-        busy: session.busy,
+        busy: session.busy && !session.stopped,
         trusted: this.deps.isTrusted(),
       },
     });
@@ -458,6 +477,11 @@ export class ChatBridge {
   private toast(text: string, level: 'info' | 'warning' | 'error'): void {
     this.deps.post({ type: 'toast', text, level });
   }
+}
+
+/** A stopped session's badge says so (its last phase would suggest it still works). */
+function shownPhase(s: ChatSession): string {
+  return s.stopped ? COLD_PHASE : s.phase;
 }
 
 function describeAction(type: WebviewToHost['type']): string {

@@ -47,6 +47,11 @@ export class ChatController implements vscode.Disposable {
     return this.bridge?.sessionId;
   }
 
+  /** The session shown while the panel is visible. */
+  visibleSessionId(): string | undefined {
+    return this.panel?.panel.visible ? this.bridge?.sessionId : undefined;
+  }
+
   /**
    * live id → attach; cold id → show its transcript from disk (sending a message resumes it), or with
    * `resume` resume it first; undefined → reveal the panel as it is.

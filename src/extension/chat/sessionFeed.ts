@@ -284,6 +284,13 @@ export class SessionFeed {
     }
     // The turn's texts are in the transcript now (or were dropped with an error).
     if (d.stop_reason !== 'error') this.liveTexts = new Map();
+    if (d.stop_reason === 'aborted') {
+      // The user's Stop (Escape, the Stop button): the reply ends here, and the panel says so.
+      this.post({
+        type: 'message',
+        message: { kind: 'notice', id: this.nextId('stopped'), text: 'Stopped.', level: 'info' },
+      });
+    }
     this.reconcile();
   }
 
