@@ -1,4 +1,5 @@
 // The top bar: queen identity, phase badge, session usage/cost, and the restricted-mode banner.
+import { queenTooltip } from '../src/shared/displayNames';
 import type { SessionSnapshot } from '../src/shared/protocol';
 import { badge } from './components';
 import { h, replaceChildren } from './dom';
@@ -40,8 +41,8 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
       h(
         'div',
         { class: 'who' },
-        h('span', { class: 'queen-name' }, name),
-        q?.title ? h('span', { class: 'queen-title' }, q.title) : null,
+        h('span', { class: 'queen-name', title: q ? queenTooltip(q) : null }, name),
+        q?.title ? h('span', { class: 'queen-title' }, `· ${q.title}`) : null,
       ),
       phase,
     ),

@@ -3,6 +3,7 @@
 // Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
 import * as vscode from 'vscode';
 import type { LiveSession, SessionManager } from '../../runtime/session';
+import { queenDisplayName } from '../../shared/displayNames';
 import { ChatBridge } from './chatBridge';
 import { ChatPanel } from './chatPanel';
 import { openColdSession } from './coldSession';
@@ -131,7 +132,10 @@ export class ChatController implements vscode.Disposable {
 
   private updateTitle(): void {
     const session = this.bridge?.shown;
-    if (this.panel) this.panel.panel.title = session ? `Hive: ${session.queen.name}` : 'Hive Chat';
+    if (this.panel)
+      this.panel.panel.title = session
+        ? `Hive: ${queenDisplayName({ id: session.queen.queen_id, name: session.queen.name, title: session.queen.title })}`
+        : 'Hive Chat';
   }
 
   /**

@@ -23,6 +23,11 @@ export interface SessionSummary {
   agent_path: string | null;
   /** Last assistant text among client-facing messages, first 120 characters, stripped. */
   last_message: string | null;
+  /**
+   * The user's first message (first 120 characters, stripped): the session's title, as Cline titles
+   * a task by its request. Not one of Hive's listing fields; null when the user never wrote.
+   */
+  first_message: string | null;
   message_count: number;
   /** Rule 19: `conversations/` exists and message_count > 0. */
   has_messages: boolean;
@@ -152,6 +157,15 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     }
   }
 
+  let firstMessage: string | null = null;
+  for (const msg of [...client].sort((a, b) => a.seq - b.seq)) {
+    if (msg.role !== 'user' || !pyTruthy(msg.raw.is_client_input)) continue;
+    const content = Array.isArray(msg.content) ? textOfBlocks(msg.content) : msg.content;
+    if (typeof content !== 'string' || !content.trim()) continue;
+    firstMessage = pyStrip(pyHead(content, 120));
+    break;
+  }
+
   const summary: SessionSummary = {
     key: loc.key,
     session_id: loc.sessionId,
@@ -163,6 +177,7 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     agent_name: agentName,
     agent_path: agentPath,
     last_message: lastMessage,
+    first_message: firstMessage,
     message_count: client.length,
     has_messages: convExists && client.length > 0,
     has_part_files: hasPartFiles,
