@@ -20,6 +20,8 @@ export class MessageList {
   /** From a snapshot until a render shows the bottom of the list: the open is still on its way down. */
   private opening = true;
   private frame = 0;
+  /** The user just sent: the next rows added are followed to the end, wherever the view was. */
+  private following = false;
   private forceAll = false;
   private readonly cleanup: () => void;
 
@@ -60,6 +62,10 @@ export class MessageList {
     if (change.prepended && !change.reset) this.prepend(change.appended > 0);
     else if (change.reset || change.appended) this.syncCount();
     if (change.reset || change.appended || change.prepended || change.updated.size) this.schedule();
+    if (this.following && change.appended) {
+      this.following = false;
+      this.scrollToEnd();
+    }
   }
 
   /** Re-renders every visible row (e.g. the queen's name changed). */
@@ -80,6 +86,12 @@ export class MessageList {
     if (this.model.rowById(id)?.kind !== 'system') return;
     if (!this.ctx.systemOpen.delete(id)) this.ctx.systemOpen.add(id);
     this.schedule();
+  }
+
+  /** Scrolls to the end now and once more when the next rows arrive (the user's sent message). */
+  followNext(): void {
+    this.following = true;
+    this.scrollToEnd();
   }
 
   scrollToEnd(): void {

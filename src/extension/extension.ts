@@ -34,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     peekManager: () => runtime.peekManager(),
     hiveHome: () => runtime.hiveHome,
     isTrusted: () => vscode.workspace.isTrusted,
+    trustPending: () => runtime.trustPending,
   });
   const colonies = new WorkspaceColonies(context.workspaceState, log);
   let activeSession: string | undefined;

@@ -91,6 +91,8 @@ export const SessionSnapshotSchema = z.object({
   busy: z.boolean(),
   /** Workspace Trust: when false, tools and colonies are disabled and the panel says why. */
   trusted: z.boolean(),
+  /** Trusted since the running session started: it has no workspace tools until a new start. */
+  trustPending: z.optional(z.boolean()),
 });
 
 const ts = z.optional(z.nullable(epochMs));

@@ -48,6 +48,8 @@ export interface ChatBridgeDeps {
   /** The feed following a session (shared, so events before the panel showed it are known). */
   feedFor(session: ChatSession): SessionFeed;
   isTrusted(): boolean;
+  /** The workspace was trusted after the runtime started: running sessions still lack its tools. */
+  trustPending?(): boolean;
   log: BridgeLogger;
   /** Called when the panel shows another session (or none). */
   onDidChangeSession?(sessionId: string | undefined): void;
@@ -134,6 +136,11 @@ export class ChatBridge {
     this.lastStopped = s.stopped;
   }
 
+  /** Only a running session lacks the tools; a stopped one gets them when it resumes. */
+  private trustPendingFor(s: ChatSession): boolean {
+    return !s.stopped && this.deps.trustPending?.() === true;
+  }
+
   /** Handles a validated message from the page. Failures become a toast and a log line. */
   async handle(message: WebviewToHost): Promise<void> {
     if (this.disposed) return;
@@ -207,7 +214,8 @@ export class ChatBridge {
         triggers: triggerViews(session, this.deps.log),
         usage: usageView(session),
         busy: session.busy && !session.stopped,
-        trusted: this.deps.isTrusted(),
+        trusted: this.deps.isTrusted() && !this.trustPendingFor(session),
+        ...(this.deps.isTrusted() && this.trustPendingFor(session) ? { trustPending: true } : {}),
       },
     });
     this.pager = new HistoryPager(session.id, messages, this.pageSize);

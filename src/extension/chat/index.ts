@@ -18,6 +18,8 @@ export interface ChatDeps {
   peekManager(): SessionManager | undefined;
   hiveHome: () => string;
   isTrusted(): boolean;
+  /** Trusted after the runtime started: its running sessions have no workspace tools yet. */
+  trustPending?(): boolean;
 }
 
 export class ChatController implements vscode.Disposable {
@@ -105,6 +107,7 @@ export class ChatController implements vscode.Disposable {
       resumeSession: async (id) => (await this.watchedManager()).resumeSession(id),
       feedFor: (session) => this.feedFor(session),
       isTrusted: () => this.deps.isTrusted(),
+      trustPending: () => this.deps.trustPending?.() === true,
       log: this.deps.log,
       onDidChangeSession: (id) => {
         this.dropStoppedFeeds();
