@@ -14,7 +14,7 @@ describe('System rows in the chat', () => {
     await scriptModel({ reset: true });
     await scriptModel({
       stream: [
-        { match: { lastUser: '[SYSTEM] Colony loaded' }, step: reply.text('The colony is ready.') },
+        // Loading a colony does not start a turn: its note reaches the queen with the fire's.
         { match: { lastUser: '[TRIGGER: timer/morning_notes]' }, step: reply.text('NOTES.md refreshed.') },
         { match: { lastUser: 'hello there' }, step: reply.text('Hello! What shall we work on?') },
       ],
@@ -42,13 +42,18 @@ describe('System rows in the chat', () => {
       .first()
       .waitFor({ timeout: 20_000 });
     await chat.locator('.msg-assistant', { hasText: 'NOTES.md refreshed.' }).waitFor({ timeout: 30_000 });
+    assert.equal(
+      await chat.locator('.sys-row', { hasText: 'Phase: reviewing' }).count(),
+      0,
+      'one row for the load',
+    );
     await snap(page(), this, 'live');
 
     // Redraw: another editor takes the panel's place, then "Open Chat" brings it back (rebuilt).
     await runCommand(page(), 'File: New Untitled Text File');
     await runCommand(page(), 'Hive: Open Chat');
     const again = chatFrame(page());
-    await again.locator('.msg-assistant', { hasText: 'NOTES.md refreshed.' }).waitFor({ timeout: 20_000 });
+    await again.locator('.sys-row', { hasText: 'Timer morning_notes fired' }).waitFor({ timeout: 20_000 });
     const titles = await again.locator('.sys-row .sys-title').allTextContents();
     assert.ok(
       titles.some((t) => /^Colony .+ loaded$/.test(t)),

@@ -43,7 +43,8 @@ export function historyMessages(parts: readonly ConversationPart[], ctx: History
       }
       const system = systemRowsFromText(part.content, partMessageId(part));
       if (system) {
-        out.push(...system);
+        // Loading a colony moves the queen to reviewing: one row says it (the colony's).
+        if (!(isLoadPhase(system[0]) && isColonyLoaded(out.at(-1)))) out.push(...system);
         continue;
       }
       if (part.is_transition_marker) {
@@ -95,6 +96,14 @@ export function historyMessages(parts: readonly ConversationPart[], ctx: History
     }
   }
   return out;
+}
+
+function isColonyLoaded(m: ChatMessage | undefined): boolean {
+  return m?.kind === 'system' && m.event === 'colony' && m.title.endsWith(' loaded');
+}
+
+function isLoadPhase(m: ChatMessage | undefined): boolean {
+  return m?.kind === 'system' && m.event === 'phase' && m.title === 'Phase: reviewing';
 }
 
 function toolMessage(id: string, name: string, input: unknown, ctx: HistoryContext): ChatMessage {

@@ -69,6 +69,8 @@ export class SessionFeed {
   /** Approvals answered while this feed listened, by the tool call they were for. */
   private readonly outcomes = new Map<string, ApprovalOutcome>();
   private lastErrorMessage: ChatMessage | null = null;
+  /** The event of the last system row posted. */
+  private lastSystem: string | undefined;
   private counter = 0;
 
   constructor(readonly session: ChatSession) {
@@ -421,13 +423,17 @@ export class SessionFeed {
     } else if (e.stream_id !== QUEEN_STREAM) {
       return;
     } else if (e.type === 'queen_phase_changed' && typeof d.phase === 'string') {
-      rows = [phaseChangedRow(id(), d.phase)];
+      // Loading a colony moves the queen to reviewing: the colony's row says it already.
+      if (!(d.phase === 'reviewing' && this.lastSystem === 'colonyLoaded'))
+        rows = [phaseChangedRow(id(), d.phase)];
     } else if (e.type === 'worker_colony_loaded') {
       rows = [colonyLoadedRow(id(), str(d.colony_id) || str(d.colony_name), str(d.goal))];
     } else if (e.type === 'custom' && d.kind === 'worker_colony_unloaded') {
       rows = [colonyUnloadedRow(id(), str(d.colony_id))];
     }
-    for (const message of rows ?? []) this.post({ type: 'message', message });
+    if (!rows) return;
+    this.lastSystem = e.type === 'worker_colony_loaded' ? 'colonyLoaded' : e.type;
+    for (const message of rows) this.post({ type: 'message', message });
   }
 
   /** Questions that stopped waiting without an answer (a stopped turn) are closed in the panel. */
