@@ -1,30 +1,12 @@
-// The approval part of a tool card, in one place: the Approve / Deny / Always buttons while a request
-// waits, and the outcome once it ended (live, or rebuilt from the session's history after a resume).
+// How an ended approval shows on its tool card (live, or rebuilt from the session's history after a
+// resume), and the status word of a card an approval decides. The waiting card's buttons are in rows.ts.
 import type { RowOf } from './chatModel';
-import { button } from './components';
 import { h } from './dom';
 
-/** The approval block of a tool card, or null when the call needed none. */
-export function approvalBlock(row: RowOf<'tool'>): HTMLElement | null {
+/** The outcome line of an approval that ended, or null (none asked, or still waiting). */
+export function approvalOutcome(row: RowOf<'tool'>): HTMLElement | null {
   const a = row.approval;
-  if (!a) return null;
-  if (a.state === 'pending' || a.state === 'sent') {
-    const sent = a.state === 'sent';
-    const data = { id: a.id };
-    return h(
-      'div',
-      { class: 'approval', role: 'group', 'aria-label': `Approval for ${a.tool}` },
-      h('span', { class: 'approval-text' }, sent ? 'Answer sent…' : `Allow ${a.tool}? (${a.category})`),
-      button('Approve', { appearance: 'primary', action: 'approve', data, disabled: sent }),
-      button('Deny', { action: 'deny', data, disabled: sent }),
-      button(`Always allow ${a.category}`, {
-        action: 'approve-always',
-        data,
-        disabled: sent,
-        ariaLabel: `Approve and always allow the ${a.category} category`,
-      }),
-    );
-  }
+  if (!a || a.state === 'pending' || a.state === 'sent') return null;
   const text = {
     approved: `Approved (${a.category})`,
     denied: `Denied (${a.category})`,

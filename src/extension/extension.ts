@@ -5,8 +5,10 @@ import { Attention } from './attention/attention';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { registerFirstRun } from './firstRun';
 import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
@@ -84,6 +86,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerColonyCommands(services),
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
+    ...registerReviewCommands(services),
+    ...registerFirstRun(context, runtime),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

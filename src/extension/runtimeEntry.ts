@@ -3,7 +3,9 @@
 // activation never even parses it.
 
 export { findColonyDir } from '../runtime/colony/colony-locate';
+export { checkColonyFiles, isCheckedColonyFile } from '../runtime/colony/colony-problems';
 export { scaffoldColony } from '../runtime/colony/colony-scaffold';
 export { AnthropicProvider } from '../runtime/llm/provider';
 export { SessionManager } from '../runtime/session/manager';
+export { isOwnWrite } from '../runtime/storage/own-writes';
 export { LiveSettingsProvider } from './liveProvider';

@@ -4,7 +4,6 @@ export { type ColonyToolHost, colonyTools } from './colony-tools';
 export { completeVia, LiveSession, QUEEN_NODE, QUEEN_STREAM } from './live-session';
 export { DuplicateSessionError, SessionManager, SessionNotFoundError } from './manager';
 export {
-  adaptColonyTool,
   askUserTool,
   phaseTools,
   QUEEN_READ_TOOL_NAMES,

@@ -72,6 +72,7 @@ export function completeVia(provider: ModelProviderLike): Complete {
  * everything published on `bus` (persisted to events.jsonl). Built and torn down by SessionManager.
  */
 export class LiveSession {
+  private readonly noticeList: string[] = [];
   readonly id: string;
   readonly dir: string;
   readonly bus: EventBus;
@@ -142,6 +143,15 @@ export class LiveSession {
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      // A delivery's id is in the payload text of the trigger part that handed it over.
+      wasDelivered: async (ids) => {
+        const texts = (await init.store.readAll())
+          .filter(
+            (p) => p.role === 'user' && typeof p.content === 'string' && p.content.includes('delivery_id'),
+          )
+          .map((p) => p.content as string);
+        return new Set(ids.filter((id) => texts.some((t) => t.includes(id))));
+      },
       clock: { now: init.clock },
       logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
     });
@@ -204,7 +214,7 @@ export class LiveSession {
     return this.colonies.info();
   }
 
-  /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
+  /** The loaded colony's progress and open escalations, or null without a colony. */
   colonyState(): ColonyState | null {
     return this.colonies.state();
   }
@@ -227,6 +237,18 @@ export class LiveSession {
   /** Ids of the ask_user questions and approval requests still waiting (for a reconnecting panel). */
   get pendingQuestions(): string[] {
     return this.questions.pendingIds;
+  }
+
+  /** What the user was told about this session since it started (the chat shows these on attach). */
+  get notices(): readonly string[] {
+    return this.noticeList;
+  }
+
+  /** Tells the user something about the session itself: a `session_notice` event, the log, and `notices`. */
+  notify(text: string): void {
+    this.noticeList.push(text);
+    this.init.logger.warn(`session ${this.id}: ${text}`);
+    this.publish('custom', { kind: 'session_notice', level: 'warning', text });
   }
 
   get pendingApprovals(): string[] {
@@ -409,17 +431,23 @@ export class LiveSession {
     await this.drive(() => this.loop.run());
   }
 
+  /** The prompt the queen's next model call gets (a worker-only session: the worker's). */
+  systemPrompt(): string {
+    return (
+      this.colonies.primary?.prompt ??
+      buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
+        tools: this.toolsIn(this.phases.phase).map((t) => t.name),
+        colonyName: this.phases.incubatingColonyName,
+        now: this.init.clock,
+      })
+    );
+  }
+
   private newLoop(iterationOffset: number): AgentLoop {
     return new AgentLoop({
       provider: this.init.provider,
       store: this.init.store,
-      systemPrompt: () =>
-        this.colonies.primary?.prompt ??
-        buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
-          tools: this.toolsIn(this.phases.phase).map((t) => t.name),
-          colonyName: this.phases.incubatingColonyName,
-          now: this.init.clock,
-        }),
+      systemPrompt: () => this.systemPrompt(),
       tools: () => this.colonies.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,

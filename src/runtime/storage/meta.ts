@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 import { describeError } from './parts';
+import { readTextSafe } from './safe-read';
 
 /** A session's `meta.json` (HIVE_FORMAT.md §2.1). Unknown keys are kept as they are. */
 export interface SessionMeta {
@@ -55,7 +56,7 @@ export async function readMeta(sessionDir: string): Promise<MetaReadResult> {
   const file = metaFile(sessionDir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, exists: false, meta: {} };
     return { ok: false, exists: true, error: { file, kind: 'unreadable', message: describeError(err) } };
@@ -99,4 +100,24 @@ export async function updateMeta(
     await writeJsonAtomically(file, merged);
     return merged;
   });
+}
+
+/**
+ * Moves a meta.json that could not be read aside as `meta.json.damaged-<UTC stamp>` (kept for the user, never
+ * deleted), so the session can go on with a fresh one. Returns the sentence that tells the user.
+ */
+export async function setAsideTornMeta(sessionDir: string, error: MetaError, nowMs: number): Promise<string> {
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const kept = `${metaFile(sessionDir)}.damaged-${stamp}`;
+  try {
+    await rename(metaFile(sessionDir), kept);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return `meta.json vanished while resuming; a new one was written.`;
+    throw err;
+  }
+  return `meta.json could not be read (${error.message}); it was kept as ${path.basename(kept)} and the session resumed with a fresh one (created time, colony and spawn lock start over).`;
 }

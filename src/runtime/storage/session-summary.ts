@@ -1,8 +1,11 @@
+import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { errorCode, type IndexFs, isDirEntry } from './index-fs';
 import { isPartFileName, textOfBlocks } from './parts';
 import type { SessionLayout, SessionLocation } from './paths';
 import { pyHead, pyStrip, pyTruthy } from './py-compat';
+import { UnsafeFileError } from './safe-read';
+import { isSummaryStale, readSummaryFile, summaryOfParts, writeSummaryFile } from './summary-file';
 
 /**
  * What the listing needs to know about one session, computed from its files the way Hive's
@@ -59,7 +62,11 @@ interface CollectedPart {
 }
 
 /** Reads one session's meta and every part file. This is the expensive step the index avoids. */
-export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRead {
+export function readSessionSummary(
+  fs: IndexFs,
+  loc: SessionLocation,
+  options: { rescanParts?: boolean } = {},
+): SummaryRead {
   const damage: string[] = [];
   const dir = loc.dir;
   let createdAt = 0;
@@ -104,9 +111,13 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
   const parts: CollectedPart[] = [];
   const nodeDirs: string[] = [];
   let hasPartFiles = false;
+  // Today's Hive keeps summary.json current; when it is fresh the part files are only listed, not read.
+  const cached =
+    convIsDir && !options.rescanParts && !isSummaryStale(dir, fs) ? readSummaryFile(dir, fs) : undefined;
+  const namesOnly = cached !== undefined;
   if (convIsDir) {
     const badParts: string[] = [];
-    hasPartFiles = collectParts(fs, path.join(conv, 'parts'), parts, badParts, damage);
+    hasPartFiles = collectParts(fs, path.join(conv, 'parts'), parts, badParts, damage, namesOnly);
     let entries: import('node:fs').Dirent[] = [];
     try {
       entries = fs.readdir(conv);
@@ -125,7 +136,7 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
         continue;
       }
       nodeDirs.push(node);
-      if (collectParts(fs, partsDir, parts, badParts, damage)) hasPartFiles = true;
+      if (collectParts(fs, partsDir, parts, badParts, damage, namesOnly)) hasPartFiles = true;
     }
     if (badParts.length > 0)
       damage.push(`${badParts.length} unusable part file(s): ${badParts.slice(0, 3).join('; ')}`);
@@ -157,14 +168,20 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     }
   }
 
-  let firstMessage: string | null = null;
-  for (const msg of [...client].sort((a, b) => a.seq - b.seq)) {
-    if (msg.role !== 'user' || !pyTruthy(msg.raw.is_client_input)) continue;
-    const content = Array.isArray(msg.content) ? textOfBlocks(msg.content) : msg.content;
-    if (typeof content !== 'string' || !content.trim()) continue;
-    firstMessage = pyStrip(pyHead(content, 120));
-    break;
+  let messageCount = client.length;
+  if (cached) {
+    messageCount = cached.message_count;
+    lastMessage = cached.last_message;
+    lastActive = Math.max(createdAt, cached.last_active_at);
+  } else if (convIsDir && damage.length === 0) {
+    // Stale or missing: rebuilt from the parts just read and written back, as Hive's listing does.
+    const fd = writeSummaryFile(dir, summaryOfParts(parts));
+    if (fd !== undefined) closeSync(fd);
   }
+  // The title: summary.json does not keep it, so with a fresh one only the first parts are read.
+  const firstMessage = namesOnly
+    ? firstClientInput(readFirstParts(fs, path.join(conv, 'parts')))
+    : firstClientInput([...client].sort((a, b) => a.seq - b.seq).map((p) => p.raw));
 
   const summary: SessionSummary = {
     key: loc.key,
@@ -178,8 +195,8 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     agent_path: agentPath,
     last_message: lastMessage,
     first_message: firstMessage,
-    message_count: client.length,
-    has_messages: convExists && client.length > 0,
+    message_count: messageCount,
+    has_messages: convExists && messageCount > 0,
     has_part_files: hasPartFiles,
     conversations_exists: convExists,
     colony_fork: pyTruthy(meta.colony_fork),
@@ -217,6 +234,7 @@ function collectParts(
   into: CollectedPart[],
   badParts: string[],
   damage: string[],
+  namesOnly = false,
 ): boolean {
   let names: string[];
   try {
@@ -230,6 +248,7 @@ function collectParts(
     if (code !== 'ENOENT') damage.push(`${path.basename(path.dirname(partsDir))}/parts: ${describe(err)}`);
     return false;
   }
+  if (namesOnly) return names.length > 0;
   for (const name of names) {
     const file = path.join(partsDir, name);
     let raw: unknown;
@@ -260,9 +279,46 @@ function collectParts(
 }
 
 function describe(err: unknown): string {
+  if (err instanceof UnsafeFileError) return err.reason;
   const code = errorCode(err);
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOTDIR') return 'not a directory';
   return code;
+}
+
+/** Part files read at most to find a session's first user message when summary.json is fresh. */
+const FIRST_PARTS_READ = 16;
+
+/** The first parts of a parts folder, in seq order (unreadable ones skipped). */
+function readFirstParts(fs: IndexFs, partsDir: string): Record<string, unknown>[] {
+  let names: string[];
+  try {
+    names = fs
+      .readdir(partsDir)
+      .map((e) => e.name)
+      .filter(isPartFileName)
+      .sort()
+      .slice(0, FIRST_PARTS_READ);
+  } catch {
+    return [];
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const name of names) {
+    try {
+      const raw = JSON.parse(fs.readFile(path.join(partsDir, name))) as unknown;
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) out.push(raw as Record<string, unknown>);
+    } catch {}
+  }
+  return out;
+}
+
+/** The user's first message (first 120 characters, stripped), or null. */
+function firstClientInput(parts: readonly Record<string, unknown>[]): string | null {
+  for (const p of parts) {
+    if (p.role !== 'user' || !pyTruthy(p.is_client_input)) continue;
+    const content = Array.isArray(p.content) ? textOfBlocks(p.content) : p.content;
+    if (typeof content === 'string' && content.trim()) return pyStrip(pyHead(content, 120));
+  }
+  return null;
 }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomically } from '../storage/atomic';
 import { validateId } from '../storage/ids';
+import { readTextSafe } from '../storage/safe-read';
 import { ScheduleError, scheduleOf } from './schedule';
 
 /**
@@ -85,7 +85,7 @@ const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
 });
 
-const entrySchema = z
+export const triggerEntrySchema = z
   .looseObject({
     id: z.string(expected('a string')),
     name: z.string(expected('a string')).optional(),
@@ -183,7 +183,7 @@ export function validateTriggerDefinition(input: unknown, where = 'trigger'): Tr
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new TriggerValidationError(where, '(entry)', 'must be an object');
   }
-  const r = entrySchema.safeParse(input);
+  const r = triggerEntrySchema.safeParse(input);
   if (!r.success) {
     const { field, message } = firstIssue(r.error.issues as Issue[]);
     throw new TriggerValidationError(where, field, message);
@@ -242,7 +242,7 @@ function parseRawList(text: string, file: string): unknown[] {
 
 async function readText(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new TriggerFileError(file, `cannot be read (${(err as Error).message})`);
