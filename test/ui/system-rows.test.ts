@@ -21,7 +21,7 @@ describe('System rows in the chat', () => {
     });
   });
 
-  it('colony load and a trigger fire are compact rows, live and after a redraw; the badge says "ready"', async function () {
+  it('colony load and a trigger fire show as compact rows', async function () {
     const chat = await newSession(page());
     await sendMessage(page(), 'hello there');
     await chat.locator('.msg-assistant', { hasText: 'What shall we work on?' }).waitFor({ timeout: 30_000 });
