@@ -73,6 +73,14 @@ export class RuntimeHost implements vscode.Disposable {
     return this.sessionIndex;
   }
 
+  /**
+   * Trusted after the manager was built in Restricted Mode: the sessions it runs have no workspace
+   * tools until it is rebuilt (when none is running).
+   */
+  get trustPending(): boolean {
+    return this.stale && this.manager !== undefined && this.manager.list().length > 0;
+  }
+
   /** The manager if it was built already (no side effects). */
   peekManager(): SessionManager | undefined {
     return this.manager;

@@ -56,6 +56,8 @@ export interface LiveSessionInit {
   /** For the colonies' machine state (triggers/colonyState.ts). */
   hiveHome: string;
   triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
+  /** What the session spent before this start (a resume), so the totals go on from there. */
+  initialUsage?: UsageTotals;
 }
 
 export type { LoadColonyOptions } from './session-colony';
@@ -110,6 +112,7 @@ export class LiveSession {
     this.dir = init.dir;
     this.bus = init.bus;
     this.queen = init.queen;
+    if (init.initialUsage) this.usage = { ...init.initialUsage };
     this.complete = completeVia(init.provider);
     this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
     this.questions = new QuestionBroker(

@@ -8,6 +8,7 @@ import { cleanupStaleSessions } from '../colony/stale-sessions';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
+import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
@@ -30,6 +31,7 @@ import type {
   ResumeSessionOptions,
   SessionLogger,
   SessionManagerOptions,
+  UsageTotals,
 } from './types';
 
 /**
@@ -72,6 +74,8 @@ interface StartPlan {
   metaPatch: Partial<SessionMeta>;
   agentPath: string | null;
   iterationOffset: number;
+  /** Tokens and cost spent before this start (resume), read from events.jsonl. */
+  usage?: UsageTotals;
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
@@ -396,6 +400,7 @@ export class SessionManager {
       tornMeta: read.ok ? undefined : read.error,
       agentPath,
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
+      usage: (await readSessionDigest(path.join(loc.dir, 'events.jsonl'))).usage,
       prompt: options.prompt,
       createdDir: false,
       colony: agentPath
@@ -500,6 +505,7 @@ export class SessionManager {
         },
         hiveHome: this.opts.hiveHome,
         triggerSecrets: this.opts.triggerSecrets,
+        initialUsage: p.usage,
       });
       bus.publish({
         type: 'queen_identity_selected',

@@ -19,6 +19,7 @@ import { appendFile, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomically } from '../storage/atomic';
+import { baselineSnapshot, gitProcess } from './baseline-snapshot';
 import { FolderJail } from './folder-jail';
 import { blobSha, GitObjects } from './git-objects';
 import type { Emit } from './tool';
@@ -62,6 +63,9 @@ export interface CheckpointsOptions {
   /** The `git` executable; null: no whole-folder snapshots (single-file checkpoints still work). */
   git?: string | null;
 }
+
+/** Files above this size are left out of whole-folder snapshots. */
+const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Folders never snapshotted, besides what .gitignore says. */
 const EXCLUDED = ['node_modules/', '.git/'];
@@ -176,7 +180,7 @@ export class Checkpoints {
   }
 
   /** `git` with the shadow repository and `root` as its work tree (a per-folder index). */
-  async gitIn(root: string, args: string[]): Promise<string> {
+  async gitIn(root: string, args: string[], stdin?: AsyncIterable<Buffer>): Promise<string> {
     if (!this.git) throw new Error('git is not available');
     await this.init();
     const env: NodeJS.ProcessEnv = {};
@@ -190,12 +194,16 @@ export class Checkpoints {
         `index-${createHash('sha1').update(root).digest('hex').slice(0, 12)}`,
       ),
     });
-    const { stdout } = await run(
+    return gitProcess(
       this.git,
-      ['-c', 'core.autocrlf=false', '-c', 'core.quotepath=false', '-c', 'core.longpaths=true', ...args],
-      { env, cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      ['-c', 'core.autocrlf=false', '-c', 'core.quotepath=false', '-c', 'gc.auto=0', ...args],
+      { env, cwd: root },
+      stdin,
     );
-    return stdout;
+  }
+
+  private indexFile(root: string): string {
+    return path.join(this.opts.dir, `index-${createHash('sha1').update(root).digest('hex').slice(0, 12)}`);
   }
 
   /**
@@ -208,6 +216,16 @@ export class Checkpoints {
       .catch(() => null)
       .then(async () => {
         if (!this.git) return null;
+        await this.init();
+        const first = !(await lstat(this.indexFile(root)).catch(() => undefined));
+        if (first) {
+          const tree = await baselineSnapshot(
+            root,
+            (args, stdin) => this.gitIn(root, args, stdin),
+            MAX_SNAPSHOT_FILE_BYTES,
+          ).catch(() => null);
+          if (tree) return tree;
+        }
         await this.gitIn(root, ['add', '-A', '--ignore-errors', '.']).catch(() => undefined);
         return (await this.gitIn(root, ['write-tree'])).trim() || null;
       });
