@@ -20,6 +20,7 @@ import {
 } from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
 import { sweepTempFiles } from '../storage/temp-sweep';
+import type { RestoreResult } from '../tools';
 import { completeVia, LiveSession } from './live-session';
 import type {
   CreateSessionOptions,
@@ -171,6 +172,29 @@ export class SessionManager {
       busy: s.busy,
       dir: s.dir,
     }));
+  }
+
+  /** The live session's approval answer (see LiveSession.answerApproval; `content`: the user's edit). */
+  answerApproval(
+    id: string,
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    s.answerApproval(requestId, decision, opts);
+  }
+
+  /** Restores the live session's files to before the queen's turn `turnId` (see LiveSession). */
+  restoreFilesBeforeTurn(
+    id: string,
+    turnId: number | string,
+    opts: { force?: boolean } = {},
+  ): Promise<RestoreResult> {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    return s.restoreFilesBeforeTurn(turnId, opts);
   }
 
   /** Restarts the queen loop of a live session whose loop failed (history and numbering kept). */

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Checkpoints, createCoderTools, type Tool } from '../../../src/runtime/tools';
+
+describe('checkpoints (shadow git repository in the session folder)', () => {
+  let tmp: string;
+  let root: string;
+  let dir: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'hive-ckpt-'));
+    root = path.join(tmp, 'work');
+    dir = path.join(tmp, 'session', 'checkpoints');
+    mkdirSync(root);
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const tools = (checkpoints: Checkpoints) => {
+    const all = createCoderTools(root, { checkpoints });
+    const get = (n: string) => all.find((t) => t.name === n) as Tool;
+    return (name: string, input: Record<string, unknown>, turnId = 1) =>
+      get(name).execute(input, { requester: 'queen', turnId, toolUseId: `t${turnId}` });
+  };
+
+  it('undo_changes restores one file, then all; a file the user changed since is a conflict', async () => {
+    writeFileSync(path.join(root, 'a.txt'), 'a0');
+    writeFileSync(path.join(root, 'b.txt'), 'b0');
+    const checkpoints = new Checkpoints({ dir });
+    const call = tools(checkpoints);
+    await call('write_file', { path: 'a.txt', content: 'a1' });
+    await call('edit_file', { path: 'b.txt', old_text: 'b0', new_text: 'b1' }, 2);
+    await call('write_file', { path: 'c.txt', content: 'new' }, 3);
+    await call('write_file', { path: 'a.txt', content: 'a2' }, 4);
+    const one = await call('undo_changes', { path: 'a.txt' });
+    assert.match(one.content, /Restored 1 file\(s\):\n {2}a\.txt/);
+    assert.equal(readFileSync(path.join(root, 'a.txt'), 'utf8'), 'a0', 'back before the first change');
+    writeFileSync(path.join(root, 'b.txt'), 'user edit');
+    const all = await call('undo_changes', { path: '' });
+    assert.match(all.content, /Restored 1 file\(s\):\n {2}c\.txt/);
+    assert.match(all.content, /changed by the user after your change \(1\):\n {2}b\.txt/);
+    assert.equal(existsSync(path.join(root, 'c.txt')), false, 'a created file is removed');
+    assert.equal(readFileSync(path.join(root, 'b.txt'), 'utf8'), 'user edit');
+    // The shadow repository is a real git object store outside the workspace.
+    assert.ok(existsSync(path.join(dir, 'objects')));
+    assert.equal(existsSync(path.join(root, '.git')), false);
+  });
+
+  it("a command's changes (a binary file too) are journaled and restored byte for byte; .gitignore is honoured", async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 0, 10]);
+    writeFileSync(path.join(root, 'img.bin'), bytes);
+    writeFileSync(path.join(root, '.gitignore'), 'build/\n');
+    mkdirSync(path.join(root, 'build'));
+    const checkpoints = new Checkpoints({ dir });
+    const call = tools(checkpoints);
+    const r = await call('run_command', {
+      command: 'printf x > img.bin && echo out > build/out.txt && echo hi > made.txt',
+    });
+    assert.equal(r.isError, false, r.content);
+    const paths = (await checkpoints.entries()).map((e) => e.path).sort();
+    assert.deepEqual(paths, ['img.bin', 'made.txt'], 'build/ is ignored');
+    const undo = await checkpoints.forRoot(root).undo(undefined);
+    assert.deepEqual(undo.restored.sort(), ['img.bin', 'made.txt']);
+    assert.deepEqual(readFileSync(path.join(root, 'img.bin')), bytes);
+    assert.equal(existsSync(path.join(root, 'made.txt')), false);
+  });
+
+  it('restoreFilesBeforeTurn restores that turn and later ones, from the journal after a restart', async () => {
+    writeFileSync(path.join(root, 'f.txt'), 'v0');
+    const call = tools(new Checkpoints({ dir }));
+    await call('write_file', { path: 'f.txt', content: 'v1' }, 10);
+    await call('write_file', { path: 'f.txt', content: 'v2' }, 20);
+    await call('write_file', { path: 'g.txt', content: 'g' }, 30);
+    // A new Checkpoints over the same folder: what a resumed session sees.
+    const resumed = new Checkpoints({ dir });
+    const r = await resumed.restoreFilesBeforeTurn(15);
+    assert.deepEqual(r, { restored: ['f.txt', 'g.txt'], conflicts: [] });
+    assert.equal(readFileSync(path.join(root, 'f.txt'), 'utf8'), 'v1');
+    assert.equal(existsSync(path.join(root, 'g.txt')), false);
+    assert.deepEqual(await resumed.restoreFilesBeforeTurn(99), { restored: [], conflicts: [] });
+  });
+
+  it('without git, file changes are still recorded and restored', async () => {
+    writeFileSync(path.join(root, 'a.txt'), 'before');
+    const checkpoints = new Checkpoints({ dir, git: null });
+    const call = tools(checkpoints);
+    await call('write_file', { path: 'a.txt', content: 'after' });
+    assert.deepEqual(await checkpoints.forRoot(root).undo('a.txt'), { restored: ['a.txt'], conflicts: [] });
+    assert.equal(readFileSync(path.join(root, 'a.txt'), 'utf8'), 'before');
+  });
+});
