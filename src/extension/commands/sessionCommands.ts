@@ -164,8 +164,10 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
     reg('hive.refreshSessions', async () => {
       try {
         await tree.refresh();
+        return true;
       } catch (err) {
         reportError(log, 'Refresh Sessions', err);
+        return false;
       }
     }),
 

@@ -52,10 +52,12 @@ export interface LiveSessionInit {
   clock: () => number;
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
-  colony?: { concurrency?: number; timers?: Timers };
+  colony?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
   /** For the colonies' machine state (triggers/colonyState.ts). */
   hiveHome: string;
   triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
+  /** What the session spent before this start (a resume), so the totals go on from there. */
+  initialUsage?: UsageTotals;
 }
 
 export type { LoadColonyOptions } from './session-colony';
@@ -110,6 +112,7 @@ export class LiveSession {
     this.dir = init.dir;
     this.bus = init.bus;
     this.queen = init.queen;
+    if (init.initialUsage) this.usage = { ...init.initialUsage };
     this.complete = completeVia(init.provider);
     this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
     this.questions = new QuestionBroker(
@@ -400,6 +403,10 @@ export class LiveSession {
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
     await this.checkpoints.settle();
+    // Text injected for a turn that will not come now is kept in the conversation.
+    await this.loop
+      .persistQueued()
+      .catch((err: unknown) => this.init.logger.warn(`injected text not saved: ${String(err)}`));
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
     await this.init.store
       .flush()

@@ -32,7 +32,7 @@ export interface SessionColonyHost {
   provider: ModelProviderLike;
   queenParts(): Promise<ConversationPart[]>;
   autoApprove?: ToolCategory[];
-  options?: { concurrency?: number; timers?: Timers };
+  options?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
   clock: () => number;
   logger: SessionLogger;
   approvals: ApprovalBroker;
@@ -136,6 +136,11 @@ export class SessionColony {
     if (this.rt) throw new Error(`colony ${this.rt.colony.name} is already loaded; unload it first`);
     return this.exclusive(async () => {
       const colony = await loadColony(folder);
+      await h.options
+        ?.onLoad?.(colony.name)
+        .catch((err: unknown) =>
+          h.logger.warn(`colony ${colony.name}: stale-session cleanup failed: ${String(err)}`),
+        );
       const runtime = await ColonyRuntime.start({
         colony,
         sessionDir: h.dir,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run';
 import { colonyStateDir } from '../../../src/runtime/triggers/colonyState';
+import { cliNode } from '../../support/cli-node';
 import { httpRequest } from '../../support/http-client';
 import {
   echoResponder,
@@ -114,7 +115,7 @@ describe('hive colony run', function () {
   it('runs the triggers headless: a webhook with the secret fires into the queen, SIGTERM stops and saves', async () => {
     const colonyDir = writeColony(folder);
     child = spawn(
-      process.execPath,
+      cliNode(),
       [
         '-r',
         require.resolve('tsx/cjs'),
