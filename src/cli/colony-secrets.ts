@@ -7,7 +7,6 @@ import { colonyStateDir } from '../runtime/triggers/colonyState';
 import { readTriggersFile, triggersFilePath, webhookSettings } from '../runtime/triggers/definitions';
 import { FileSecretStore, SECRETS_FILE } from '../runtime/triggers/secrets';
 import { WEBHOOK_HOST } from '../runtime/triggers/webhookServer';
-import { safeText } from './terminal';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export const SECRETS_USAGE = 'usage: hive colony secrets <folder-or-name> [--home DIR] [--json]';
@@ -64,14 +63,14 @@ export async function colonySecrets(argv: string[], io: CliIo): Promise<number> 
     return 0;
   }
   if (!rows.length) {
-    io.out(`No webhook triggers in ${safeText(triggersFilePath(loc.dir))}\n`);
+    io.out(`No webhook triggers in ${triggersFilePath(loc.dir)}\n`);
     return 0;
   }
   for (const r of rows) {
-    io.out(`${safeText(r.trigger_id)}  ${r.methods.join('|')} ${safeText(r.url)}\n`);
+    io.out(`${r.trigger_id}  ${r.methods.join('|')} ${r.url}\n`);
     io.out(
       r.secret
-        ? `  secret: ${safeText(r.secret)}  (${safeText(r.secret_location ?? '')})\n`
+        ? `  secret: ${r.secret}  (${r.secret_location ?? ''})\n`
         : '  secret: none yet (generated when the trigger first runs)\n',
     );
   }

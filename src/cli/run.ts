@@ -1,6 +1,7 @@
 import { type ChatDeps, chatCommand } from './chat';
 import { colonyCommand } from './colony';
 import { sessionsCommand } from './sessions';
+import { safeText } from './terminal';
 import { type CliIo, UsageError } from './usage';
 
 export { type CliIo, UsageError } from './usage';
@@ -58,7 +59,14 @@ export interface CliContext extends ChatDeps {
   liveSessionIds?: () => Iterable<string>;
 }
 
-export async function runCli(argv: string[], io: CliIo = processIo, ctx: CliContext = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  given: CliIo = processIo,
+  ctx: CliContext = {},
+): Promise<number> {
+  // Session names, messages and file content reach the terminal: their control characters are shown
+  // escaped, never run (JSON output has none left raw: JSON.stringify escapes them).
+  const io: CliIo = { ...given, out: (s) => given.out(safeText(s)), err: (s) => given.err(safeText(s)) };
   try {
     const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h') {

@@ -22,6 +22,7 @@ import {
   sessionDirFor,
 } from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
+import { sweepTempFiles } from '../storage/temp-sweep';
 import type { RestoreResult } from '../tools';
 import { completeVia, LiveSession } from './live-session';
 import type {
@@ -456,6 +457,8 @@ export class SessionManager {
       throw err;
     });
     try {
+      // With the lock held no writer of ours is left: what a crash left half-written goes.
+      await sweepTempFiles(p.dir).catch(() => 0);
       const identity = p.selection.identity;
       const notices: string[] = [];
       if (p.tornMeta) notices.push(await setAsideTornMeta(p.dir, p.tornMeta, this.clock()));

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { isValidId } from './ids';
 import { type IndexFs, isDirEntry } from './index-fs';
@@ -39,6 +40,11 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
           result.problems.push(`${path.join(queensRoot, q, 'sessions', sid)}: not a valid session id`);
           continue;
         }
+        const sessionsDir = path.join(queensRoot, q, 'sessions');
+        if (loopsBack(sessionsDir, sid)) {
+          result.problems.push(`${path.join(sessionsDir, sid)}: a symbolic link back to a folder above it`);
+          continue;
+        }
         result.locations.push(make(q, sid));
       }
     }
@@ -50,4 +56,17 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
   }
   collect(seedQueensDir(home), (q, sid) => locationOf(home, 'seed', q, sid));
   return result;
+}
+
+/** A session entry that is a link to its own sessions folder or above (`sid -> .`) is no session. */
+function loopsBack(parent: string, name: string): boolean {
+  let target: string;
+  let base: string;
+  try {
+    target = realpathSync(path.join(parent, name));
+    base = realpathSync(parent);
+  } catch {
+    return false;
+  }
+  return base === target || base.startsWith(`${target}${path.sep}`);
 }

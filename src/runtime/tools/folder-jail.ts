@@ -1,4 +1,6 @@
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A path a tool may not touch; the message is what the model sees. */
@@ -70,6 +72,63 @@ export class FolderJail {
     if (missing.length === 0 && (await stat(real)).isDirectory())
       throw new PathEscapeError(`${input} is a folder, not a file`);
     return path.join(real, ...missing);
+  }
+
+  /**
+   * Writes `data` to `real` (from resolveForWrite) without a window for a symlink swapped in after the
+   * check: a temp file with a random name is created exclusively and without following links in the
+   * target's folder, checked through its open handle to lie inside the jail, written and synced through
+   * that handle, then renamed over the target. rename() replaces a symlink at the target rather than
+   * following it, and a folder swapped for a link meanwhile makes the rename miss the temp file (ENOENT)
+   * instead of writing elsewhere.
+   */
+  async writeFile(real: string, data: string | Buffer): Promise<void> {
+    const dir = path.dirname(real);
+    await mkdir(dir, { recursive: true });
+    const temp = path.join(dir, `.${path.basename(real)}.${randomBytes(8).toString('hex')}.tmp`);
+    const fh = await open(
+      temp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o644,
+    );
+    let renamed = false;
+    try {
+      // Where the handle really is (Linux): a folder swapped before the open shows here.
+      const where = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+      if (where !== undefined && !inside(await this.realRoot(), where))
+        throw new PathEscapeError(
+          `Refused ${real}: its folder was swapped for a link outside the ${this.label}`,
+        );
+      await fh.writeFile(data);
+      await fh.sync();
+      await fh.close();
+      const mode = await stat(real)
+        .then((s) => s.mode & 0o777)
+        .catch(() => undefined);
+      await rename(temp, real);
+      renamed = true;
+      if (mode !== undefined)
+        await open(real, constants.O_RDONLY | constants.O_NOFOLLOW)
+          .then(async (h) => {
+            await h.chmod(mode).catch(() => undefined);
+            await h.close();
+          })
+          .catch(() => undefined);
+    } finally {
+      await fh.close().catch(() => undefined);
+      if (!renamed) await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A file with more than one hard link may be the same file as one outside the jail (a link made from
+   * outside): reads of it are refused.
+   */
+  static checkSingleLink(file: string, info: { nlink: number; isFile(): boolean }): void {
+    if (info.isFile() && info.nlink > 1)
+      throw new PathEscapeError(
+        `Refused ${file}: it has ${info.nlink} hard links (one may lie outside the folder)`,
+      );
   }
 
   /** Display form: relative to the jail, `/` separators, `.` for the root. */

@@ -1,7 +1,8 @@
+import { constants } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FolderJail } from './folder-jail';
+import { FolderJail } from './folder-jail';
 import { defineTool, type Tool, toolError } from './tool';
 
 export interface ReadToolLimits {
@@ -124,8 +125,10 @@ function listDirectoryTool(jail: FolderJail, limits: ReadToolLimits): Tool {
 }
 
 async function readAll(file: string): Promise<Buffer> {
-  const fh = await open(file, 'r');
+  // Non-blocking (a FIFO), and checked on the handle: a hard-linked file may be one outside the folder.
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    FolderJail.checkSingleLink(file, await fh.stat());
     return await fh.readFile();
   } finally {
     await fh.close();

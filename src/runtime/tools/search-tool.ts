@@ -1,7 +1,8 @@
+import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { FolderJail } from './folder-jail';
+import { FolderJail } from './folder-jail';
 import { isBinary, SKIPPED_DIRS } from './read-tools';
 import { defineTool, type Tool, toolError } from './tool';
 
@@ -145,8 +146,10 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 async function readAll(file: string): Promise<Buffer> {
-  const fh = await open(file, 'r');
+  // Non-blocking (a FIFO), and checked on the handle: a hard-linked file may be one outside the folder.
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    FolderJail.checkSingleLink(file, await fh.stat());
     return await fh.readFile();
   } finally {
     await fh.close();

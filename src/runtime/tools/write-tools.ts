@@ -6,7 +6,6 @@
  */
 import { lstat, readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomically } from '../storage/atomic';
 import type { FileChangeRecorder } from './checkpoints';
 import type { FolderJail } from './folder-jail';
 import { isBinary } from './read-tools';
@@ -79,7 +78,7 @@ export function createWriteTools(jail: FolderJail, options: WriteToolOptions = {
       turnId: ctx.turnId,
       emit: ctx.emit,
     });
-    await writeFileAtomically(proposal.abs_path, content);
+    await jail.writeFile(proposal.abs_path, content);
     const edited =
       content !== proposal.after ? `\n${userEditNote(proposal.path, proposal.after, content)}` : '';
     return done(proposal) + edited;
