@@ -411,6 +411,7 @@ export class LiveSession {
       this.recalled = await recallMemories({
         query: text,
         scopes: recallScopesFor(this.memoryDirs),
+        select: this.complete,
         logger: this.init.logger,
       });
     } catch (err) {
