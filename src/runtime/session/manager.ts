@@ -8,6 +8,7 @@ import { cleanupStaleSessions } from '../colony/stale-sessions';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
+import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
@@ -21,6 +22,7 @@ import {
   sessionDirFor,
 } from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
+import type { RestoreResult } from '../tools';
 import { completeVia, LiveSession } from './live-session';
 import type {
   CreateSessionOptions,
@@ -29,6 +31,7 @@ import type {
   ResumeSessionOptions,
   SessionLogger,
   SessionManagerOptions,
+  UsageTotals,
 } from './types';
 
 /**
@@ -71,6 +74,8 @@ interface StartPlan {
   metaPatch: Partial<SessionMeta>;
   agentPath: string | null;
   iterationOffset: number;
+  /** Tokens and cost spent before this start (resume), read from events.jsonl. */
+  usage?: UsageTotals;
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
@@ -173,6 +178,29 @@ export class SessionManager {
       busy: s.busy,
       dir: s.dir,
     }));
+  }
+
+  /** The live session's approval answer (see LiveSession.answerApproval; `content`: the user's edit). */
+  answerApproval(
+    id: string,
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    s.answerApproval(requestId, decision, opts);
+  }
+
+  /** Restores the live session's files to before the queen's turn `turnId` (see LiveSession). */
+  restoreFilesBeforeTurn(
+    id: string,
+    turnId: number | string,
+    opts: { force?: boolean } = {},
+  ): Promise<RestoreResult> {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    return s.restoreFilesBeforeTurn(turnId, opts);
   }
 
   /** Restarts the queen loop of a live session whose loop failed (history and numbering kept). */
@@ -372,6 +400,7 @@ export class SessionManager {
       tornMeta: read.ok ? undefined : read.error,
       agentPath,
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
+      usage: (await readSessionDigest(path.join(loc.dir, 'events.jsonl'))).usage,
       prompt: options.prompt,
       createdDir: false,
       colony: agentPath
@@ -474,6 +503,9 @@ export class SessionManager {
           // Rule 22 on colony load: a home-level colony's worker sessions left `active` by a dead runtime.
           onLoad: (name) => (isValidId('colony', name) ? this.cleanupStale(name) : Promise.resolve()),
         },
+        hiveHome: this.opts.hiveHome,
+        triggerSecrets: this.opts.triggerSecrets,
+        initialUsage: p.usage,
       });
       bus.publish({
         type: 'queen_identity_selected',
