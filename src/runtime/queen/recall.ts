@@ -12,8 +12,8 @@ import {
 
 /**
  * Recall (rule 21): before each user message, pick the few memories relevant to it and put them
- * in the queen's system prompt. Cheap keyword scoring decides; an optional model rerank (one
- * small JSON call over names and descriptions only) can refine it.
+ * in the queen's system prompt. As Hive does, a small model call over names and descriptions picks them
+ * (`select`); keyword scoring is the fallback, optionally reranked by the model.
  */
 
 export interface RecallScope {
@@ -42,6 +42,12 @@ export interface RecallOptions {
   /** With `rerank`, one JSON-mode call orders the keyword candidates. */
   complete?: Complete;
   rerank?: boolean;
+  /**
+   * Hive's way (Hive: core/framework/agents/queen/recall_selector.py): one small model call picks the memory
+   * files for the message from their names and descriptions; the keyword scoring is only the fallback when that
+   * call fails (no model, an error, a reply that is not the JSON asked for).
+   */
+  select?: Complete;
   logger?: QueenLogger;
 }
 
@@ -98,8 +104,65 @@ export function scoreMemory(queryWords: ReadonlySet<string>, memory: MemoryFile)
 }
 
 export async function recallMemories(opts: RecallOptions): Promise<RecalledMemory[]> {
+  if (opts.select) {
+    const picked = await selectByModel(opts, opts.select);
+    if (picked) return withinBudget(opts, picked);
+  }
+  return recallByKeywords(opts);
+}
+
+// Hive's SELECT_MEMORIES_SYSTEM_PROMPT (recall_selector.py), for ids that name the scope too.
+const SELECT_SYSTEM =
+  "You are selecting memories that will be useful to the Queen agent as it processes a user's query.\n\n" +
+  "You will be given the user's query and a list of available memory files with their ids and descriptions.\n\n" +
+  'Return a JSON object with a single key "selected_memories" containing a list of ids for the memories that ' +
+  "will clearly be useful as the Queen processes the user's query (up to 5).\n\n" +
+  'Only include memories that you are certain will be helpful based on their name and description.\n' +
+  "- If you are unsure if a memory will be useful in processing the user's query, then do not include it in " +
+  'your list.  Be selective and discerning.\n' +
+  '- If there are no memories in the list that would clearly be useful, return an empty list.';
+
+const SelectReply = z.object({ selected_memories: z.array(z.string()) });
+
+/** The model's pick, best first; undefined when it could not be had (the caller falls back to keywords). */
+async function selectByModel(opts: RecallOptions, complete: Complete): Promise<RecalledMemory[] | undefined> {
+  const logger = opts.logger ?? silentLogger;
+  const byId = new Map<string, RecalledMemory>();
+  for (const [i, scope] of opts.scopes.entries()) {
+    let files: MemoryFile[];
+    try {
+      files = await listMemories(scope.dir);
+    } catch (err) {
+      logger.warn(`Recall skipped ${scope.label}: ${errorMessage(err)}`);
+      continue;
+    }
+    for (const file of files) byId.set(`${i + 1}/${file.filename}`, toRecalled(scope.label, file, 0));
+  }
+  if (byId.size === 0) return []; // Hive makes no call without memories
+  const manifest = [...byId]
+    .map(([id, m]) => `- ${id} [${m.scope}] ${m.name}${m.description ? `: ${m.description}` : ''}`)
+    .join('\n');
+  try {
+    const raw = await complete({
+      system: SELECT_SYSTEM,
+      messages: [
+        { role: 'user', content: `## User query\n\n${opts.query}\n\n## Available memories\n\n${manifest}` },
+      ],
+      maxTokens: 1024,
+    });
+    const { selected_memories } = SelectReply.parse(parseJsonReply(raw));
+    return [...new Set(selected_memories)]
+      .map((id) => byId.get(id))
+      .filter((m): m is RecalledMemory => m !== undefined)
+      .slice(0, opts.maxResults ?? 5);
+  } catch (err) {
+    logger.warn(`Recall selection by the model failed, keywords used instead: ${errorMessage(err)}`);
+    return undefined;
+  }
+}
+
+async function recallByKeywords(opts: RecallOptions): Promise<RecalledMemory[]> {
   const maxResults = opts.maxResults ?? 5;
-  const budget = opts.charBudget ?? 4000;
   const logger = opts.logger ?? silentLogger;
   const words = keywords(opts.query);
   const candidates: RecalledMemory[] = [];
@@ -121,6 +184,13 @@ export async function recallMemories(opts: RecallOptions): Promise<RecalledMemor
   if (opts.rerank && opts.complete && ordered.length > 1) {
     ordered = (await rerank(opts.query, ordered, maxResults, opts.complete, logger)) ?? ordered;
   }
+  return withinBudget(opts, ordered);
+}
+
+/** The first memories that fit the budget, grouped by scope in the order the scopes were given. */
+function withinBudget(opts: RecallOptions, ordered: RecalledMemory[]): RecalledMemory[] {
+  const maxResults = opts.maxResults ?? 5;
+  const budget = opts.charBudget ?? 4000;
   const chosen: RecalledMemory[] = [];
   let used = 0;
   for (const memory of ordered) {

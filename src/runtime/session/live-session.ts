@@ -455,6 +455,7 @@ export class LiveSession {
       this.recalled = await recallMemories({
         query: text,
         scopes: recallScopesFor(this.memoryDirs),
+        select: this.complete,
         logger: this.init.logger,
       });
     } catch (err) {

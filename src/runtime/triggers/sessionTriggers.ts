@@ -3,6 +3,7 @@ import type { Tool } from '../agent/types';
 import type { EventBus } from '../events/bus';
 import type { HiveEventType } from '../events/types';
 import { type Clock, silentLogger, systemTimers, type Timers, type TriggerLogger } from './clock';
+import { hiveStateFile, readHiveTriggerState, writeHiveTriggerState } from './hiveSessionState';
 import type { MissedTrigger } from './missed';
 import { describeTriggersForQueen } from './queenText';
 import type { TriggerSecretStore } from './secrets';
@@ -59,6 +60,8 @@ export class SessionTriggers {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   private offBus: (() => void) | undefined;
+  /** The last write of Hive's state.json (never rejects). */
+  private hiveWrite: Promise<void> = Promise.resolve();
   private readonly logger: TriggerLogger;
   private readonly queenTools: Tool[];
 
@@ -116,11 +119,52 @@ export class SessionTriggers {
         await this.close(false);
         throw err;
       }
+      // Hive's state.json: triggers it lists as active start here too (with its task), then it follows ours.
+      const stateFile = hiveStateFile(this.host.sessionDir, this.host.sessionId);
+      const hive = await readHiveTriggerState(stateFile);
+      for (const id of hive?.active_triggers ?? []) {
+        const t = manager.list().find((x) => x.trigger_id === id);
+        if (!t) continue;
+        const task = hive?.trigger_tasks[id];
+        if (task && task !== t.task) await manager.update(id, { task }).catch(() => undefined);
+        if (!t.active)
+          await manager
+            .activate(id)
+            .catch((err: unknown) =>
+              this.logger.warn(`Trigger '${id}' from state.json did not start: ${String(err)}`),
+            );
+      }
+      const saveHiveState = () => {
+        const fields = manager.sessionState();
+        this.hiveWrite = this.hiveWrite
+          .then(() =>
+            writeHiveTriggerState(
+              stateFile,
+              this.host.sessionId,
+              fields,
+              (this.host.clock?.now ?? Date.now)(),
+            ),
+          )
+          .catch((err: unknown) =>
+            this.logger.warn(`state.json of ${this.host.sessionId} not written: ${String(err)}`),
+          );
+      };
+      saveHiveState();
       // Her turn ended: deliver waiting fires now rather than at the next busy poll.
-      this.offBus = this.host.bus.subscribe(
+      const offIdle = this.host.bus.subscribe(
         { types: ['llm_turn_complete', 'execution_completed', 'execution_failed'], streams: ['queen'] },
         () => manager.notifyIdle(),
       );
+      const offState = this.host.bus.subscribe(
+        { types: ['trigger_activated', 'trigger_deactivated', 'trigger_removed', 'trigger_updated'] },
+        () => {
+          if (this.manager === manager) saveHiveState();
+        },
+      );
+      this.offBus = () => {
+        offIdle();
+        offState();
+      };
       this.changed();
       return this.queenText();
     });
@@ -215,6 +259,7 @@ export class SessionTriggers {
     if (!m) return;
     this.offBus?.();
     this.offBus = undefined;
+    await this.hiveWrite;
     this.manager = undefined;
     this.dir = undefined;
     this.loaded = undefined;

@@ -150,6 +150,39 @@ describe('recall (rule 21)', () => {
     assert.ok(!req.messages[0]!.content.includes('Kubernetes'), 'bodies are not sent');
   });
 
+  it('Hive’s way: a small model call selects the memory files; keywords only when it fails', async () => {
+    const complete = scriptedCompleter([
+      (req) => {
+        const line = req.messages[0]!.content.split('\n').find((l) => l.includes('Postgres first'))!;
+        return `Sure:\n{"selected_memories": ["${line.split(' ')[1]}", "9/nope.md"]}`;
+      },
+    ]);
+    // The query shares no word with the memory: only the model could have picked it.
+    const got = await recallMemories({ query: 'which database should we use?', scopes, select: complete });
+    assert.deepEqual(
+      got.map((m) => m.filename),
+      ['postgres-first.md'],
+    );
+    assert.match(complete.requests[0]!.system ?? '', /selected_memories/);
+    assert.match(
+      complete.requests[0]!.messages[0]!.content,
+      /^## User query\n\nwhich database should we use\?/,
+    );
+
+    const warnings: string[] = [];
+    const fallback = await recallMemories({
+      query: 'postgres deploy',
+      scopes,
+      select: scriptedCompleter([new Error('model unavailable')]),
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    assert.deepEqual(
+      fallback.map((m) => m.filename),
+      ['deploy-pipeline.md', 'user-profile.md', 'postgres-first.md'],
+    );
+    assert.match(warnings[0] ?? '', /keywords used instead/);
+  });
+
   it('keeps the keyword order when the rerank fails', async () => {
     const warnings: string[] = [];
     for (const reply of ['no idea', new Error('timeout')]) {

@@ -27,6 +27,17 @@ function isReflection(body: { system?: unknown }): boolean {
   return JSON.stringify(body.system ?? '').includes('You maintain long-term memory');
 }
 
+function isRecall(body: { system?: unknown }): boolean {
+  return JSON.stringify(body.system ?? '').includes('You are selecting memories');
+}
+
+/** Hive's recall selector answers with the ids of the manifest lines naming TypeScript. */
+function recallReply(body: { messages?: Array<{ content: unknown }> }): string {
+  const text = JSON.stringify(body.messages ?? []);
+  const ids = [...text.matchAll(/- (\d+\/[\w.-]+\.md) \[[^\]]*\] [^\\]*TypeScript/g)].map((m) => m[1]);
+  return JSON.stringify({ selected_memories: ids });
+}
+
 describe('queen memory (rule 21)', function () {
   this.timeout(30_000);
   let server: ScriptedServer;
@@ -40,6 +51,8 @@ describe('queen memory (rule 21)', function () {
           await new Promise((r) => setTimeout(r, reflectionDelayMs));
           return { kind: 'reply', content: [{ type: 'text', text: MEMORY_OPS }] };
         }
+        if (isRecall(req.body))
+          return { kind: 'reply', content: [{ type: 'text', text: recallReply(req.body) }] };
         return { kind: 'reply', content: [{ type: 'text', text: 'Noted.' }] };
       },
     });
@@ -77,8 +90,11 @@ describe('queen memory (rule 21)', function () {
     const asked = server.requests.length;
     await s2.send('Which TypeScript test runner fits my projects?');
     await turn;
-    const queenReq = server.requests.slice(asked).find((r) => !isReflection(r.body));
-    assert.match(JSON.stringify(queenReq?.body.system), /Prefers TypeScript/);
+    // Recall as Hive does it: one selector call first, then the queen's turn with the picked memory.
+    const later = server.requests.slice(asked).filter((r) => !isReflection(r.body));
+    assert.ok(isRecall(later[0]!.body), 'the model selected the memories');
+    assert.match(JSON.stringify(later[0]!.body.messages), /Which TypeScript test runner/);
+    assert.match(JSON.stringify(later[1]?.body.system), /Prefers TypeScript/);
     await mgr.stopAll();
   });
 
