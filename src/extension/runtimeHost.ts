@@ -8,6 +8,7 @@ import type { SessionIndex } from '../runtime/storage/session-index';
 import { type ApiKeyStore, MissingApiKeyError } from './apiKey';
 import { runtimeModule, sessionsModule } from './bundles';
 import { hiveHomeSetting, readSettings } from './settings';
+import { SecretStorageTriggerSecrets } from './triggerSecrets';
 
 export interface RuntimeHostDeps {
   log: vscode.LogOutputChannel;
@@ -15,6 +16,8 @@ export interface RuntimeHostDeps {
   isTrusted: () => boolean;
   /** The folder the queen's read-only workspace tools see (first workspace folder). */
   workingDir: () => string | undefined;
+  /** Where webhook secrets are kept (VS Code's SecretStorage). */
+  secrets?: vscode.SecretStorage;
 }
 
 export class RuntimeHost implements vscode.Disposable {
@@ -70,6 +73,14 @@ export class RuntimeHost implements vscode.Disposable {
     return this.sessionIndex;
   }
 
+  /**
+   * Trusted after the manager was built in Restricted Mode: the sessions it runs have no workspace
+   * tools until it is rebuilt (when none is running).
+   */
+  get trustPending(): boolean {
+    return this.stale && this.manager !== undefined && this.manager.list().length > 0;
+  }
+
   /** The manager if it was built already (no side effects). */
   peekManager(): SessionManager | undefined {
     return this.manager;
@@ -122,6 +133,9 @@ export class RuntimeHost implements vscode.Disposable {
       workingDir: this.deps.isTrusted() ? this.deps.workingDir() : undefined,
       autoApprove: this.autoApprove,
       colonyConcurrency: readSettings().workerConcurrency,
+      ...(this.deps.secrets
+        ? { triggerSecrets: (dir: string) => new SecretStorageTriggerSecrets(this.deps.secrets!, dir) }
+        : {}),
     };
     const manager = new SessionManager(options);
     this.managerOptions = options;
