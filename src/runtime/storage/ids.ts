@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** Every id that becomes a path segment goes through here first. */
 export type IdKind = 'session' | 'queen' | 'colony' | 'worker' | 'trigger';
 
@@ -57,11 +55,20 @@ export function isValidId(kind: IdKind, value: unknown): value is string {
 export function newSessionId(now: Date = new Date(), prefix = 'session'): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}_${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  return `${prefix}_${stamp}_${randomBytes(4).toString('hex')}`;
+  return `${prefix}_${stamp}_${randomHex(4)}`;
 }
 
 function describe(value: unknown): string {
   if (typeof value !== 'string') return `(${typeof value})`;
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
   return JSON.stringify(shown);
+}
+
+/**
+ * `bytes` random bytes as hex, from Web Crypto: unlike importing node:crypto, which the extension
+ * host would load with dist/extension.js (that bundle shares this module), it costs nothing until called.
+ */
+export function randomHex(bytes: number): string {
+  const buf = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
 }

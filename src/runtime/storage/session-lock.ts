@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { link, lstat, rename, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { randomHex } from './ids';
 import { readTextSafe, readTextSafeSync } from './safe-read';
 
 /**
@@ -60,7 +60,7 @@ export async function acquireSessionLock(sessionDir: string, sessionId: string):
     pid: process.pid,
     host: os.hostname(),
     since: Date.now() / 1000,
-    token: randomBytes(8).toString('hex'),
+    token: randomHex(8),
   };
   const temp = `${file}.${me.token}.tmp`;
   await writeFile(temp, JSON.stringify(me), { flag: 'wx', mode: 0o644 });
@@ -115,7 +115,7 @@ async function readLock(file: string): Promise<SeenLock | undefined> {
 
 /** Moves the stale lock (inode `ino`) out of the way; puts back anything else moved by mistake. */
 async function takeOver(file: string, ino: number): Promise<void> {
-  const aside = `${file}.${randomBytes(8).toString('hex')}.stale`;
+  const aside = `${file}.${randomHex(8)}.stale`;
   try {
     await rename(file, aside);
   } catch {
