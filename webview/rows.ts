@@ -1,11 +1,13 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
+import { approvalOutcome, approvalStatus } from './approvalCard';
 import type { Row, RowOf } from './chatModel';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
 import { foldLongBody } from './longMessage';
 import { renderMarkdownInto } from './markdown';
+import { systemRow } from './systemRow';
 
 export interface RowContext {
   queenName: string;
@@ -16,6 +18,8 @@ export interface RowContext {
   toolOpen: Map<string, boolean>;
   /** Answers being typed into questions, kept while their rows scroll out of view. */
   answerDrafts: Map<string, string>;
+  /** System rows whose details the user unfolded. */
+  systemOpen: Set<string>;
 }
 
 const RESULT_LIMIT = 20_000;
@@ -34,6 +38,8 @@ export function renderRow(row: Row, ctx: RowContext): HTMLElement {
       return h('div', { class: `notice notice-${row.level}`, role: 'note' }, row.text);
     case 'error':
       return errorRow(row);
+    case 'system':
+      return systemRow(row, ctx.systemOpen);
     case 'lane':
       return laneRow(row, ctx);
     case 'changes':
@@ -232,6 +238,9 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
       ),
     );
   }
+  // Ended approvals (live, or rebuilt from the session's history) keep their outcome on the card.
+  const outcome = approvalOutcome(row);
+  if (outcome) card.append(outcome);
   if (open) {
     const body = h('div', { class: 'tool-body' });
     const input = formatToolInput(row.input);
@@ -249,8 +258,8 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
 }
 
 function toolStatus(row: RowOf<'tool'>): string {
-  if (row.approval?.state === 'pending') return 'needs approval';
-  if (row.approval?.state === 'sent') return 'waiting';
+  const waiting = approvalStatus(row);
+  if (waiting) return waiting;
   return { running: 'running…', done: 'done', error: 'failed', denied: 'denied' }[row.status];
 }
 
@@ -318,6 +327,8 @@ export function estimateRowHeight(row: Row | undefined): number {
       return row.approval?.state === 'pending' ? 200 : 40;
     case 'question':
       return 120;
+    case 'system':
+      return row.summary ? 48 : 30;
     case 'lane':
       return row.status === 'running' ? 80 + Math.min(600, row.entries.length * 24) : 40;
     default:

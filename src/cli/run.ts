@@ -11,6 +11,7 @@ commands:
   sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
   colony run <folder> [options]                     run a colony's triggers headless until Ctrl+C / SIGTERM
+  colony secrets <folder-or-name> [--home DIR] [--json]  each webhook trigger's URL and secret
   chat [options] "message"                          one message to a queen; the answer streams to stdout
 
 colony run options:
@@ -19,7 +20,7 @@ colony run options:
   --model M, --base-url URL   as for chat
   --auto-approve      let the queen's write/command tools run; without it they are denied
   --no-reflection     no memory reflection after turns and on stop
-  Prints the webhook URLs, where the secrets are (trigger-secrets.json) and every fire.
+  Prints the webhook URLs, where the secrets are (under HIVE_HOME, 0600) and every fire.
 
 chat options:
   --session ID      continue that session (resumed in its folder, with its history)
