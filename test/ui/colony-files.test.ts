@@ -67,9 +67,15 @@ describe('Colony files', () => {
     const list = JSON.parse(fs.readFileSync(triggersFile, 'utf8')) as unknown[];
     list.push({ id: 'broken', trigger_type: 'timer', trigger_config: { cron: '0 25 * * *' }, task: 'never' });
     fs.writeFileSync(triggersFile, `${JSON.stringify(list, null, 2)}\n`);
-    const toast = reloadToast();
-    await toast.waitFor({ timeout: 20_000 });
-    await toast.getByRole('button', { name: 'Reload' }).click();
+    // The prompt is a toast; one that waited unanswered goes to the notification center.
+    const prompt = page().locator('.notification-list-item', { hasText: 'Reload the colony?' }).first();
+    const found = await reloadToast()
+      .waitFor({ timeout: 20_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!found) await runCommand(page(), 'Notifications: Show Notifications');
+    await prompt.waitFor({ timeout: 10_000 });
+    await prompt.getByRole('button', { name: 'Reload' }).click();
     const chat = chatFrame(page());
     const invalid = chat.locator('li.trigger.invalid', { hasText: 'broken' });
     await invalid.waitFor({ timeout: 20_000 });

