@@ -14,9 +14,15 @@ describe('checkpoints (shadow git repository in the session folder)', () => {
     dir = path.join(tmp, 'session', 'checkpoints');
     mkdirSync(root);
   });
-  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+  const opened: Checkpoints[] = [];
+  afterEach(async () => {
+    // The first snapshot runs in the background: let it finish before the folder goes.
+    for (const c of opened.splice(0)) await c.settle();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   const tools = (checkpoints: Checkpoints) => {
+    opened.push(checkpoints);
     const all = createCoderTools(root, { checkpoints });
     const get = (n: string) => all.find((t) => t.name === n) as Tool;
     return (name: string, input: Record<string, unknown>, turnId = 1) =>
