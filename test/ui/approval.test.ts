@@ -53,6 +53,15 @@ describe('Approvals', () => {
     const card = chat.locator('.tool-card.needs-approval', { hasText: 'write_file' });
     await card.waitFor({ state: 'visible', timeout: 30_000 });
     await snap(page(), this, 'asking');
+    // The worker's proposal opens in VS Code's diff editor (a new file against empty), with Approve and
+    // Deny in the editor title; the card names the worker and the file.
+    await page().locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page().locator('.tab', { hasText: 'approved.txt' }).first().waitFor({ timeout: 10_000 });
+    assert.match(
+      (await card.locator('.approval-text').textContent()) ?? '',
+      /Worker \S+ wants to create approved\.txt/,
+    );
+    await snap(page(), this, 'diff-review');
     const file = path.join(folder, 'approved.txt');
     assert.equal(fs.existsSync(file), false, 'nothing is written before the approval');
     await card.locator('.approval').getByText('Approve', { exact: true }).click();
@@ -60,5 +69,16 @@ describe('Approvals', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), 'written after approval\n');
     await chat.locator('.tool-card.needs-approval').first().waitFor({ state: 'detached' });
     await chat.locator('.msg-assistant', { hasText: 'The worker wrote approved.txt.' }).waitFor();
+    // The worker's steps are in its lane, folded once it reported; the diff closed with the answer.
+    const lane = chat.locator('.lane');
+    await lane.waitFor({ timeout: 30_000 });
+    await waitUntil(
+      'the diff to close',
+      async () => (await page().locator('.monaco-diff-editor').count()) === 0,
+      15_000,
+    );
+    await lane.locator('.lane-head').click();
+    await lane.locator('.lane-tool', { hasText: 'write_file' }).waitFor();
+    await snap(page(), this, 'worker-lane');
   });
 });

@@ -75,9 +75,11 @@ export class ProposalReview implements vscode.Disposable {
       proposal.before === null
         ? `${name}: new file from ${who} (editable)`
         : `${name}: current ↔ ${who}'s proposal (editable)`;
+    // Beside the active editor: the chat panel is an editor too, and must stay visible with its card.
     await vscode.commands.executeCommand('vscode.diff', item.left, item.right, title, {
       preview: false,
       preserveFocus: true,
+      viewColumn: vscode.ViewColumn.Beside,
     });
   }
 
