@@ -12,7 +12,8 @@ import { MetaCorruptError, readMeta, type SessionMeta, updateMeta } from '../sto
 import { PartStore } from '../storage/parts';
 import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
-import { completeVia, LiveSession } from './live-session';
+import { spawnedColonyFolder } from './colony-create-tools';
+import { completeVia, LiveSession, type SpawnedColony } from './live-session';
 import type {
   CreateSessionOptions,
   LiveSessionSummary,
@@ -50,6 +51,8 @@ interface StartPlan {
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
+  /** The spawn lock of meta.json (a DM that created a colony). */
+  spawnedColony?: SpawnedColony | null;
   /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
   colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
 }
@@ -302,6 +305,7 @@ export class SessionManager {
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
       prompt: options.prompt,
       createdDir: false,
+      spawnedColony: spawnLockOf(this.opts.hiveHome, meta),
       colony: agentPath
         ? {
             folder: agentPath,
@@ -396,6 +400,9 @@ export class SessionManager {
         clock: this.clock,
         onChange: () => this.changed(),
         colony: { concurrency: this.opts.colonyConcurrency, timers: this.opts.colonyTimers },
+        hiveHome: this.opts.hiveHome,
+        newSessionId: () => this.freshId(),
+        spawnedColony: p.spawnedColony ?? null,
       });
       bus.publish({
         type: 'queen_identity_selected',
@@ -423,4 +430,16 @@ export class SessionManager {
       throw err;
     }
   }
+}
+
+/** Hive's spawn lock (`colony_spawned` + the colony's name; HEAD calls it spawned_colony_id). */
+function spawnLockOf(home: string, meta: SessionMeta): SpawnedColony | null {
+  if (meta.colony_spawned !== true) return null;
+  const name = meta.spawned_colony_name ?? meta.spawned_colony_id;
+  const valid = typeof name === 'string' && isValidId('colony', name);
+  return {
+    name: valid ? name : String(name ?? 'unknown'),
+    path: valid ? spawnedColonyFolder(home, name) : '(unknown colony)',
+    at: typeof meta.spawned_colony_at === 'string' ? meta.spawned_colony_at : undefined,
+  };
 }

@@ -139,7 +139,7 @@ export class ColonyRuntime {
       mcp = await McpHost.start({
         servers: opts.colony.mcpServers,
         enabledMcpTools: opts.colony.enabledMcpTools,
-        reservedNames: builtinToolNames(opts.colony.folder),
+        reservedNames: builtinToolNames(opts.colony.workFolder),
       });
       for (const f of mcp.failures) opts.logger?.warn(`MCP server ${f.server} did not start: ${f.error}`);
     }
@@ -435,7 +435,7 @@ export class ColonyRuntime {
     const allowed = wanted?.length ? new Set<string>([...wanted, ...WORKER_CONTROL_TOOL_NAMES]) : undefined;
     const builtins = createWorkerTools({
       ...this.opts.toolOptions,
-      root: this.colony.folder,
+      root: this.colony.workFolder,
       control,
     }).filter((t) => !allowed || allowed.has(t.name));
     return [...builtins, ...(this.opts.mcp?.tools ?? [])].map(toAgentTool);
