@@ -10,7 +10,8 @@ const USAGE = `usage: hive <command> [options]
 commands:
   sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
-  colony run <folder> [options]                     run a colony's triggers headless until Ctrl+C / SIGTERM
+  colony run <name|folder> [options]                run a colony's triggers headless until Ctrl+C / SIGTERM
+                                                    (a name is a colony of HIVE_HOME/colonies)
   chat [options] "message"                          one message to a queen; the answer streams to stdout
 
 colony run options:
@@ -19,6 +20,8 @@ colony run options:
   --model M, --base-url URL   as for chat
   --auto-approve      let the queen's write/command tools run; without it they are denied
   --no-reflection     no memory reflection after turns and on stop
+  --worker            a worker-only session instead: the colony's worker runs its task (worker.json
+                      goal, or --task TEXT) once, its answer streams to stdout, then it exits
   Prints the webhook URLs, where the secrets are (trigger-secrets.json) and every fire.
 
 chat options:
@@ -37,7 +40,8 @@ chat options:
 
 HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive
 exit codes: 0 ok; 1 no API key, model unreachable or failed after retries;
-            2 bad usage or unknown session id; 130 chat stopped by Ctrl-C`;
+            2 bad usage or unknown session id; 3 the session is locked (it created a colony:
+            continue in the colony); 130 chat stopped by Ctrl-C`;
 
 const processIo: CliIo = {
   out: (s) => process.stdout.write(s),

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
+import { ColoniesTreeProvider } from './colonies/coloniesTree';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
+import { registerColoniesViewCommands } from './commands/coloniesViewCommands';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     isTrusted: () => vscode.workspace.isTrusted,
   });
   const colonies = new WorkspaceColonies(context.workspaceState, log);
+  const coloniesView = new ColoniesTreeProvider(runtime, log);
   let activeSession: string | undefined;
   const status = new SessionStatusBar(runtime, () => activeSession);
   context.subscriptions.push(
@@ -54,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
       status.update();
     }),
     vscode.window.createTreeView('hive.sessions', { treeDataProvider: tree, showCollapseAll: true }),
+    coloniesView,
+    vscode.window.createTreeView('hive.colonies', { treeDataProvider: coloniesView }),
   );
 
   const updateKeyContext = async () => {
@@ -74,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   context.subscriptions.push(
     ...registerSessionCommands(services),
     ...registerColonyCommands(services),
+    ...registerColoniesViewCommands(services, coloniesView),
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
     keys.onDidChange(() => void updateKeyContext()),
@@ -110,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
 
   return {
     sessionsTree: tree,
+    coloniesTree: coloniesView,
     hiveHome: () => runtime.hiveHome,
     getManager: () => runtime.getManager(),
     keySource: async () => (await runtime.modelSettings()).keySource,
