@@ -10,9 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { z } from 'zod';
 import { AgentLoop, type ConversationStore, type Tool } from '../src/runtime/agent';
 import { AnthropicProvider } from '../src/runtime/llm';
 import { PartStore } from '../src/runtime/storage/parts';
+import { defineTool } from '../src/runtime/tools';
 import { MemoryStore } from '../test/support/memory-store';
 
 export const name = 'agent-tool-turn';
@@ -38,13 +40,13 @@ async function startServerProcess(): Promise<{ url: string; child: ChildProcess 
   throw new Error('scripted server exited before printing its address');
 }
 
-const look: Tool = {
+const look: Tool = defineTool({
   name: 'look',
   description: 'Looks at one item.',
-  inputSchema: { type: 'object', properties: { item: { type: 'number' } } },
   category: 'read',
-  execute: async (input) => `item ${String(input.item)} looks fine`,
-};
+  schema: z.object({ item: z.number() }),
+  run: async ({ item }) => `item ${item} looks fine`,
+});
 
 async function timeTurns(url: string, store: ConversationStore): Promise<number[]> {
   const loop = new AgentLoop({

@@ -12,7 +12,7 @@ import {
 } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
-import { queensDir } from '../runtime/storage/paths';
+import { homeQueensDir } from '../runtime/storage/paths';
 import { runTurn } from './chat-turn';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
@@ -129,6 +129,8 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
       throw new UsageError(`unknown session ${sessionId} (no session folder under ${hiveHome})`);
     throw err;
   }
+  // What the resume had to repair (a damaged meta.json set aside…); --verbose printed it already as a warning.
+  if (!values.verbose) for (const n of session.notices) io.err(`hive: ${n}\n`);
 
   let interrupted = false;
   const offInterrupt = io.onInterrupt?.(() => {
@@ -177,7 +179,7 @@ async function pickQueen(
   const complete = completeVia(provider);
   let error: ModelError | undefined;
   const picked = await selectQueen({
-    queensDir: queensDir(hiveHome),
+    queensDir: homeQueensDir(hiveHome),
     firstMessage: message,
     complete: async (req) => {
       try {

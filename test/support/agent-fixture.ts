@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { AgentLoop, type AgentLoopOptions, type ConversationStore, type Tool } from '../../src/runtime/agent';
 import { abortableSleep, type ModelConfig, type ProviderDeps } from '../../src/runtime/llm';
+import { defineTool, toToolResult } from '../../src/runtime/tools';
 import { MemoryStore } from './memory-store';
 import { providerFor } from './provider-fixture';
 import type { ScriptedServer } from './scripted-anthropic-server';
@@ -50,17 +52,18 @@ export function recordingTool(
   impl: (input: Record<string, unknown>, signal: AbortSignal) => unknown = () => `${name} ok`,
 ): Tool & { calls: Array<Record<string, unknown>> } {
   const calls: Array<Record<string, unknown>> = [];
-  return {
+  const tool = defineTool({
     name,
     description: `the ${name} tool`,
-    inputSchema: { type: 'object', properties: {} },
     category,
-    calls,
-    async execute(input, ctx) {
+    schema: z.looseObject({}),
+    async run(input, ctx) {
       calls.push(input);
-      return impl(input, ctx.signal);
+      // A thrown error stays thrown: the tests of the runner check what it makes of one.
+      return toToolResult(await impl(input, ctx.signal ?? new AbortController().signal));
     },
-  };
+  });
+  return { ...tool, calls };
 }
 
 /** Provider deps that wait for real between tries (abortable), for tests of Stop during a backoff. */

@@ -114,6 +114,8 @@ export class SessionFeed {
             this.unknownApproval(id, history, callInFlight),
       );
     }
+    // Told before this feed existed (at resume) or since: shown on every snapshot, same ids as live.
+    for (const [i, text] of (this.session.notices ?? []).entries()) out.push(noticeMessage(i, text));
     if (this.lastErrorMessage) out.push({ type: 'message', message: this.lastErrorMessage });
     return out;
   }
@@ -353,6 +355,11 @@ export class SessionFeed {
         this.post({ type: 'approvalRequest', ...a });
         break;
       }
+      case 'session_notice': {
+        const i = (this.session.notices?.length ?? 1) - 1;
+        if (typeof d.text === 'string') this.post(noticeMessage(i, d.text));
+        break;
+      }
       case 'approval_resolved':
         if (typeof d.request_id !== 'string') return;
         this.approvals.delete(d.request_id);
@@ -399,5 +406,12 @@ function usageFromTurn(d: Record<string, unknown>) {
     outputTokens: nonNegInt(d.output_tokens),
     cachedTokens: nonNegInt(d.cached_tokens),
     costUsd: null,
+  };
+}
+
+function noticeMessage(index: number, text: string): HostToWebview {
+  return {
+    type: 'message',
+    message: { kind: 'notice', id: `session-notice-${index}`, text, level: 'warning' },
   };
 }

@@ -29,6 +29,8 @@ export interface ChatSession {
   };
   readonly pendingApprovals: readonly string[];
   readonly pendingQuestions: readonly string[];
+  /** What the runtime told the user about the session (a damaged meta.json set aside, …), oldest first. */
+  readonly notices?: readonly string[];
   send(text: string): Promise<void>;
   retry(): Promise<void>;
   stopTurn(): void;

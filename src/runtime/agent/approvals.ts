@@ -3,19 +3,23 @@
  * freely; `write` and `command` tools ask the injected callback (the panel's Approve / Deny) unless the
  * user auto-approved that category, which an answer of `always` also does for the rest of the session.
  */
-import type { ToolCategory } from './types';
+import type { ToolCategory, ToolPreview } from '../tools/tool';
 
 export interface ApprovalRequest {
   toolUseId: string;
   toolName: string;
   category: ToolCategory;
   input: Record<string, unknown>;
+  /** The tool's preview: a file proposal, or a command with its folder and timeout. */
+  preview?: ToolPreview;
+  /** `queen` or the worker id. */
+  requester?: string;
 }
 
 export type ApprovalAnswer =
   | 'approve'
   | 'deny'
-  | { decision: 'approve'; always?: boolean }
+  | { decision: 'approve'; always?: boolean; content?: string }
   | { decision: 'deny'; reason?: string };
 
 export type ApprovalCallback = (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalAnswer>;
@@ -26,6 +30,8 @@ export interface ApprovalVerdict {
   reason?: string;
   /** True when no question was asked. */
   automatic: boolean;
+  /** The user's edited version of the proposal's `after`, to write instead. */
+  content?: string;
 }
 
 const ALWAYS_FREE: ReadonlySet<ToolCategory> = new Set(['read', 'control']);
@@ -73,7 +79,11 @@ export class ApprovalGate {
       return { approved: false, automatic: false, reason: 'the user denied this tool call' };
     if (answer.decision === 'approve') {
       if (answer.always) this.autoApprove(request.category);
-      return { approved: true, automatic: false };
+      return {
+        approved: true,
+        automatic: false,
+        ...(typeof answer.content === 'string' ? { content: answer.content } : {}),
+      };
     }
     return { approved: false, automatic: false, reason: answer.reason || 'the user denied this tool call' };
   }

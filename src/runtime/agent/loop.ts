@@ -40,6 +40,8 @@ export interface AgentLoopOptions {
   maxTokens?: number;
   /** Hive's queen streams as client_output_delta; other nodes as llm_text_delta. */
   textDeltaEvent?: 'llm_text_delta' | 'client_output_delta';
+  /** `queen` or the worker id, told to approvals and checkpoints (default `queen`). */
+  requester?: string;
   /** Stamped onto every part written (e.g. phase_id, run_id). */
   partFields?: () => Partial<Pick<ConversationPart, 'phase_id' | 'run_id'>>;
 }
@@ -241,8 +243,10 @@ export class AgentLoop {
       const tools = new Map(this.tools().map((t) => [t.name, t]));
       // A tool that changes something runs only once its call is on disk; reading tools run while the
       // assistant part is being written (the store puts their results after it).
+      // Its seq names the turn for checkpoints of the files these calls change.
+      let turnId: number | undefined;
       if (turn.toolUses.length === 0 || turn.toolUses.some((u) => hasSideEffects(tools.get(u.name))))
-        await assistantWritten;
+        turnId = (await assistantWritten).seq;
       if (turn.toolUses.length === 0) break;
       const results = await runToolCalls(
         turn.toolUses,
@@ -253,6 +257,8 @@ export class AgentLoop {
           store: this.opts.store,
           emit: this.emitSafe,
           partFields: () => this.opts.partFields?.() ?? {},
+          requester: this.opts.requester,
+          turnId,
         },
         signal,
       );

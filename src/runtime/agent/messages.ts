@@ -27,7 +27,7 @@ export function partsToMessages(parts: ConversationPart[]): ModelMessage[] {
 /** The assistant part for a finished model turn, in Hive's storage shape. */
 export function assistantPartOf(turn: Pick<ModelTurn, 'text' | 'toolUses'>): Omit<ConversationPart, 'seq'> {
   if (turn.toolUses.length === 0) return { role: 'assistant', content: turn.text };
-  return { role: 'assistant', content: turn.text || null, tool_calls: turn.toolUses.map(toHiveToolCall) };
+  return { role: 'assistant', content: turn.text, tool_calls: turn.toolUses.map(toHiveToolCall) };
 }
 
 export function toHiveToolCall(t: AssembledToolUse): HiveToolCall {

@@ -5,9 +5,10 @@
  * result part, even when refused, failing or cancelled, so the transcript never has an unanswered call.
  */
 import type { AssembledToolUse } from '../llm/types';
+import { type ToolContext, type ToolPreview, type ToolResult, toToolResult } from '../tools/tool';
 import type { ApprovalGate } from './approvals';
 import type { Spiller } from './spill';
-import type { ConversationPart, ConversationStore, Emit, Tool, ToolOutput } from './types';
+import type { ConversationPart, ConversationStore, Emit, Tool } from './types';
 
 export const CANCELLED_RESULT = 'Cancelled: the user stopped the turn before this tool ran.';
 
@@ -18,6 +19,10 @@ export interface ToolRunDeps {
   store: ConversationStore;
   emit: Emit;
   partFields: () => Partial<ConversationPart>;
+  /** `queen` or the worker id (approval requests, checkpoints). */
+  requester?: string;
+  /** The `seq` of the assistant part whose calls these are, when it is on disk. */
+  turnId?: number;
 }
 
 /** Appends a result part for each call (in order) and returns them. */
@@ -30,7 +35,7 @@ export async function runToolCalls(
   // fsyncs in parallel and renames in seq order), and all are on disk before this returns.
   const appended: Promise<ConversationPart>[] = [];
   for (const call of calls) {
-    let result: ToolOutput;
+    let result: ToolResult;
     if (signal.aborted) result = { content: CANCELLED_RESULT, isError: true };
     else {
       deps.emit('tool_call_started', { tool_use_id: call.id, tool_name: call.name, tool_input: call.input });
@@ -57,7 +62,7 @@ export async function runToolCalls(
   return Promise.all(appended);
 }
 
-async function runOne(call: AssembledToolUse, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolOutput> {
+async function runOne(call: AssembledToolUse, deps: ToolRunDeps, signal: AbortSignal): Promise<ToolResult> {
   const tool = deps.tools.get(call.name);
   if (!tool) {
     const known = [...deps.tools.keys()].join(', ') || 'none';
@@ -65,29 +70,45 @@ async function runOne(call: AssembledToolUse, deps: ToolRunDeps, signal: AbortSi
   }
   if (call.inputError)
     return { content: `The input for ${call.name} could not be used (${call.inputError}).`, isError: true };
+  const ctx: ToolContext = {
+    toolUseId: call.id,
+    signal,
+    emit: deps.emit,
+    ...(deps.requester !== undefined ? { requester: deps.requester } : {}),
+    ...(deps.turnId !== undefined ? { turnId: deps.turnId } : {}),
+  };
+  // What the user reviews is computed first; a call that cannot succeed fails without asking.
+  let preview: ToolPreview = {};
+  if (tool.preview) {
+    try {
+      const p = await tool.preview(call.input, ctx);
+      if ('content' in p && typeof p.content === 'string') return p as ToolResult;
+      preview = p as ToolPreview;
+    } catch (err) {
+      return { content: `Error: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+    }
+  }
   const verdict = await deps.approvals.check(
-    { toolUseId: call.id, toolName: call.name, category: tool.category, input: call.input },
+    {
+      toolUseId: call.id,
+      toolName: call.name,
+      category: tool.category,
+      input: call.input,
+      preview,
+      ...(deps.requester !== undefined ? { requester: deps.requester } : {}),
+    },
     signal,
   );
   if (signal.aborted) return { content: CANCELLED_RESULT, isError: true };
   if (!verdict.approved) return { content: `Not run: ${verdict.reason ?? 'denied'}.`, isError: true };
+  const proposal = 'proposal' in preview ? preview.proposal : undefined;
+  ctx.approved = {
+    ...(proposal ? { proposal } : {}),
+    ...(verdict.content !== undefined ? { content: verdict.content } : {}),
+  };
   try {
-    return normalize(await tool.execute(call.input, { toolUseId: call.id, signal, emit: deps.emit }));
+    return toToolResult(await tool.execute(call.input, ctx));
   } catch (err) {
     return { content: `Error: ${err instanceof Error ? err.message : String(err)}`, isError: true };
-  }
-}
-
-function normalize(out: unknown): ToolOutput {
-  if (typeof out === 'string') return { content: out };
-  if (out && typeof out === 'object' && typeof (out as ToolOutput).content === 'string') {
-    const o = out as ToolOutput;
-    return { content: o.content, isError: !!o.isError };
-  }
-  if (out === undefined || out === null) return { content: '(no output)' };
-  try {
-    return { content: JSON.stringify(out) };
-  } catch {
-    return { content: String(out) };
   }
 }

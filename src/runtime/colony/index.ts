@@ -50,12 +50,6 @@ export {
 export {
   type ControlCallbacks,
   createWorkerTools,
-  FolderJail,
-  PathEscapeError,
-  type Tool,
-  type ToolCategory,
-  type ToolContext,
-  type ToolResult,
   type WorkerReport,
   type WorkerToolsOptions,
 } from './tools';

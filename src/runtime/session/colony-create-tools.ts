@@ -1,5 +1,6 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Tool } from '../agent/types';
+import { z } from 'zod';
 import { ColonySpecError, parseColonySpec } from '../colony/colony-spec';
 import { ColonyExistsError, stageColony } from '../colony/colony-write';
 import type { ModelProvider } from '../llm/types';
@@ -9,6 +10,7 @@ import type { Complete } from '../queen/types';
 import { isValidId } from '../storage/ids';
 import type { ConversationPart } from '../storage/parts';
 import { coloniesDir } from '../storage/paths';
+import { defineTool, type Tool, type ToolResult } from '../tools';
 import { stageFork, summarizeInherited } from './colony-fork';
 
 /**
@@ -54,13 +56,13 @@ export function incubatingGuidance(colonyName: string, purpose: string): string 
 }
 
 const NAME_HINT = "colony_name must be lowercase alphanumeric with underscores (e.g. 'morning_hn_digest').";
-const errorJson = (error: string, extra: Record<string, unknown> = {}) => ({
+const errorJson = (error: string, extra: Record<string, unknown> = {}): ToolResult => ({
   content: JSON.stringify({ error, ...extra }),
   isError: true,
 });
 
 export function startIncubatingColonyTool(host: ColonyCreationHost): Tool {
-  return {
+  return defineTool({
     name: 'start_incubating_colony',
     description:
       'Ask to fork this session into a persistent colony for HEADLESS / RECURRING / BACKGROUND work that ' +
@@ -72,27 +74,23 @@ export function startIncubatingColonyTool(host: ColonyCreationHost): Tool {
       'ambiguous. Resolve those with the user and call this tool again when the spec is settled. The ' +
       "rejection is queen-only — the user does NOT see it, so don't mention 'the evaluator'.\n\n" +
       'DO NOT call this for one-shot work that the user wants results for right now in this chat.',
-    inputSchema: {
-      type: 'object',
-      properties: {
-        colony_name: {
-          type: 'string',
-          description:
-            "Lowercase alphanumeric+underscore name for the proposed colony (e.g. 'morning_hn_digest').",
-        },
-        intended_purpose: {
-          type: 'string',
-          description:
-            'One-paragraph brief: what the colony will do, on what cadence, why it must outlive this chat.',
-        },
-      },
-      required: ['colony_name', 'intended_purpose'],
-    },
     category: 'control',
-    async execute(input) {
-      const name = typeof input.colony_name === 'string' ? input.colony_name.trim() : '';
+    schema: z.object({
+      colony_name: z
+        .string()
+        .describe(
+          "Lowercase alphanumeric+underscore name for the proposed colony (e.g. 'morning_hn_digest').",
+        ),
+      intended_purpose: z
+        .string()
+        .describe(
+          'One-paragraph brief: what the colony will do, on what cadence, why it must outlive this chat.',
+        ),
+    }),
+    async run(input) {
+      const name = input.colony_name.trim();
       if (!/^[a-z0-9_]+$/.test(name) || !isValidId('colony', name)) return errorJson(NAME_HINT);
-      const purpose = typeof input.intended_purpose === 'string' ? input.intended_purpose.trim() : '';
+      const purpose = input.intended_purpose.trim();
       if (!purpose)
         return errorJson(
           'intended_purpose is required — describe in one paragraph what the colony will do, on what cadence, ' +
@@ -125,87 +123,76 @@ export function startIncubatingColonyTool(host: ColonyCreationHost): Tool {
         guidance: incubatingGuidance(name, purpose),
       });
     },
-  };
+  });
 }
 
 export function createColonyTool(host: ColonyCreationHost): Tool {
-  return {
+  return defineTool({
     name: 'create_colony',
-    description:
-      'Fork this session into a persistent colony for work that needs to run HEADLESS, RECURRING, or IN ' +
-      'PARALLEL to the current chat. ATOMIC CALL: pass the skill content INLINE (skill_name, ' +
-      'skill_description, skill_body, optional skill_files); the tool writes ' +
-      'HIVE_HOME/colonies/{colony_name}/.hive/skills/{skill_name}/, worker.json with the task, ' +
-      'metadata.json, triggers.json and the task queue data/progress.db, then forks this session into the ' +
-      'colony. Everything is validated first; a failure writes nothing. NOTHING RUNS AFTER FORK: the user ' +
-      'opens the colony (or its triggers fire) when ready, and this chat is then closed.\n\n' +
-      'WHY THE SKILL IS REQUIRED: a fresh worker running unattended has zero memory of this chat. Put in ' +
-      'the skill body the operational protocol: endpoints with example requests, auth flow, response ' +
-      'shapes, gotchas, conventions, pre-baked commands (300–2000 chars).',
-    inputSchema: {
-      type: 'object',
-      properties: {
-        colony_name: {
-          type: 'string',
-          description: "Lowercase alphanumeric+underscore name (e.g. 'honeycomb_research').",
-        },
-        task: {
-          type: 'string',
-          description:
-            'FULL self-contained task description for worker.json; the worker has zero memory of this chat.',
-        },
-        skill_name: {
-          type: 'string',
-          description:
-            'Skill folder name: lowercase [a-z0-9-], no leading/trailing/double hyphens, ≤64 chars.',
-        },
-        skill_description: { type: 'string', description: 'One line, 1–1024 chars: when the skill applies.' },
-        skill_body: { type: 'string', description: 'Markdown body of SKILL.md, without frontmatter.' },
-        skill_files: {
-          type: 'array',
-          description: "Supporting files: {path, content}, path relative inside the skill folder (no '..').",
-          items: {
-            type: 'object',
-            properties: { path: { type: 'string' }, content: { type: 'string' } },
-            required: ['path', 'content'],
-          },
-        },
-        tasks: {
-          type: 'array',
-          description:
-            "Optional pre-seeded task queue (progress.db): each {goal, priority?, payload?, steps?[{title, detail?}], sop_items?[{key, description, required?}]}. Without it, one task is seeded from 'task'.",
-          items: { type: 'object', properties: { goal: { type: 'string' } }, required: ['goal'] },
-        },
-        concurrency_hint: {
-          type: 'integer',
-          minimum: 1,
-          description: 'Advisory: how many workers should typically run in parallel.',
-        },
-        triggers: {
-          type: 'array',
-          description:
-            "Optional schedule written to triggers.json and started when the colony opens. Each: id, trigger_type ('timer' | 'webhook'), trigger_config (timer: {cron: '0 9 * * *'} in UTC or {interval_minutes: N}; webhook: {path: '/hooks/...'}), task.",
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              trigger_type: { type: 'string', enum: ['timer', 'webhook'] },
-              trigger_config: { type: 'object' },
-              task: { type: 'string' },
-              name: { type: 'string' },
-            },
-            required: ['id', 'trigger_type', 'trigger_config', 'task'],
-          },
-        },
-      },
-      required: ['colony_name', 'task', 'skill_name', 'skill_description', 'skill_body'],
-    },
+    description: CREATE_COLONY_DESCRIPTION,
     category: 'control',
-    execute: (input, ctx) => createColony(host, input, ctx.signal),
-  };
+    // Loose on purpose: parseColonySpec checks everything and reports every problem at once.
+    schema: z.object({
+      colony_name: z.string().describe("Lowercase alphanumeric+underscore name (e.g. 'honeycomb_research')."),
+      task: z
+        .string()
+        .describe(
+          'FULL self-contained task description for worker.json; the worker has zero memory of this chat.',
+        ),
+      skill_name: z
+        .string()
+        .describe('Skill folder name: lowercase [a-z0-9-], no leading/trailing/double hyphens, ≤64 chars.'),
+      skill_description: z.string().describe('One line, 1–1024 chars: when the skill applies.'),
+      skill_body: z.string().describe('Markdown body of SKILL.md, without frontmatter.'),
+      skill_files: z
+        .array(z.looseObject({ path: z.string(), content: z.string() }))
+        .optional()
+        .describe("Supporting files: {path, content}, path relative inside the skill folder (no '..')."),
+      tasks: z
+        .array(z.looseObject({ goal: z.string() }))
+        .optional()
+        .describe(
+          "Optional pre-seeded task queue (progress.db): each {goal, priority?, payload?, steps?[{title, detail?}], sop_items?[{key, description, required?}]}. Without it, one task is seeded from 'task'.",
+        ),
+      concurrency_hint: z
+        .number()
+        .optional()
+        .describe('Advisory: how many workers should typically run in parallel.'),
+      triggers: z
+        .array(
+          z.looseObject({
+            id: z.string(),
+            trigger_type: z.string(),
+            trigger_config: z.unknown(),
+            task: z.string(),
+          }),
+        )
+        .optional()
+        .describe(
+          "Optional schedule written to triggers.json and started when the colony opens. Each: id, trigger_type ('timer' | 'webhook'), trigger_config (timer: {cron: '0 9 * * *'} in UTC or {interval_minutes: N}; webhook: {path: '/hooks/...'}), task.",
+        ),
+    }),
+    run: (input, ctx) => createColony(host, input, ctx.signal),
+  });
 }
 
-async function createColony(host: ColonyCreationHost, input: Record<string, unknown>, signal: AbortSignal) {
+const CREATE_COLONY_DESCRIPTION =
+  'Fork this session into a persistent colony for work that needs to run HEADLESS, RECURRING, or IN ' +
+  'PARALLEL to the current chat. ATOMIC CALL: pass the skill content INLINE (skill_name, ' +
+  'skill_description, skill_body, optional skill_files); the tool writes ' +
+  'HIVE_HOME/colonies/{colony_name}/.hive/skills/{skill_name}/, worker.json with the task, ' +
+  'metadata.json, triggers.json and the task queue data/progress.db, then forks this session into the ' +
+  'colony. Everything is validated first; a failure writes nothing. NOTHING RUNS AFTER FORK: the user ' +
+  'opens the colony (or its triggers fire) when ready, and this chat is then closed.\n\n' +
+  'WHY THE SKILL IS REQUIRED: a fresh worker running unattended has zero memory of this chat. Put in ' +
+  'the skill body the operational protocol: endpoints with example requests, auth flow, response ' +
+  'shapes, gotchas, conventions, pre-baked commands (300–2000 chars).';
+
+async function createColony(
+  host: ColonyCreationHost,
+  input: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): Promise<ToolResult | string> {
   let spec: ReturnType<typeof parseColonySpec>;
   try {
     spec = parseColonySpec(input);
@@ -269,7 +256,6 @@ async function createColony(host: ColonyCreationHost, input: Record<string, unkn
     await fork.commit();
   } catch (err) {
     await fork.discard();
-    const { rm } = await import('node:fs/promises');
     await rm(colony.folder, { recursive: true, force: true });
     throw err;
   }

@@ -1,10 +1,11 @@
-import type { Tool } from '../agent/types';
+import { z } from 'zod';
 import {
   type ColonyRuntime,
   hardTimeoutFor,
   RUN_PARALLEL_DEFAULT_TIMEOUT_S,
   RUN_PARALLEL_MAX_TASKS,
 } from '../colony/runtime';
+import { defineTool, type Tool, toolError } from '../tools/tool';
 
 /** What the queen's colony tools need from her session. */
 export interface ColonyToolHost {
@@ -14,18 +15,16 @@ export interface ColonyToolHost {
   replyToEscalation(requestId: string, reply: string): boolean;
 }
 
-const NO_COLONY = { content: 'No colony is loaded in this session.', isError: true };
+const NO_COLONY = toolError('No colony is loaded in this session.');
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v.trim() : '';
-}
+const workerIdField = z.string().trim().optional().describe('One worker (default: all)');
 
 /**
  * The queen's colony tools (rule 14, §4): run_parallel_workers, get_worker_status, inject_message,
  * stop_worker, list_worker_questions, reply_to_worker. Which phase offers which is phases.ts's business.
  */
 export function colonyTools(host: ColonyToolHost): Tool[] {
-  const runParallel: Tool = {
+  const runParallel = defineTool({
     name: 'run_parallel_workers',
     description:
       'Fan out a batch of tasks to parallel colony workers and RETURN IMMEDIATELY. Workers run in the ' +
@@ -35,49 +34,40 @@ export function colonyTools(host: ColonyToolHost): Tool[] {
       'deadline in seconds (default 600): workers still running get a [SOFT TIMEOUT] message to report now; ' +
       'at `hard_timeout` (default max(4×timeout, timeout+600), at most 3600) they are stopped. ' +
       `At most ${RUN_PARALLEL_MAX_TASKS} tasks per call; extra workers wait for a free slot.`,
-    inputSchema: {
-      type: 'object',
-      properties: {
-        tasks: {
-          type: 'array',
-          description: 'Task specs: {"task": "<description>", "data": {<optional structured input>}}.',
-          items: {
-            type: 'object',
-            properties: {
-              task: { type: 'string', description: 'Task description for the worker.' },
-              data: { type: 'object', description: 'Optional structured input fields.' },
-            },
-            required: ['task'],
-          },
-          minItems: 1,
-        },
-        timeout: { type: 'number', description: 'SOFT deadline in seconds (default 600).' },
-        hard_timeout: { type: 'number', description: 'Absolute cutoff in seconds.' },
-      },
-      required: ['tasks'],
-    },
     category: 'control',
-    async execute(input) {
+    schema: z.object({
+      tasks: z
+        .array(
+          z.union([
+            z.string().trim().min(1, 'must not be empty'),
+            z.object({
+              task: z
+                .string()
+                .trim()
+                .min(1, 'must not be empty')
+                .describe('Task description for the worker.'),
+              data: z
+                .record(z.string(), z.unknown())
+                .optional()
+                .describe('Optional structured input fields.'),
+            }),
+          ]),
+        )
+        .min(1, 'needs at least one task')
+        .describe('Task specs: {"task": "<description>", "data": {<optional structured input>}}.'),
+      timeout: z.number().positive().optional().describe('SOFT deadline in seconds (default 600).'),
+      hard_timeout: z.number().positive().optional().describe('Absolute cutoff in seconds.'),
+    }),
+    async run(input) {
       const rt = host.runtime();
       if (!rt) return NO_COLONY;
-      const raw = Array.isArray(input.tasks) ? input.tasks : [];
-      if (raw.length === 0)
-        return { content: 'run_parallel_workers needs at least one task.', isError: true };
-      if (raw.length > RUN_PARALLEL_MAX_TASKS)
-        return {
-          content: `Too many tasks (${raw.length}); at most ${RUN_PARALLEL_MAX_TASKS} per call.`,
-          isError: true,
-        };
-      const tasks: Array<{ task: string; data?: Record<string, unknown> }> = [];
-      for (const [i, spec] of raw.entries()) {
-        const s = (typeof spec === 'string' ? { task: spec } : spec) as Record<string, unknown>;
-        const task = str(s?.task);
-        if (!task) return { content: `tasks[${i}] needs a non-empty "task".`, isError: true };
-        const data = s.data && typeof s.data === 'object' && !Array.isArray(s.data) ? s.data : undefined;
-        tasks.push({ task, data: data as Record<string, unknown> | undefined });
-      }
-      const soft = positive(input.timeout) ?? RUN_PARALLEL_DEFAULT_TIMEOUT_S;
-      const hard = hardTimeoutFor(soft, positive(input.hard_timeout));
+      if (input.tasks.length > RUN_PARALLEL_MAX_TASKS)
+        return toolError(
+          `Too many tasks (${input.tasks.length}); at most ${RUN_PARALLEL_MAX_TASKS} per call.`,
+        );
+      const tasks = input.tasks.map((t) => (typeof t === 'string' ? { task: t } : t));
+      const soft = input.timeout ?? RUN_PARALLEL_DEFAULT_TIMEOUT_S;
+      const hard = hardTimeoutFor(soft, input.hard_timeout);
       const ids = rt.spawnBatch(tasks, { softMs: soft * 1000, hardMs: hard * 1000 });
       await host.workersStarted();
       return JSON.stringify({
@@ -91,20 +81,20 @@ export function colonyTools(host: ColonyToolHost): Tool[] {
           'the user naturally in the meantime; you do not need to poll.',
       });
     },
-  };
+  });
 
-  const status: Tool = {
+  const status = defineTool({
     name: 'get_worker_status',
     description:
       "Status of the colony's workers (all, or one by worker_id): running, queued or done, with reports.",
-    inputSchema: { type: 'object', properties: { worker_id: { type: 'string' } } },
     category: 'read',
-    async execute(input) {
+    schema: z.object({ worker_id: workerIdField }),
+    async run(input) {
       const rt = host.runtime();
       if (!rt) return NO_COLONY;
-      const id = str(input.worker_id) || undefined;
+      const id = input.worker_id || undefined;
       const workers = rt.snapshot(id);
-      if (id && workers.length === 0) return { content: `No worker ${id} in this colony.`, isError: true };
+      if (id && workers.length === 0) return toolError(`No worker ${id} in this colony.`);
       return JSON.stringify({
         colony: rt.colony.name,
         active: rt.activeCount,
@@ -119,80 +109,62 @@ export function colonyTools(host: ColonyToolHost): Tool[] {
         })),
       });
     },
-  };
+  });
 
-  const inject: Tool = {
+  const nonEmpty = z.string().trim().min(1, 'must not be empty');
+  const inject = defineTool({
     name: 'inject_message',
     description: 'Send a message to a running worker; it reads it before its next step.',
-    inputSchema: {
-      type: 'object',
-      properties: { worker_id: { type: 'string' }, content: { type: 'string' } },
-      required: ['worker_id', 'content'],
-    },
     category: 'control',
-    async execute(input) {
+    schema: z.object({ worker_id: nonEmpty, content: nonEmpty }),
+    async run({ worker_id: id, content }) {
       const rt = host.runtime();
       if (!rt) return NO_COLONY;
-      const id = str(input.worker_id);
-      const content = str(input.content);
-      if (!id || !content)
-        return { content: 'inject_message needs "worker_id" and "content".', isError: true };
       return rt.inject(id, content)
         ? `Message sent to worker ${id}.`
-        : { content: `Worker ${id} is not running.`, isError: true };
+        : toolError(`Worker ${id} is not running.`);
     },
-  };
+  });
 
-  const stop: Tool = {
+  const stop = defineTool({
     name: 'stop_worker',
     description: 'Stop one worker (worker_id) or every running worker; each still reports, as stopped.',
-    inputSchema: { type: 'object', properties: { worker_id: { type: 'string' } } },
     category: 'control',
-    async execute(input) {
+    schema: z.object({ worker_id: workerIdField }),
+    async run(input) {
       const rt = host.runtime();
       if (!rt) return NO_COLONY;
-      const id = str(input.worker_id) || undefined;
+      const id = input.worker_id || undefined;
       const stopped = rt.stopWorker(id);
-      if (id && stopped.length === 0) return { content: `Worker ${id} is not running.`, isError: true };
+      if (id && stopped.length === 0) return toolError(`Worker ${id} is not running.`);
       return stopped.length ? `Stopped: ${stopped.join(', ')}.` : 'No worker was running.';
     },
-  };
+  });
 
-  const questions: Tool = {
+  const questions = defineTool({
     name: 'list_worker_questions',
     description: 'The escalations workers are waiting on (request_id, worker_id, reason, context).',
-    inputSchema: { type: 'object', properties: {} },
     category: 'read',
-    async execute() {
+    schema: z.object({}),
+    async run() {
       const rt = host.runtime();
       if (!rt) return NO_COLONY;
       return JSON.stringify({ pending: rt.inbox.list() });
     },
-  };
+  });
 
-  const reply: Tool = {
+  const reply = defineTool({
     name: 'reply_to_worker',
     description: 'Answer a worker escalation by its request_id; the worker continues with your reply.',
-    inputSchema: {
-      type: 'object',
-      properties: { request_id: { type: 'string' }, reply: { type: 'string' } },
-      required: ['request_id', 'reply'],
-    },
     category: 'control',
-    async execute(input) {
+    schema: z.object({ request_id: nonEmpty, reply: nonEmpty }),
+    async run({ request_id: id, reply: text }) {
       if (!host.runtime()) return NO_COLONY;
-      const id = str(input.request_id);
-      const text = str(input.reply);
-      if (!id || !text) return { content: 'reply_to_worker needs "request_id" and "reply".', isError: true };
       return host.replyToEscalation(id, text)
         ? `Reply delivered (request_id=${id}).`
-        : { content: `No pending escalation ${id}; see list_worker_questions.`, isError: true };
+        : toolError(`No pending escalation ${id}; see list_worker_questions.`);
     },
-  };
+  });
 
   return [runParallel, status, inject, stop, questions, reply];
-}
-
-function positive(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 }

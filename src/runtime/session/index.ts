@@ -11,7 +11,6 @@ export {
 } from './live-session';
 export { DuplicateSessionError, SessionManager, SessionNotFoundError } from './manager';
 export {
-  adaptColonyTool,
   askUserTool,
   phaseTools,
   QUEEN_READ_TOOL_NAMES,

@@ -97,6 +97,7 @@ export function completeVia(provider: ModelProviderLike): Complete {
  * everything published on `bus` (persisted to events.jsonl). Built and torn down by SessionManager.
  */
 export class LiveSession {
+  private readonly noticeList: string[] = [];
   readonly id: string;
   readonly dir: string;
   readonly bus: EventBus;
@@ -272,6 +273,18 @@ export class LiveSession {
   /** Ids of the ask_user questions and approval requests still waiting (for a reconnecting panel). */
   get pendingQuestions(): string[] {
     return this.questions.pendingIds;
+  }
+
+  /** What the user was told about this session since it started (the chat shows these on attach). */
+  get notices(): readonly string[] {
+    return this.noticeList;
+  }
+
+  /** Tells the user something about the session itself: a `session_notice` event, the log, and `notices`. */
+  notify(text: string): void {
+    this.noticeList.push(text);
+    this.init.logger.warn(`session ${this.id}: ${text}`);
+    this.publish('custom', { kind: 'session_notice', level: 'warning', text });
   }
 
   get pendingApprovals(): string[] {
@@ -455,17 +468,23 @@ export class LiveSession {
     await this.drive(() => this.loop.run());
   }
 
+  /** The prompt the queen's next model call gets (a worker-only session: the worker's). */
+  systemPrompt(): string {
+    return (
+      this.colonies.primary?.prompt ??
+      buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
+        tools: this.toolsIn(this.phases.phase).map((t) => t.name),
+        colonyName: this.phases.incubatingColonyName,
+        now: this.init.clock,
+      })
+    );
+  }
+
   private newLoop(iterationOffset: number): AgentLoop {
     return new AgentLoop({
       provider: this.init.provider,
       store: this.init.store,
-      systemPrompt: () =>
-        this.colonies.primary?.prompt ??
-        buildQueenSystemPrompt(this.init.profile, this.phases.phase, this.recalled, {
-          tools: this.toolsIn(this.phases.phase).map((t) => t.name),
-          colonyName: this.phases.incubatingColonyName,
-          now: this.init.clock,
-        }),
+      systemPrompt: () => this.systemPrompt(),
       tools: () => this.colonies.primary?.tools ?? this.toolsIn(this.phases.phase),
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_COMPACTION } from '../agent/compaction';
 import { loadColony } from '../colony/colony-load';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
@@ -8,9 +9,15 @@ import { EventLog } from '../events/persistence';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
-import { MetaCorruptError, readMeta, type SessionMeta, updateMeta } from '../storage/meta';
+import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
-import { conversationsDir, findSessionDir, memoriesDir, queensDir, sessionDirFor } from '../storage/paths';
+import {
+  conversationsDir,
+  findSessionDir,
+  homeQueensDir,
+  memoriesDir,
+  sessionDirFor,
+} from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
 import { spawnedColonyFolder } from './colony-create-tools';
 import { completeVia, LiveSession, type SpawnedColony } from './live-session';
@@ -22,6 +29,21 @@ import type {
   SessionLogger,
   SessionManagerOptions,
 } from './types';
+
+/**
+ * `conversations/meta.json` as Hive's NodeConversation._persist_meta writes it (agent_loop/conversation.py),
+ * so Hive's restore finds the conversation; the limit is our compactor's (about 4 characters a token).
+ */
+function hiveConversationMeta(systemPrompt: string): Record<string, unknown> {
+  return {
+    system_prompt: systemPrompt,
+    max_context_tokens: Math.round(DEFAULT_COMPACTION.charLimit / 4),
+    compaction_threshold: DEFAULT_COMPACTION.threshold,
+    compaction_buffer_tokens: null,
+    compaction_warning_buffer_tokens: null,
+    output_keys: null,
+  };
+}
 
 const consoleLogger: SessionLogger = { warn: (m) => console.warn(`[hive] ${m}`) };
 
@@ -53,6 +75,8 @@ interface StartPlan {
   createdDir: boolean;
   /** The spawn lock of meta.json (a DM that created a colony). */
   spawnedColony?: SpawnedColony | null;
+  /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
+  tornMeta?: MetaError;
   /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
   colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
 }
@@ -201,6 +225,11 @@ export class SessionManager {
     }
   }
 
+  /** Epoch seconds, as Hive's meta.json has them. */
+  private now(): number {
+    return this.clock() / 1000;
+  }
+
   private freshId(): string {
     for (;;) {
       const id = newSessionId(new Date(this.clock()));
@@ -248,7 +277,7 @@ export class SessionManager {
       : undefined;
     const provider = await this.provider();
     const selection = await selectQueen({
-      queensDir: queensDir(this.opts.hiveHome),
+      queensDir: homeQueensDir(this.opts.hiveHome),
       explicitQueenId: options.queenId ?? colony?.metadata?.queen_name ?? undefined,
       firstMessage: options.initialPrompt,
       complete: completeVia(provider),
@@ -262,7 +291,7 @@ export class SessionManager {
       dir,
       selection,
       provider,
-      metaPatch: { agent_name: null, agent_path: null },
+      metaPatch: { created_at: this.now(), agent_name: null, agent_path: null },
       agentPath: null,
       iterationOffset: 0,
       prompt: options.initialPrompt,
@@ -277,8 +306,9 @@ export class SessionManager {
     const loc = findSessionDir(this.opts.hiveHome, id);
     if (!loc) throw new SessionNotFoundError(id);
     const read = await readMeta(loc.dir);
-    if (!read.ok) throw new MetaCorruptError(read.error);
-    const meta = read.meta;
+    // Hive carries on with an empty meta when meta.json does not parse (server/session_manager.py); so do we,
+    // keeping the damaged file (start() moves it aside once the session is locked).
+    const meta: SessionMeta = read.ok ? read.meta : {};
     const stored = readStoredPhase(meta.phase);
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
@@ -290,7 +320,7 @@ export class SessionManager {
     }
     const provider = await this.provider();
     const selection = await selectQueen({
-      queensDir: queensDir(this.opts.hiveHome),
+      queensDir: homeQueensDir(this.opts.hiveHome),
       resumedQueenId: typeof meta.queen_id === 'string' ? meta.queen_id : loc.queenId,
       complete: completeVia(provider),
       logger: this.logger,
@@ -300,7 +330,10 @@ export class SessionManager {
       dir: loc.dir,
       selection,
       provider,
-      metaPatch: {},
+      // created_at is kept: Hive resets it on every start (server/session_manager.py _start_queen), which
+      // makes a resumed session look new in its own listing; that is a bug in Hive we do not copy.
+      metaPatch: typeof meta.created_at === 'number' && meta.created_at > 0 ? {} : { created_at: this.now() },
+      tornMeta: read.ok ? undefined : read.error,
       agentPath,
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
       prompt: options.prompt,
@@ -360,11 +393,9 @@ export class SessionManager {
     });
     try {
       const identity = p.selection.identity;
-      await updateMeta(p.dir, {
-        ...p.metaPatch,
-        created_at: this.clock() / 1000,
-        queen_id: identity.queen_id,
-      });
+      const notices: string[] = [];
+      if (p.tornMeta) notices.push(await setAsideTornMeta(p.dir, p.tornMeta, this.clock()));
+      await updateMeta(p.dir, { ...p.metaPatch, queen_id: identity.queen_id });
       const bus = new EventBus({
         iterationOffset: p.iterationOffset,
         clock: this.clock,
@@ -374,6 +405,9 @@ export class SessionManager {
         onWriteError: (err) => this.logger.warn(`events.jsonl of ${p.id}: ${err.message}`),
       });
       const store = new PartStore(conversationsDir(p.dir), {
+        conversationMeta: () => hiveConversationMeta(session?.systemPrompt() ?? ''),
+        summaryDir: p.dir,
+        clock: this.clock,
         onSyncError: (err, file) =>
           this.logger.warn(`part ${file} of ${p.id} not synced to disk: ${err.message}`),
       });
@@ -411,6 +445,7 @@ export class SessionManager {
         execution_id: p.id,
         data: { ...identity },
       });
+      for (const text of notices) session.notify(text);
       if (p.colony) await this.attachColony(session, p.colony);
       const live = session;
       this.locks.set(p.id, lock);

@@ -1,56 +1,37 @@
-import type { Tool } from '../agent/types';
-import { toAgentTool } from '../colony/runtime/agent-tool';
-import { createWorkerTools } from '../colony/tools';
+import { z } from 'zod';
 import { type PhaseController, PhaseTransitionError, phaseToolNames, type QueenPhase } from '../queen/phases';
+import { createReadTools, createSearchTool, defineTool, FolderJail, type Tool, toolError } from '../tools';
 import type { QuestionBroker, UserQuestion } from './question-broker';
 
 /** The workspace tools a queen may use before the colony issue brings write and command tools. */
 export const QUEEN_READ_TOOL_NAMES = ['read_file', 'list_directory', 'search_files'] as const;
 
-/** A colony tool (snake_case schema, never throws) in the agent loop's tool shape. */
-export const adaptColonyTool = toAgentTool;
-
-/** read_file, list_directory and search_files confined to `root` (the worker tools' folder jail). */
+/** read_file, list_directory and search_files confined to `root`. */
 export function workspaceReadTools(root: string): Tool[] {
-  const noControl = {
-    onReport() {},
-    onEscalate: () => undefined,
-    onSetOutput() {},
-  };
-  const wanted = new Set<string>(QUEEN_READ_TOOL_NAMES);
-  return createWorkerTools({ root, control: noControl })
-    .filter((t) => wanted.has(t.name) && t.category === 'read')
-    .map(adaptColonyTool);
+  const jail = new FolderJail(root);
+  return [...createReadTools(jail), createSearchTool(jail)];
 }
 
 /** ask_user: the turn waits until the user answers through LiveSession.answerQuestion (or stops it). */
 export function askUserTool(questions: QuestionBroker): Tool {
-  return {
+  return defineTool({
     name: 'ask_user',
     description:
       'Ask the user a question and wait for the answer. Use it when you cannot continue without their ' +
       'decision. Give `options` when the answer is one of a few choices.',
-    inputSchema: {
-      type: 'object',
-      properties: {
-        question: { type: 'string', description: 'The question to ask.' },
-        options: { type: 'array', items: { type: 'string' }, description: 'Suggested answers.' },
-      },
-      required: ['question'],
-    },
     category: 'control',
-    async execute(input, ctx) {
-      const prompt = typeof input.question === 'string' ? input.question.trim() : '';
-      if (!prompt) return { content: 'ask_user needs a non-empty "question"', isError: true };
-      const q: UserQuestion = { id: 'q1', prompt };
-      if (Array.isArray(input.options)) {
-        const options = input.options.filter((o): o is string => typeof o === 'string' && o.trim() !== '');
-        if (options.length) q.options = options;
-      }
-      const answer = await questions.ask([q], ctx.signal);
+    schema: z.object({
+      question: z.string().trim().min(1, 'must not be empty').describe('The question to ask.'),
+      options: z.array(z.string()).optional().describe('Suggested answers.'),
+    }),
+    async run({ question, options }, ctx) {
+      const q: UserQuestion = { id: 'q1', prompt: question };
+      const choices = (options ?? []).filter((o) => o.trim() !== '');
+      if (choices.length) q.options = choices;
+      const answer = await questions.ask([q], ctx.signal ?? new AbortController().signal);
       return `The user answered: ${answer}`;
     },
-  };
+  });
 }
 
 function phaseTool(
@@ -60,20 +41,23 @@ function phaseTool(
   to: QueenPhase,
   withColony = false,
 ): Tool {
-  return {
+  return defineTool({
     name,
     description,
-    inputSchema: {
-      type: 'object',
-      properties: withColony
-        ? { colony_name: { type: 'string', description: 'snake_case name of the colony to draft' } }
-        : {},
-      ...(withColony ? { required: ['colony_name'] } : {}),
-    },
     category: 'control',
-    async execute(input) {
-      const colonyName = typeof input.colony_name === 'string' ? input.colony_name.trim() : undefined;
-      if (withColony && !colonyName) return { content: `${name} needs "colony_name"`, isError: true };
+    schema: z.object(
+      withColony
+        ? {
+            colony_name: z
+              .string()
+              .trim()
+              .min(1, 'must not be empty')
+              .describe('snake_case name of the colony to draft'),
+          }
+        : {},
+    ),
+    async run(input) {
+      const colonyName = (input as { colony_name?: string }).colony_name;
       try {
         const change = await phases.switchTo(to, { source: 'tool', colonyName });
         const tools = phases.tools().join(', ');
@@ -81,11 +65,11 @@ function phaseTool(
           ? `Switched from ${change.from} to ${change.to}. Available tools: ${tools}.`
           : `Already in ${to}. Available tools: ${tools}.`;
       } catch (err) {
-        if (err instanceof PhaseTransitionError) return { content: err.message, isError: true };
+        if (err instanceof PhaseTransitionError) return toolError(err.message);
         throw err;
       }
     },
-  };
+  });
 }
 
 /** The phase tools of rule 13 that need no colony runtime (start_incubating_colony: colony-create-tools.ts). */

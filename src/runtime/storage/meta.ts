@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
@@ -99,4 +99,24 @@ export async function updateMeta(
     await writeJsonAtomically(file, merged);
     return merged;
   });
+}
+
+/**
+ * Moves a meta.json that could not be read aside as `meta.json.damaged-<UTC stamp>` (kept for the user, never
+ * deleted), so the session can go on with a fresh one. Returns the sentence that tells the user.
+ */
+export async function setAsideTornMeta(sessionDir: string, error: MetaError, nowMs: number): Promise<string> {
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const kept = `${metaFile(sessionDir)}.damaged-${stamp}`;
+  try {
+    await rename(metaFile(sessionDir), kept);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return `meta.json vanished while resuming; a new one was written.`;
+    throw err;
+  }
+  return `meta.json could not be read (${error.message}); it was kept as ${path.basename(kept)} and the session resumed with a fresh one (created time, colony and spawn lock start over).`;
 }

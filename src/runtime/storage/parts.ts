@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createFileUnsyncedSync, writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 import { GroupSync } from './group-sync';
+import { SUMMARY_FILE, SummaryTracker } from './summary-file';
 
 /** OpenAI-format tool call, as Hive stores it in assistant parts. */
 export interface HiveToolCall {
@@ -16,7 +17,8 @@ export interface HiveToolCall {
 export interface ConversationPart {
   seq: number;
   role: 'user' | 'assistant' | 'tool';
-  content: string | null;
+  /** Always a string, as Hive's Message declares it: its NodeConversation calls len() on it (an assistant tool-call part has ""). */
+  content: string;
   tool_use_id?: string;
   tool_calls?: HiveToolCall[];
   is_error?: boolean;
@@ -67,15 +69,61 @@ export function isPartFileName(name: string): boolean {
   return name.endsWith('.json') && name !== '.json';
 }
 
-/** Hive's to_storage_dict: seq, role, content always; optional keys omitted when false/null/undefined. */
+/**
+ * Hive's to_storage_dict: seq, role, content always; optional keys omitted when false/null/undefined.
+ * Every value has the type Hive's Message declares (agent_loop/conversation.py), so Hive's own classes
+ * load and run a conversation we wrote: content a string, flags booleans, ids strings, lists lists.
+ */
 export function toStorageDict(part: ConversationPart): Record<string, unknown> {
-  const out: Record<string, unknown> = { seq: part.seq, role: part.role, content: part.content ?? null };
+  const out: Record<string, unknown> = { seq: part.seq, role: part.role, content: part.content ?? '' };
   for (const key of OPTIONAL_KEYS) {
-    const value = part[key];
+    const value = hiveTyped(key, part[key]);
     if (value === undefined || value === null || value === false) continue;
     out[key] = value;
   }
   return out;
+}
+
+const BOOLEAN_KEYS = new Set<string>([
+  'is_error',
+  'is_transition_marker',
+  'is_client_input',
+  'is_system_nudge',
+  'truncated',
+  'is_trigger',
+]);
+const STRING_KEYS = new Set<string>(['tool_use_id', 'phase_id', 'run_id', 'inherited_from']);
+
+/** A value of the type Hive's Message has for `key`, or undefined (the key is then left out). */
+function hiveTyped(key: (typeof OPTIONAL_KEYS)[number], value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (BOOLEAN_KEYS.has(key)) return value === true ? true : undefined;
+  if (STRING_KEYS.has(key)) return typeof value === 'string' ? value : String(value);
+  if (key === 'tool_calls') return Array.isArray(value) ? value.map(hiveToolCall) : undefined;
+  if (key === 'image_content') return Array.isArray(value) ? value.filter(isObject) : undefined;
+  return value;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * An OpenAI-format tool call as Hive reads it: `function.arguments` a JSON string (estimate_tokens takes
+ * its len(), _compact_tool_calls parses it), id/type/name strings.
+ */
+function hiveToolCall(call: unknown): HiveToolCall {
+  const c = isObject(call) ? call : {};
+  const fn = isObject(c.function) ? c.function : {};
+  const args = fn.arguments;
+  return {
+    id: typeof c.id === 'string' ? c.id : '',
+    type: 'function',
+    function: {
+      name: typeof fn.name === 'string' ? fn.name : '',
+      arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+    },
+  };
 }
 
 /**
@@ -91,9 +139,10 @@ export function normalizePart(raw: unknown, fallbackSeq: number | undefined): Co
   if (Number.isSafeInteger(r.seq) && (r.seq as number) >= 0) seq = r.seq as number;
   else if (r.seq === undefined) seq = fallbackSeq;
   if (seq === undefined) return 'seq is not a non-negative integer';
-  let content: string | null;
+  // A null content (older files of ours) reads as "", the value Hive writes for a tool-call part.
+  let content: string;
   if (typeof r.content === 'string' || r.content === null || r.content === undefined)
-    content = r.content ?? null;
+    content = r.content ?? '';
   else if (Array.isArray(r.content)) content = textOfBlocks(r.content);
   else return 'content is not a string';
   if (r.tool_calls !== undefined && r.tool_calls !== null && !Array.isArray(r.tool_calls))
@@ -134,6 +183,16 @@ export interface PartStoreOptions {
   syncDelayMs?: number;
   /** The fsync of a part file's descriptor; tests pass one that fails. */
   fsync?: (fd: number, file: string) => Promise<void>;
+  /**
+   * `conversations/meta.json` written before the first part when the file is missing. Hive's
+   * NodeConversation.restore returns nothing without it (agent_loop/conversation.py), so a conversation
+   * of ours would resume empty in Hive.
+   */
+  conversationMeta?: () => Record<string, unknown>;
+  /** The session folder whose `summary.json` (Hive's listing cache) follows every part written. */
+  summaryDir?: string;
+  /** Epoch ms for summary.json's last_active_at (tests pin it). */
+  clock?: () => number;
 }
 
 function seqFromFileName(name: string): number | undefined {
@@ -170,7 +229,11 @@ export class PartStore {
   private appends: Promise<unknown> = Promise.resolve();
   /** parts/ is known to exist (made once, not on every append). */
   private partsDirReady = false;
+  private metaChecked = false;
   private readonly syncs: GroupSync;
+  private readonly conversationMeta: (() => Record<string, unknown>) | undefined;
+  private readonly summary: SummaryTracker | undefined;
+  private readonly clock: () => number;
 
   constructor(
     readonly conversationsDir: string,
@@ -178,6 +241,9 @@ export class PartStore {
   ) {
     this.partsDir = path.join(conversationsDir, 'parts');
     this.cursorFile = path.join(conversationsDir, 'cursor.json');
+    this.conversationMeta = options.conversationMeta;
+    this.summary = options.summaryDir ? new SummaryTracker(options.summaryDir) : undefined;
+    this.clock = options.clock ?? Date.now;
     this.syncs = new GroupSync({
       delayMs: options.syncDelayMs ?? SYNC_DELAY_MS,
       onError:
@@ -263,11 +329,31 @@ export class PartStore {
     this.cachedNext = seq + 1;
     const stored = toStorageDict({ ...part, seq } as ConversationPart);
     const file = path.join(this.partsDir, partFileName(seq));
+    if (!this.metaChecked) this.writeConversationMeta();
+    this.summary?.load();
     this.syncs.add(this.createPartFile(file, JSON.stringify(stored)), file);
+    if (this.summary) {
+      const fd = this.summary.add(stored, this.clock() / 1000);
+      if (fd !== undefined) this.syncs.add(fd, path.join(this.summary.sessionDir, SUMMARY_FILE));
+    }
     const normalized = normalizePart(stored, seq) as ConversationPart;
     this.cachedRead?.parts.push(normalized);
     this.scheduleCursor(seq + 1);
     return { ...normalized };
+  }
+
+  /** Once per store: Hive's lazily persisted conversation meta, if nobody wrote it yet. */
+  private writeConversationMeta(): void {
+    this.metaChecked = true;
+    if (!this.conversationMeta) return;
+    const file = path.join(this.conversationsDir, 'meta.json');
+    if (existsSync(file)) return;
+    mkdirSync(this.conversationsDir, { recursive: true });
+    try {
+      closeSync(createFileUnsyncedSync(file, JSON.stringify(this.conversationMeta())));
+    } catch {
+      // Best effort, like the cursor: our own reader does not need it.
+    }
   }
 
   private createPartFile(file: string, json: string): number {

@@ -7,7 +7,7 @@ import { type IndexFs, isDirEntry, nodeIndexFs } from './index-fs';
  *  - seed-era   `agents/queens/<q>/sessions/<sid>`   (Hive 0ba1fa8)
  *  - current    `queens/<q>/sessions/<sid>`           (queen DM sessions after migrate_v3)
  *  - colony     `colonies/<c>/queens/<q>/sessions/<sid>` (a colony's overseer sessions)
- * We read all three and write new sessions in the current layout.
+ * We read all three and write new sessions where the home's own Hive looks (homeQueensDir).
  */
 export type SessionLayout = 'seed' | 'queens' | 'colony';
 
@@ -54,14 +54,37 @@ export function colonyQueensDir(home: string, colonyId: string): string {
   return path.join(colonyDir(home, colonyId), 'queens');
 }
 
-/** Path for a new (or resumed) session in the current layout; validates every id. */
+/**
+ * Which layout the home's own Hive uses for queens: a seed-era Hive (0ba1fa8) reads only
+ * `agents/queens`; today's Hive moves that tree to `queens/` once and leaves `.migrated-v3` behind
+ * (Hive: core/framework/storage/migrate_v3.py needs_migration). So `agents/queens` without the marker
+ * is a seed-era home; anything else (a fresh home too) gets the current layout.
+ */
+export function homeLayout(home: string, fs: IndexFs = nodeIndexFs): 'seed' | 'queens' {
+  try {
+    if (fs.stat(path.join(home, MIGRATED_V3_MARKER))) return 'queens';
+    return fs.stat(seedQueensDir(home))?.isDirectory() ? 'seed' : 'queens';
+  } catch {
+    return 'queens';
+  }
+}
+
+/** migrate_v3's marker file under HIVE_HOME. */
+export const MIGRATED_V3_MARKER = '.migrated-v3';
+
+/** The queens folder the home's Hive reads (profiles and DM sessions): see homeLayout. */
+export function homeQueensDir(home: string, fs?: IndexFs): string {
+  return homeLayout(home, fs) === 'seed' ? seedQueensDir(home) : queensDir(home);
+}
+
+/** Path for a new session where the home's Hive looks for it (homeLayout); validates every id. */
 export function sessionDirFor(
   home: string,
   queenId: string,
   sessionId: string,
   colonyId?: string | null,
 ): string {
-  const base = colonyId ? colonyQueensDir(home, colonyId) : queensDir(home);
+  const base = colonyId ? colonyQueensDir(home, colonyId) : homeQueensDir(home);
   return path.join(base, validateId('queen', queenId), 'sessions', validateId('session', sessionId));
 }
 

@@ -257,7 +257,8 @@ export class SessionIndex {
     // Fingerprint first, then read: a change racing with the read shows up as a new fingerprint next time.
     const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? [], withFolder);
     if (old && !force && !old.racy && sameFingerprint(old.fingerprint, fp.value)) return 'same';
-    const { summary, nodeDirs, createdFromFolder } = readSessionSummary(this.fs, loc);
+    // A watcher-reported change may be a part rewritten in place, which summary.json's mtime rule cannot see.
+    const { summary, nodeDirs, createdFromFolder } = readSessionSummary(this.fs, loc, { rescanParts: force });
     let racy = isRacy(fp, this.now(), this.racyWindowMs);
     // What the fingerprint above covered no longer matches what this session needs: re-check next time.
     if (!sameList(nodeDirs, old?.nodeDirs ?? []) || (createdFromFolder && !withFolder)) racy = true;

@@ -1,8 +1,10 @@
+import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { errorCode, type IndexFs, isDirEntry } from './index-fs';
 import { isPartFileName, textOfBlocks } from './parts';
 import type { SessionLayout, SessionLocation } from './paths';
 import { pyHead, pyStrip, pyTruthy } from './py-compat';
+import { isSummaryStale, readSummaryFile, summaryOfParts, writeSummaryFile } from './summary-file';
 
 /**
  * What the listing needs to know about one session, computed from its files the way Hive's
@@ -54,7 +56,11 @@ interface CollectedPart {
 }
 
 /** Reads one session's meta and every part file. This is the expensive step the index avoids. */
-export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRead {
+export function readSessionSummary(
+  fs: IndexFs,
+  loc: SessionLocation,
+  options: { rescanParts?: boolean } = {},
+): SummaryRead {
   const damage: string[] = [];
   const dir = loc.dir;
   let createdAt = 0;
@@ -99,9 +105,13 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
   const parts: CollectedPart[] = [];
   const nodeDirs: string[] = [];
   let hasPartFiles = false;
+  // Today's Hive keeps summary.json current; when it is fresh the part files are only listed, not read.
+  const cached =
+    convIsDir && !options.rescanParts && !isSummaryStale(dir, fs) ? readSummaryFile(dir, fs) : undefined;
+  const namesOnly = cached !== undefined;
   if (convIsDir) {
     const badParts: string[] = [];
-    hasPartFiles = collectParts(fs, path.join(conv, 'parts'), parts, badParts, damage);
+    hasPartFiles = collectParts(fs, path.join(conv, 'parts'), parts, badParts, damage, namesOnly);
     let entries: import('node:fs').Dirent[] = [];
     try {
       entries = fs.readdir(conv);
@@ -120,7 +130,7 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
         continue;
       }
       nodeDirs.push(node);
-      if (collectParts(fs, partsDir, parts, badParts, damage)) hasPartFiles = true;
+      if (collectParts(fs, partsDir, parts, badParts, damage, namesOnly)) hasPartFiles = true;
     }
     if (badParts.length > 0)
       damage.push(`${badParts.length} unusable part file(s): ${badParts.slice(0, 3).join('; ')}`);
@@ -152,6 +162,17 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     }
   }
 
+  let messageCount = client.length;
+  if (cached) {
+    messageCount = cached.message_count;
+    lastMessage = cached.last_message;
+    lastActive = Math.max(createdAt, cached.last_active_at);
+  } else if (convIsDir && damage.length === 0) {
+    // Stale or missing: rebuilt from the parts just read and written back, as Hive's listing does.
+    const fd = writeSummaryFile(dir, summaryOfParts(parts));
+    if (fd !== undefined) closeSync(fd);
+  }
+
   const summary: SessionSummary = {
     key: loc.key,
     session_id: loc.sessionId,
@@ -163,8 +184,8 @@ export function readSessionSummary(fs: IndexFs, loc: SessionLocation): SummaryRe
     agent_name: agentName,
     agent_path: agentPath,
     last_message: lastMessage,
-    message_count: client.length,
-    has_messages: convExists && client.length > 0,
+    message_count: messageCount,
+    has_messages: convExists && messageCount > 0,
     has_part_files: hasPartFiles,
     conversations_exists: convExists,
     colony_fork: pyTruthy(meta.colony_fork),
@@ -202,6 +223,7 @@ function collectParts(
   into: CollectedPart[],
   badParts: string[],
   damage: string[],
+  namesOnly = false,
 ): boolean {
   let names: string[];
   try {
@@ -215,6 +237,7 @@ function collectParts(
     if (code !== 'ENOENT') damage.push(`${path.basename(path.dirname(partsDir))}/parts: ${describe(err)}`);
     return false;
   }
+  if (namesOnly) return names.length > 0;
   for (const name of names) {
     const file = path.join(partsDir, name);
     let raw: unknown;

@@ -1,4 +1,5 @@
-import type { Tool } from '../agent/types';
+import { z } from 'zod';
+import { defineTool, type Tool } from '../tools/tool';
 import type { TriggerManager, TriggerUpdate, TriggerView } from './triggerManager';
 
 /**
@@ -54,12 +55,20 @@ export function triggerSummary(v: TriggerView): Record<string, unknown> {
   };
 }
 
-const optionalString = (input: Record<string, unknown>, key: string): string | undefined => {
-  const v = input[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new Error(`${key} must be a string`);
-  return v;
-};
+const setTriggerSchema = z.object({
+  trigger_id: z
+    .string()
+    .trim()
+    .min(1, 'trigger_id is required')
+    .describe('Trigger id (letters, digits, _ and -)'),
+  trigger_type: z.enum(['timer', 'webhook']).nullish().describe('Needed for a new trigger'),
+  trigger_config: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .describe('Schedule (timer) or path/methods (webhook)'),
+  task: z.string().nullish().describe('What to do each time it fires (required unless already set)'),
+  name: z.string().nullish().describe('Display name (optional)'),
+});
 
 async function webhookNote(m: TriggerManager, v: TriggerView): Promise<Record<string, unknown>> {
   if (v.trigger_type !== 'webhook') return {};
@@ -74,16 +83,13 @@ async function webhookNote(m: TriggerManager, v: TriggerView): Promise<Record<st
   };
 }
 
-async function setTrigger(ref: ManagerRef, input: Record<string, unknown>): Promise<unknown> {
+async function setTrigger(ref: ManagerRef, input: z.output<typeof setTriggerSchema>): Promise<unknown> {
   const m = manager(ref);
-  const id = optionalString(input, 'trigger_id')?.trim();
-  if (!id) throw new Error('trigger_id is required');
-  const type = optionalString(input, 'trigger_type');
-  const task = optionalString(input, 'task')?.trim();
-  const name = optionalString(input, 'name');
-  const config = input.trigger_config;
-  if (config !== undefined && (typeof config !== 'object' || config === null || Array.isArray(config)))
-    throw new Error('trigger_config must be an object');
+  const id = input.trigger_id;
+  const type = input.trigger_type ?? undefined;
+  const task = input.task?.trim();
+  const name = input.name ?? undefined;
+  const config = input.trigger_config ?? undefined;
 
   const existing = m.get(id);
   if (!existing) {
@@ -129,61 +135,44 @@ async function setTrigger(ref: ManagerRef, input: Record<string, unknown>): Prom
 
 export function triggerTools(ref: ManagerRef): Tool[] {
   return [
-    {
+    defineTool({
       name: 'set_trigger',
       description:
         'Activate a trigger of the loaded colony, or define a new one. A known trigger_id starts that trigger (optionally with a new task or config, saved to the colony\'s triggers.json); an unknown id creates a trigger and needs trigger_type and trigger_config. Timer config: {"cron": "<5-field cron>", "timezone": "<IANA zone, default UTC>"} or {"interval_minutes": N}. Webhook config: {"path": "/hooks/name", "methods": ["POST"]}. Each fire reaches you as a [TRIGGER: <type>/<id>] message with the task.',
-      inputSchema: {
-        type: 'object',
-        properties: {
-          trigger_id: { type: 'string', description: 'Trigger id (letters, digits, _ and -)' },
-          trigger_type: {
-            type: 'string',
-            enum: ['timer', 'webhook'],
-            description: 'Needed for a new trigger',
-          },
-          trigger_config: { type: 'object', description: 'Schedule (timer) or path/methods (webhook)' },
-          task: {
-            type: 'string',
-            description: 'What to do each time it fires (required unless already set)',
-          },
-          name: { type: 'string', description: 'Display name (optional)' },
-        },
-        required: ['trigger_id'],
-      },
       category: 'control',
-      execute: (input) => setTrigger(ref, input),
-    },
-    {
+      schema: setTriggerSchema,
+      run: async (input) => JSON.stringify(await setTrigger(ref, input)),
+    }),
+    defineTool({
       name: 'remove_trigger',
       description: "Stop a trigger and delete it from the colony's triggers.json (it will not start again).",
-      inputSchema: {
-        type: 'object',
-        properties: { trigger_id: { type: 'string', description: 'The trigger to remove' } },
-        required: ['trigger_id'],
-      },
       category: 'control',
-      execute: async (input) => {
+      schema: z.object({
+        trigger_id: z.string().trim().min(1, 'trigger_id is required').describe('The trigger to remove'),
+      }),
+      run: async ({ trigger_id: id }) => {
         const m = manager(ref);
-        const id = optionalString(input, 'trigger_id')?.trim();
-        if (!id) throw new Error('trigger_id is required');
         const view = m.get(id);
         if (!view) throw new Error(`Trigger '${id}' not found`);
         await m.remove(id);
-        return { status: 'removed', trigger_id: id, was_active: view.active };
+        return JSON.stringify({ status: 'removed', trigger_id: id, was_active: view.active });
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'list_triggers',
       description:
         'List the triggers of the loaded colony: active or not, schedule, next fire, fire count, webhook URL.',
-      inputSchema: { type: 'object', properties: {} },
       category: 'control',
-      execute: async () => {
+      schema: z.object({}),
+      run: async () => {
         const m = manager(ref);
         const triggers = m.list().map(triggerSummary);
-        return { triggers, active: triggers.filter((t) => t.active).length, total: triggers.length };
+        return JSON.stringify({
+          triggers,
+          active: triggers.filter((t) => t.active).length,
+          total: triggers.length,
+        });
       },
-    },
+    }),
   ];
 }

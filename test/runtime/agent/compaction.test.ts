@@ -138,7 +138,7 @@ describe('AgentLoop: compaction', () => {
     const parts: Array<Omit<ConversationPart, 'seq'>> = longHistory();
     parts.push({
       role: 'assistant',
-      content: null,
+      content: '',
       tool_calls: [{ id: 'tc', type: 'function', function: { name: 'look', arguments: '{}' } }],
     });
     parts.push({ role: 'tool', content: 'r'.repeat(300), tool_use_id: 'tc' });

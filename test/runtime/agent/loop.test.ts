@@ -71,7 +71,7 @@ describe('AgentLoop: turns, tools, events', () => {
       {
         seq: 1,
         role: 'assistant',
-        content: null,
+        content: '',
         tool_calls: [
           { id: 'toolu_a', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.txt"}' } },
         ],
@@ -85,7 +85,7 @@ describe('AgentLoop: turns, tools, events', () => {
       {
         name: 'read_file',
         description: 'the read_file tool',
-        input_schema: { type: 'object', properties: {} },
+        input_schema: { type: 'object', properties: {}, additionalProperties: {} },
       },
     ]);
     assert.deepEqual(second.messages[1], {
@@ -140,7 +140,7 @@ describe('AgentLoop: turns, tools, events', () => {
     assert.ok(tools.every((p) => p.is_error === true));
     assert.match(tools[0]!.content!, /Unknown tool "nope"/);
     assert.match(tools[1]!.content!, /could not be used \(invalid JSON tool input/);
-    assert.match(tools[2]!.content!, /Error: disk on fire/);
+    assert.match(tools[2]!.content!, /boom failed: disk on fire/);
     assert.equal(boom.calls.length, 1, 'the tool with broken input was not executed');
     const results = server.requests[1]!.body.messages[2].content;
     assert.ok(results.every((b: { is_error?: boolean }) => b.is_error === true));

@@ -25,7 +25,7 @@ describe('parts <-> Anthropic messages', () => {
   it('turns tool_calls into tool_use blocks and tool parts into tool_result blocks', () => {
     const msgs = partsToMessages([
       P({ role: 'user', content: 'read a' }),
-      P({ role: 'assistant', content: null, tool_calls: [call('t1', 'read_file', '{"path":"a"}')] }),
+      P({ role: 'assistant', content: '', tool_calls: [call('t1', 'read_file', '{"path":"a"}')] }),
       P({ role: 'tool', content: 'A body', tool_use_id: 't1' }),
       P({ role: 'assistant', content: 'Done.' }),
     ]);
@@ -72,9 +72,9 @@ describe('parts <-> Anthropic messages', () => {
   it('answers orphaned tool calls with an interrupted error, also at the end', () => {
     const msgs = partsToMessages([
       P({ role: 'user', content: 'go' }),
-      P({ role: 'assistant', content: null, tool_calls: [call('a', 'x', '{}'), call('b', 'x', '{}')] }),
+      P({ role: 'assistant', content: '', tool_calls: [call('a', 'x', '{}'), call('b', 'x', '{}')] }),
       P({ role: 'tool', content: 'A', tool_use_id: 'a' }),
-      P({ role: 'assistant', content: null, tool_calls: [call('c', 'x', '{}')] }),
+      P({ role: 'assistant', content: '', tool_calls: [call('c', 'x', '{}')] }),
     ]);
     assert.deepEqual(msgs[2]!.content, [
       { type: 'tool_result', tool_use_id: 'a', content: 'A' },
@@ -92,7 +92,7 @@ describe('parts <-> Anthropic messages', () => {
       P({ role: 'tool', content: 'Z', tool_use_id: 'z' }),
       P({ role: 'user', content: 'hi' }),
       P({ role: 'tool', content: 'nobody asked', tool_use_id: 'ghost' }),
-      P({ role: 'assistant', content: null, tool_calls: [call('a', 'x', '{}')] }),
+      P({ role: 'assistant', content: '', tool_calls: [call('a', 'x', '{}')] }),
       P({ role: 'tool', content: 'first', tool_use_id: 'a' }),
       P({ role: 'tool', content: 'second', tool_use_id: 'a' }),
     ]);
@@ -105,7 +105,7 @@ describe('parts <-> Anthropic messages', () => {
   it('holds a user message written between a call and its results until the results are in', () => {
     const msgs = partsToMessages([
       P({ role: 'user', content: 'go' }),
-      P({ role: 'assistant', content: null, tool_calls: [call('a', 'x', '{}')] }),
+      P({ role: 'assistant', content: '', tool_calls: [call('a', 'x', '{}')] }),
       P({ role: 'user', content: '[TRIGGER: timer/t1]', is_trigger: true }),
       P({ role: 'tool', content: 'A', tool_use_id: 'a' }),
     ]);
@@ -120,7 +120,7 @@ describe('parts <-> Anthropic messages', () => {
       P({ role: 'user', content: 'go' }),
       P({ role: 'assistant', content: '' }),
       P({ role: 'user', content: '   ' }),
-      P({ role: 'assistant', content: null, tool_calls: [call('a', 'x', '{"path": "unterm')] }),
+      P({ role: 'assistant', content: '', tool_calls: [call('a', 'x', '{"path": "unterm')] }),
       P({ role: 'tool', content: '', tool_use_id: 'a' }),
     ]);
     assert.deepEqual((msgs[1]!.content as Array<{ input?: unknown }>)[0]!.input, {
@@ -148,7 +148,7 @@ describe('parts <-> Anthropic messages', () => {
     const t = toolUse('toolu_1', 'read_file', '{"path":"a"}');
     assert.deepEqual(assistantPartOf({ text: '', toolUses: [t] }), {
       role: 'assistant',
-      content: null,
+      content: '',
       tool_calls: [
         { id: 'toolu_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } },
       ],

@@ -49,6 +49,20 @@ describe('SessionFeed (Hive events → panel messages)', () => {
     );
   });
 
+  it('a session notice is shown live and again in every snapshot (told before the panel attached)', () => {
+    s.notify('meta.json could not be read; kept aside');
+    const notice = {
+      kind: 'notice',
+      id: 'session-notice-0',
+      text: 'meta.json could not be read; kept aside',
+      level: 'warning',
+    };
+    assert.deepEqual(messages(), [{ type: 'message', message: notice }]);
+    const later = new SessionFeed(s);
+    assert.deepEqual(later.overlay([]), [{ type: 'message', message: notice }]);
+    later.dispose();
+  });
+
   it("a worker's tool calls stay out of the queen's conversation; its approval is a card of its own", () => {
     // The queen is waiting in a call of her own while the worker works.
     publish('tool_call_started', {

@@ -45,7 +45,7 @@ describe('historyMessages (transcript → panel rows)', () => {
       { seq: 6, role: 'tool', content: 'The user answered: B', tool_use_id: 't3' },
       { seq: 7, role: 'user', content: 'summary…', is_transition_marker: true },
       { seq: 8, role: 'user', content: 'daily report', is_trigger: true },
-      { seq: 9, role: 'assistant', content: null, tool_calls: [call('t4', 'run_command', { cmd: 'ls' })] },
+      { seq: 9, role: 'assistant', content: '', tool_calls: [call('t4', 'run_command', { cmd: 'ls' })] },
       { seq: 10, role: 'tool', content: 'orphan result', tool_use_id: 'nope' },
     ];
     const running = new Set(['t4']);
@@ -96,7 +96,7 @@ describe('historyMessages (transcript → panel rows)', () => {
       {
         seq: 0,
         role: 'assistant',
-        content: null,
+        content: '',
         tool_calls: [call('t1', 'write_note', {}), call('t2', 'ask_user', { question: 'Q?' })],
       },
     ];
@@ -200,7 +200,7 @@ describe('ChatBridge history of long and cold sessions', () => {
       const seq = t * 4;
       parts.push(
         { seq, role: 'user', content: `question ${t}`, is_client_input: true },
-        { seq: seq + 1, role: 'assistant', content: null, tool_calls: [call(`c${t}`, 'read_file', { t })] },
+        { seq: seq + 1, role: 'assistant', content: '', tool_calls: [call(`c${t}`, 'read_file', { t })] },
         { seq: seq + 2, role: 'tool', content: `file ${t}`, tool_use_id: `c${t}` },
         { seq: seq + 3, role: 'assistant', content: `answer ${t}` },
       );

@@ -41,25 +41,25 @@ describe('colony MCP servers', function () {
       'read-only tools are "read", the others "command"',
     );
     const echo = host.tools.find((t) => t.name === 'echo')!;
-    assert.equal(echo.input_schema.type, 'object');
-    assert.deepEqual(echo.input_schema.required, ['text']);
+    assert.equal(echo.inputSchema.type, 'object');
+    assert.deepEqual(echo.inputSchema.required, ['text']);
     assert.deepEqual(await echo.execute({ text: 'hi' }), { content: 'echo: hi' });
     const add = host.tools.find((t) => t.name === 'add')!;
     assert.deepEqual(await add.execute({ a: 2, b: 3 }), { content: '5' });
     assert.deepEqual(await add.execute({ a: -1, b: 3 }), {
       content: 'negative numbers are not allowed',
-      is_error: true,
+      isError: true,
     });
     const bad = await add.execute({ a: 'x' });
-    assert.equal(bad.is_error, true, 'the server rejects input that does not match its schema');
-    assert.equal((await add.execute('nope')).is_error, true);
+    assert.equal(bad.isError, true, 'the server rejects input that does not match its schema');
+    assert.equal((await add.execute('nope')).isError, true);
 
     const [pid] = host.pids();
     assert.ok(pid && isPidAlive(pid));
     await host.close();
     assert.ok(await waitDead(pid), `server ${pid} is gone after close`);
     const after = await echo.execute({ text: 'late' });
-    assert.equal(after.is_error, true, 'a call after close is an error result, not a throw');
+    assert.equal(after.isError, true, 'a call after close is an error result, not a throw');
   });
 
   it("filters tools by the colony's tools.json allowlist", async () => {

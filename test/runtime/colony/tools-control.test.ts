@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createControlTools, type WorkerReport } from '../../../src/runtime/colony/tools/control-tools';
-import type { Tool } from '../../../src/runtime/colony/tools/tool';
+import type { Tool } from '../../../src/runtime/tools/tool';
 
 describe('worker control tools', () => {
   const reports: WorkerReport[] = [];
@@ -33,15 +33,15 @@ describe('worker control tools', () => {
   it('report_to_parent hands a normalised report to the runtime', async () => {
     const t = make().get('report_to_parent')!;
     assert.equal(t.category, 'control');
-    assert.deepEqual(t.input_schema.required, ['status', 'summary']);
+    assert.deepEqual(t.inputSchema.required, ['status', 'summary']);
     const r = await t.execute({ status: 'partial', summary: '  did half  ' });
     assert.match(r.content, /Report sent to the queen \(status: partial\)/);
     assert.deepEqual(reports, [{ status: 'partial', summary: 'did half', data: {} }]);
     const bad = await t.execute({ status: 'great', summary: 'x' });
-    assert.equal(bad.is_error, true);
+    assert.equal(bad.isError, true);
     assert.match(bad.content, /^Invalid input for report_to_parent: status: /);
-    assert.equal((await t.execute({ status: 'success', summary: '   ' })).is_error, true);
-    assert.equal((await t.execute({ status: 'success', summary: 's', data: [1] })).is_error, true);
+    assert.equal((await t.execute({ status: 'success', summary: '   ' })).isError, true);
+    assert.equal((await t.execute({ status: 'success', summary: 's', data: [1] })).isError, true);
     assert.equal(reports.length, 1, 'invalid calls never reach the runtime');
   });
 
@@ -63,10 +63,10 @@ describe('worker control tools', () => {
       'Output "n" set.',
     );
     const strict = make(['summary']).get('set_output')!;
-    assert.deepEqual((strict.input_schema.properties as Record<string, { enum?: string[] }>).key?.enum, [
+    assert.deepEqual((strict.inputSchema.properties as Record<string, { enum?: string[] }>).key?.enum, [
       'summary',
     ]);
-    assert.equal((await strict.execute({ key: 'other', value: 'x' })).is_error, true);
+    assert.equal((await strict.execute({ key: 'other', value: 'x' })).isError, true);
     await strict.execute({ key: 'summary', value: 'ok' });
     assert.deepEqual(outputs, [
       ['n', '3'],
@@ -84,7 +84,7 @@ describe('worker control tools', () => {
     })[0]!;
     assert.deepEqual(await t.execute({ status: 'success', summary: 's' }), {
       content: 'report_to_parent failed: runtime gone',
-      is_error: true,
+      isError: true,
     });
   });
 });

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Tool } from '../../../src/runtime/agent';
 import type { HiveEvent } from '../../../src/runtime/events';
 import { type LiveSession, SessionManager, type SessionManagerOptions } from '../../../src/runtime/session';
+import { defineTool } from '../../../src/runtime/tools';
 import { providerFor } from '../../support/provider-fixture';
 import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 
@@ -89,14 +91,14 @@ export function useSessionTestEnv(use: (env: SessionTestEnv) => void, homePrefix
 
 /** A write-category tool (so it needs approval) that records the text of every call it ran. */
 export function recordingWriteTool(calls: string[]): Tool {
-  return {
+  return defineTool({
     name: 'write_note',
     description: 'writes a note',
-    inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
     category: 'write',
-    async execute(input) {
-      calls.push(String(input.text));
+    schema: z.object({ text: z.string() }),
+    async run({ text }) {
+      calls.push(text);
       return 'written';
     },
-  };
+  });
 }

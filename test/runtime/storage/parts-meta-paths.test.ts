@@ -27,7 +27,7 @@ describe('storage: parts, meta, paths', () => {
       const a = await store.append({ role: 'user', content: 'hi', is_client_input: true, is_error: false });
       const b = await store.append({
         role: 'assistant',
-        content: null,
+        content: '',
         tool_calls: [{ id: 't1', type: 'function', function: { name: 'ls', arguments: '{}' } }],
       });
       assert.deepEqual([a.seq, b.seq], [0, 1]);
@@ -98,7 +98,7 @@ describe('storage: parts, meta, paths', () => {
           .append(
             i === 3
               ? // A value JSON cannot hold: this part fails before it reaches the disk.
-                ({ role: 'tool', content: 'x', tool_use_id: 't', image_content: 1n } as never)
+                ({ role: 'tool', content: 'x', tool_use_id: 't', image_content: [{ data: 1n }] } as never)
               : { role: 'assistant', content: `m${i}` },
           )
           .then((p) => {

@@ -92,8 +92,12 @@ const ctx: ToolContext = { toolUseId: 't1', signal: new AbortController().signal
 function tool(t: SessionTriggers, name: string) {
   const found = t.tools().find((x) => x.name === name);
   assert.ok(found, `tool ${name}`);
-  return (input: Record<string, unknown> = {}) =>
-    found.execute(input, ctx) as Promise<Record<string, unknown>>;
+  // An error result rejects (the tests match its text); a success is the JSON the queen reads.
+  return async (input: Record<string, unknown> = {}): Promise<Record<string, unknown>> => {
+    const r = await found.execute(input, ctx);
+    if (r.isError) throw new Error(r.content);
+    return JSON.parse(r.content) as Record<string, unknown>;
+  };
 }
 
 describe('triggers/SessionTriggers', () => {

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { JsonSchemaObject, Tool, ToolContext, ToolResult } from '../../tools/tool';
 import type { McpServerSpec } from '../mcp-config';
-import type { JsonSchemaObject, Tool, ToolResult } from '../tools/tool';
 import { mcpResultToText } from './mcp-result';
 
 /**
@@ -163,11 +163,11 @@ function toTool(running: Running, t: ListedTool, options: McpHostOptions): Tool 
   return {
     name: t.name,
     description: t.description || `${t.name} (MCP server ${running.spec.name})`,
-    input_schema: (t.inputSchema ?? { type: 'object' }) as JsonSchemaObject,
+    inputSchema: (t.inputSchema ?? { type: 'object' }) as JsonSchemaObject,
     category: t.annotations?.readOnlyHint === true ? 'read' : 'command',
-    async execute(input, ctx = {}): Promise<ToolResult> {
+    async execute(input: unknown, ctx: ToolContext = {}): Promise<ToolResult> {
       if (typeof input !== 'object' || input === null || Array.isArray(input))
-        return { content: `Invalid input for ${t.name}: must be an object`, is_error: true };
+        return { content: `Invalid input for ${t.name}: must be an object`, isError: true };
       try {
         const result = await running.client.callTool(
           { name: t.name, arguments: input as Record<string, unknown> },
@@ -178,7 +178,7 @@ function toTool(running: Running, t: ListedTool, options: McpHostOptions): Tool 
       } catch (err) {
         return {
           content: `${t.name} (MCP server ${running.spec.name}) failed: ${(err as Error).message}`,
-          is_error: true,
+          isError: true,
         };
       }
     },

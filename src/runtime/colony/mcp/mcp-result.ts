@@ -1,4 +1,4 @@
-import type { ToolResult } from '../tools/tool';
+import type { ToolResult } from '../../tools/tool';
 
 /**
  * An MCP tool result as the text the model reads: text parts as they are, other parts described in a
@@ -32,5 +32,5 @@ export function mcpResultToText(result: unknown, maxChars: number): ToolResult {
   let content = parts.join('\n');
   if (content.length > maxChars)
     content = `${content.slice(0, maxChars)}\n[… output truncated: ${content.length - maxChars} characters omitted]`;
-  return r.isError === true ? { content, is_error: true } : { content };
+  return r.isError === true ? { content, isError: true } : { content };
 }

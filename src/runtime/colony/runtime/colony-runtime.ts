@@ -15,7 +15,6 @@ import {
   type WorkerToolsOptions,
 } from '../tools';
 import { WORKER_CONTROL_TOOL_NAMES } from '../tools/names';
-import { toAgentTool } from './agent-tool';
 import { EscalationInbox, type PendingEscalation } from './escalations';
 import { ColonyTaskQueue } from './task-queue';
 import { QUEUE_FULL_REPLY, softTimeoutText } from './texts';
@@ -438,7 +437,7 @@ export class ColonyRuntime {
       root: this.colony.workFolder,
       control,
     }).filter((t) => !allowed || allowed.has(t.name));
-    return [...builtins, ...(this.opts.mcp?.tools ?? [])].map(toAgentTool);
+    return [...builtins, ...(this.opts.mcp?.tools ?? [])];
   }
 
   private async escalate(

@@ -1,5 +1,4 @@
 // The colony runtime: workers of a loaded colony, their reports, timeouts and escalations.
-export { toAgentTool } from './agent-tool';
 export {
   ColonyRuntime,
   type ColonyRuntimeOptions,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, type Tool, type ToolContext } from './tool';
+import { defineTool, type Tool, type ToolContext } from '../../tools/tool';
 
 /**
  * The worker's lines back to the colony runtime (Hive's synthetic tools, agent_loop/internals/

@@ -1,14 +1,18 @@
-import { type CommandToolOptions, createCommandTool } from './command-tool';
+import {
+  type CommandToolOptions,
+  createCommandTool,
+  createReadTools,
+  createSearchTool,
+  createWriteTools,
+  FolderJail,
+  type ReadToolLimits,
+  type SearchLimits,
+  type Tool,
+  type WriteToolLimits,
+} from '../../tools';
 import { type ControlCallbacks, createControlTools } from './control-tools';
-import { FolderJail } from './folder-jail';
-import { createReadTools, type ReadToolLimits } from './read-tools';
-import { createSearchTool, type SearchLimits } from './search-tool';
-import type { Tool } from './tool';
-import { createWriteTools, type WriteToolLimits } from './write-tools';
 
 export type { ControlCallbacks, WorkerReport } from './control-tools';
-export { FolderJail, PathEscapeError } from './folder-jail';
-export type { Tool, ToolCategory, ToolContext, ToolResult } from './tool';
 
 export interface WorkerToolsOptions {
   /** The colony folder every file tool is confined to (and run_command's working folder). */
@@ -21,8 +25,8 @@ export interface WorkerToolsOptions {
 }
 
 /**
- * A worker's built-in tools: read_file, list_directory, search_files (read), write_file, edit_file
- * (write), run_command (command), report_to_parent, escalate, set_output (control).
+ * A worker's built-in tools: the coder tools over the colony folder (src/runtime/tools) and its lines
+ * back to the colony runtime: report_to_parent, escalate, set_output (control).
  */
 export function createWorkerTools(options: WorkerToolsOptions): Tool[] {
   const jail = new FolderJail(options.root);

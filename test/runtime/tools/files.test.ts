@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FolderJail } from '../../../src/runtime/colony/tools/folder-jail';
-import { createReadTools } from '../../../src/runtime/colony/tools/read-tools';
-import { createSearchTool, globToRegExp } from '../../../src/runtime/colony/tools/search-tool';
-import type { Tool } from '../../../src/runtime/colony/tools/tool';
-import { createWriteTools } from '../../../src/runtime/colony/tools/write-tools';
+import { FolderJail } from '../../../src/runtime/tools/folder-jail';
+import { createReadTools } from '../../../src/runtime/tools/read-tools';
+import { createSearchTool, globToRegExp } from '../../../src/runtime/tools/search-tool';
+import type { Tool } from '../../../src/runtime/tools/tool';
+import { createWriteTools } from '../../../src/runtime/tools/write-tools';
 
 describe('worker file tools', () => {
   let root: string;
@@ -31,14 +31,14 @@ describe('worker file tools', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   describe('input validation', () => {
-    it('returns is_error results for bad input, never throws', async () => {
+    it('returns isError results for bad input, never throws', async () => {
       const r = await call('read_file', { path: 5 });
       assert.deepEqual(r, {
-        content: 'Invalid input for read_file: path must be a string (got number)',
-        is_error: true,
+        content: 'Invalid input for read_file: path: Invalid input: expected string, received number',
+        isError: true,
       });
-      assert.equal((await call('read_file', null)).is_error, true);
-      assert.equal((await call('read_file', 'a.txt')).is_error, true);
+      assert.equal((await call('read_file', null)).isError, true);
+      assert.equal((await call('read_file', 'a.txt')).isError, true);
       assert.match((await call('read_file', { path: 'a', start_line: 0 })).content, /start_line: Too small/);
       assert.match(
         (await call('edit_file', { path: 'a', old_string: '', new_string: 'x' })).content,
@@ -47,11 +47,11 @@ describe('worker file tools', () => {
     });
 
     it('publishes JSON schemas for the model', () => {
-      const s = tools.get('read_file')!.input_schema;
+      const s = tools.get('read_file')!.inputSchema;
       assert.equal(s.type, 'object');
       assert.deepEqual(s.required, ['path']);
       assert.equal(s.$schema, undefined);
-      assert.deepEqual(tools.get('list_directory')!.input_schema.required ?? [], []);
+      assert.deepEqual(tools.get('list_directory')!.inputSchema.required ?? [], []);
       assert.deepEqual(
         [...tools.values()].map((t) => [t.name, t.category]),
         [
@@ -93,7 +93,7 @@ describe('worker file tools', () => {
         (await call('read_file', { path: 'big.txt' })).content,
         /big\.txt is 59 KB, above the 49 KB read limit/,
       );
-      assert.equal((await call('read_file', { path: 'big.txt' })).is_error, true);
+      assert.equal((await call('read_file', { path: 'big.txt' })).isError, true);
       assert.match((await call('read_file', { path: 'bin.dat' })).content, /binary file \(4 bytes\)/);
       assert.equal((await call('read_file', { path: 'empty.txt' })).content, 'empty.txt is empty.');
       assert.match((await call('read_file', { path: '.' })).content, /is a folder/);
@@ -147,9 +147,9 @@ describe('worker file tools', () => {
       assert.match(capped.content, /\[results capped at 2; narrow the search for more\]$/);
       assert.equal(capped.content.split('\n').length, 3);
       const bad = await call('search_files', { pattern: '(' });
-      assert.equal(bad.is_error, true);
+      assert.equal(bad.isError, true);
       assert.match(bad.content, /Invalid regular expression/);
-      assert.equal((await call('search_files', {})).is_error, true);
+      assert.equal((await call('search_files', {})).isError, true);
     });
 
     it('translates globs', () => {
@@ -182,7 +182,7 @@ describe('worker file tools', () => {
     it('replaces one exact, unique occurrence', async () => {
       put('f.txt', 'alpha beta\nbeta gamma\nprice $1\n');
       const multi = await call('edit_file', { path: 'f.txt', old_string: 'beta', new_string: 'B' });
-      assert.equal(multi.is_error, true);
+      assert.equal(multi.isError, true);
       assert.match(multi.content, /occurs 2 times/);
       const missing = await call('edit_file', { path: 'f.txt', old_string: 'delta', new_string: 'D' });
       assert.match(missing.content, /was not found/);

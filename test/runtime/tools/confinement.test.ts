@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createWorkerTools, type Tool } from '../../../src/runtime/colony/tools';
+import { createWorkerTools } from '../../../src/runtime/colony/tools';
+import type { Tool } from '../../../src/runtime/tools';
 
 const noControl = { onReport() {}, onEscalate: () => undefined, onSetOutput() {} };
 
@@ -47,7 +48,7 @@ describe('worker file tools stay inside the colony folder', () => {
   it('read_file refuses every hostile path', async () => {
     for (const p of hostile()) {
       const r = await call('read_file', { path: p });
-      assert.equal(r.is_error, true, `read_file ${JSON.stringify(p)} should be refused: ${r.content}`);
+      assert.equal(r.isError, true, `read_file ${JSON.stringify(p)} should be refused: ${r.content}`);
       assert.doesNotMatch(r.content, /TOP SECRET|root:/);
     }
   });
@@ -55,9 +56,9 @@ describe('worker file tools stay inside the colony folder', () => {
   it('write_file and edit_file refuse them and leave the outside untouched', async () => {
     for (const p of [...hostile(), 'link-out/new.txt', 'link-out/deeper/new.txt']) {
       const w = await call('write_file', { path: p, content: 'pwned' });
-      assert.equal(w.is_error, true, `write_file ${JSON.stringify(p)} should be refused: ${w.content}`);
+      assert.equal(w.isError, true, `write_file ${JSON.stringify(p)} should be refused: ${w.content}`);
       const e = await call('edit_file', { path: p, old_string: 'TOP', new_string: 'pwned' });
-      assert.equal(e.is_error, true, `edit_file ${JSON.stringify(p)} should be refused`);
+      assert.equal(e.isError, true, `edit_file ${JSON.stringify(p)} should be refused`);
     }
     assert.equal(readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'TOP SECRET\n');
     assert.throws(() => readFileSync(path.join(outside, 'new.txt')));
@@ -76,13 +77,9 @@ describe('worker file tools stay inside the colony folder', () => {
 
   it('list_directory, search_files and run_command cannot be pointed outside', async () => {
     for (const p of ['..', 'link-out', '/tmp', outside]) {
-      assert.equal((await call('list_directory', { path: p })).is_error, true, `list ${p}`);
-      assert.equal(
-        (await call('search_files', { pattern: 'SECRET', path: p })).is_error,
-        true,
-        `search ${p}`,
-      );
-      assert.equal((await call('run_command', { command: 'pwd', cwd: p })).is_error, true, `run in ${p}`);
+      assert.equal((await call('list_directory', { path: p })).isError, true, `list ${p}`);
+      assert.equal((await call('search_files', { pattern: 'SECRET', path: p })).isError, true, `search ${p}`);
+      assert.equal((await call('run_command', { command: 'pwd', cwd: p })).isError, true, `run in ${p}`);
     }
     const s = await call('search_files', { pattern: 'SECRET' });
     assert.equal(s.content, 'No matches.', 'symlinks are not followed while searching');
@@ -92,7 +89,7 @@ describe('worker file tools stay inside the colony folder', () => {
     assert.match((await call('read_file', { path: 'sub/link-in' })).content, /1\thello/);
     assert.match((await call('read_file', { path: path.join(root, 'inside.txt') })).content, /hello/);
     const w = await call('write_file', { path: path.join(root, 'sub', 'made.txt'), content: 'x' });
-    assert.equal(w.is_error, undefined, w.content);
+    assert.equal(w.isError, undefined, w.content);
     assert.equal(readFileSync(path.join(root, 'sub', 'made.txt'), 'utf8'), 'x');
   });
 
@@ -104,6 +101,6 @@ describe('worker file tools stay inside the colony folder', () => {
       (await aliased.get('read_file')!.execute({ path: path.join(alias, 'inside.txt') })).content,
       /hello/,
     );
-    assert.equal((await aliased.get('read_file')!.execute({ path: 'link-out/secret.txt' })).is_error, true);
+    assert.equal((await aliased.get('read_file')!.execute({ path: 'link-out/secret.txt' })).isError, true);
   });
 });

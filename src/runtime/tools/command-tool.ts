@@ -72,7 +72,7 @@ export function createCommandTool(jail: FolderJail, options: CommandToolOptions 
       else if (r.signal) lines.push(`killed by signal ${r.signal}`);
       else lines.push(`exit code: ${r.code}`);
       lines.push(r.output === '' ? '(no output)' : r.output);
-      return { content: lines.join('\n'), is_error: r.timedOut || r.aborted || !!r.error || r.code !== 0 };
+      return { content: lines.join('\n'), isError: r.timedOut || r.aborted || !!r.error || r.code !== 0 };
     },
   });
 }

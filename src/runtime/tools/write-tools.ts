@@ -1,6 +1,6 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomically } from '../../storage/atomic';
+import { writeFileAtomically } from '../storage/atomic';
 import type { FolderJail } from './folder-jail';
 import { isBinary } from './read-tools';
 import { defineTool, type Tool, toolError } from './tool';

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isPidAlive } from '../../../src/runtime/colony/pid';
-import { createCommandTool, HeadTail } from '../../../src/runtime/colony/tools/command-tool';
-import { FolderJail } from '../../../src/runtime/colony/tools/folder-jail';
+import { createCommandTool, HeadTail } from '../../../src/runtime/tools/command-tool';
+import { FolderJail } from '../../../src/runtime/tools/folder-jail';
 
 async function waitDead(pid: number, ms = 3000): Promise<boolean> {
   const end = Date.now() + ms;
@@ -28,7 +28,7 @@ describe('run_command', () => {
 
   it('runs in the colony folder and returns exit code and output', async () => {
     const r = await tool().execute({ command: 'pwd; echo out; echo err >&2' });
-    assert.equal(r.is_error, false);
+    assert.equal(r.isError, false);
     const [first, ...rest] = r.content.split('\n');
     assert.equal(first, 'exit code: 0');
     assert.ok(rest.includes(root) || rest.some((l) => l.endsWith(path.basename(root))), r.content);
@@ -39,7 +39,7 @@ describe('run_command', () => {
 
   it('marks a failing command as an error with its exit code', async () => {
     const r = await tool().execute({ command: 'echo nope; exit 3' });
-    assert.deepEqual(r, { content: 'exit code: 3\nnope\n', is_error: true });
+    assert.deepEqual(r, { content: 'exit code: 3\nnope\n', isError: true });
   });
 
   it('kills the whole process group on timeout', async function () {
@@ -49,7 +49,7 @@ describe('run_command', () => {
       command: 'sleep 30 & echo $! > bg.pid; echo started; sleep 30',
       timeout_seconds: 1,
     });
-    assert.equal(r.is_error, true);
+    assert.equal(r.isError, true);
     assert.match(r.content, /^Timed out after 1 s; the command and its children were killed\.\nstarted/);
     assert.ok(Date.now() - started < 6000, 'returned soon after the timeout');
     const bg = Number(readFileSync(path.join(root, 'bg.pid'), 'utf8'));
@@ -70,7 +70,7 @@ describe('run_command', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
     const r = await tool().execute({ command: 'sleep 30' }, { signal: ac.signal });
-    assert.equal(r.is_error, true);
+    assert.equal(r.isError, true);
     assert.match(r.content, /^Stopped; the command and its children were killed\./);
   });
 
