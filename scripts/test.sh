@@ -10,6 +10,9 @@ step "lint"; npx biome check .
 step "build"; node scripts/build.mjs
 step "runtime unit tests"; npx mocha
 # The real-host setup also brings the Node 24 that node:sqlite tests need.
-step "real VS Code host setup"; bash scripts/vscode-host.sh
+step "real VS Code host setup"
+# It prints host.env (HIVE_NODE24, HIVE_CHROMIUM, …) for the steps below.
+while IFS= read -r line; do export "${line?}"; done < <(bash scripts/vscode-host.sh)
+step "chat webview harness (headless Chromium)"; npx tsx test/ui/webview-harness/run.ts
 step "runtime unit tests under Node 24 (node:sqlite)"; node scripts/test-node24.mjs
 step "real VS Code host tests"; bash scripts/host-tests.sh

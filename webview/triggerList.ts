@@ -5,7 +5,6 @@ import type { TriggerView } from '../src/shared/protocol';
 import { badge, button, checkbox } from './components';
 import { h, replaceChildren } from './dom';
 import { formatCountdown, formatFireStats } from './format';
-import { describeSchedule } from './schedule';
 
 export class TriggerList {
   private triggers: TriggerView[] = [];
@@ -79,7 +78,7 @@ export class TriggerList {
       h(
         'div',
         { class: 'trigger-meta' },
-        h('span', { class: 'schedule' }, describeSchedule(t)),
+        h('span', { class: 'schedule', title: nextFiresTitle(t) }, t.schedule),
         t.enabled && t.nextFireAt !== null
           ? h('span', { class: 'countdown', 'data-next-fire': String(t.nextFireAt), 'aria-live': 'off' })
           : null,
@@ -129,4 +128,13 @@ export class TriggerList {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** "Next: 2026-03-30 09:00, …" in the viewer's locale, from the fire times the host computed. */
+function nextFiresTitle(t: TriggerView): string {
+  if (!t.enabled || t.nextFires.length === 0) return '';
+  const when = t.nextFires.map((ms) =>
+    new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+  );
+  return `Next: ${when.join(', ')}`;
 }

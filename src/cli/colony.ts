@@ -7,7 +7,7 @@ import { pendingShutdownReflections } from '../runtime/queen';
 import { type LiveSession, SessionManager, SessionNotFoundError } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, isValidId, validateId } from '../runtime/storage/ids';
-import { describeProblem, STATE_FILE } from '../runtime/triggers';
+import { describeProblem, STATE_FILE, webhookSettings } from '../runtime/triggers';
 import { runTurn } from './chat-turn';
 import { followHeadless } from './colony-follow';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
@@ -179,14 +179,21 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     for (const e of report?.errors ?? [])
       io.err(`hive: trigger ${e.trigger_id} could not start: ${e.error}\n`);
     for (const t of triggers.list()) {
-      if (!t.enabled) continue;
-      if (t.webhook) io.out(`Webhook ${t.id}: ${t.webhook.methods.join('|')} ${t.webhook.url}\n`);
-      else if (t.nextFireAt !== null)
-        io.out(`Timer ${t.id}: next fire ${new Date(t.nextFireAt).toISOString()}\n`);
+      if (!t.active) continue;
+      if (t.trigger_type === 'webhook') {
+        const { methods } = webhookSettings({
+          id: t.trigger_id,
+          trigger_type: 'webhook',
+          trigger_config: t.trigger_config,
+          task: t.task,
+        });
+        io.out(`Webhook ${t.trigger_id}: ${methods.join('|')} ${t.webhook_url}\n`);
+      } else if (t.next_fire_at !== null)
+        io.out(`Timer ${t.trigger_id}: next fire ${new Date(t.next_fire_at).toISOString()}\n`);
     }
-    const hooks = triggers.list().filter((t) => t.webhook && t.enabled);
+    const hooks = triggers.list().filter((t) => t.trigger_type === 'webhook' && t.active);
     if (hooks.length) {
-      const info = await triggers.webhookInfo(hooks[0]!.id);
+      const info = await triggers.webhookInfo(hooks[0]!.trigger_id);
       io.out(
         `Webhook secrets: ${info?.secret_location} (send as X-Hive-Secret, or sign with X-Hive-Signature-256)\n`,
       );

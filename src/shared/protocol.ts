@@ -57,15 +57,19 @@ export const TriggerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   type: z.enum(['timer', 'webhook']),
-  /** Timer: cron expression (5 fields, or 6 with seconds) or null. */
+  /** Timer: cron expression (5 fields or a nickname such as @daily; the runtime validates it) or null. */
   cron: z.nullable(z.string()),
   /** Timer: period in minutes, or null. */
   intervalMinutes: z.nullable(z.number().check(z.positive())),
   /** Time zone the cron expression is read in (Hive: UTC). */
   timezone: z.string(),
+  /** When it fires, in words ("at 09:00 on Mon–Fri (UTC)"), from the host: the webview parses no cron. */
+  schedule: z.string(),
   task: z.string(),
   enabled: z.boolean(),
   nextFireAt: z.nullable(epochMs),
+  /** The next few fire times, soonest first (empty when it is not running). */
+  nextFires: z.array(epochMs),
   fireCount: count,
   lastFiredAt: z.nullable(epochMs),
   /** The secret itself never crosses to the webview; the host copies it on request. */

@@ -3,7 +3,9 @@
 // are being built now, so they are looked up defensively at run time and light up when they land.
 // Everything they return is checked against the protocol schemas before it reaches the webview.
 import type { HiveEvent } from '../../runtime/events/types';
+import type { ColonyState as RuntimeColonyState } from '../../runtime/session/types';
 import type { ConversationPart } from '../../runtime/storage/parts';
+import type { TriggerView as RuntimeTriggerView } from '../../runtime/triggers/triggerViews';
 import {
   type ColonyState,
   ColonyStateSchema,
@@ -12,6 +14,8 @@ import {
   TriggerViewSchema,
   type UsageTotals,
 } from '../../shared/protocol';
+import { colonyPanelView } from './colonyPanelView';
+import { panelTriggerView } from './triggerPanelView';
 
 export interface ChatSession {
   readonly id: string;
@@ -84,7 +88,7 @@ export function colonyView(session: object, log?: SourceLogger): ColonyState | n
   try {
     const raw = source.colonyState();
     if (raw === null || raw === undefined) return null;
-    const parsed = ColonyStateSchema.safeParse(raw);
+    const parsed = ColonyStateSchema.safeParse(colonyPanelView(raw as RuntimeColonyState));
     if (parsed.success) return parsed.data;
     log?.warn(`Chat: colony state has an unexpected shape; not shown (${parsed.error.issues[0]?.message})`);
   } catch (err) {
@@ -107,7 +111,14 @@ export function triggerViews(session: object, log?: SourceLogger): TriggerView[]
   if (!Array.isArray(raw)) return [];
   const out: TriggerView[] = [];
   for (const item of raw) {
-    const parsed = TriggerViewSchema.safeParse(item);
+    let view: unknown;
+    try {
+      view = panelTriggerView(item as RuntimeTriggerView);
+    } catch (err) {
+      log?.warn(`Chat: a trigger has an unexpected shape; not shown (${errorText(err)})`);
+      continue;
+    }
+    const parsed = TriggerViewSchema.safeParse(view);
     if (parsed.success) out.push(parsed.data);
     else log?.warn(`Chat: a trigger has an unexpected shape; not shown`);
   }

@@ -86,9 +86,9 @@ export function registerColoniesViewCommands(
       act('Start Triggers', 'Hive: Start Colony Triggers', async (folder) => {
         if (!trusted()) return undefined;
         const session = await running(folder);
-        for (const t of session.triggers.list()) if (!t.enabled) await session.triggers.activate(t.id);
+        for (const t of session.triggers.list()) if (!t.active) await session.triggers.activate(t.trigger_id);
         view.refresh();
-        const n = session.triggers.list().filter((t) => t.enabled).length;
+        const n = session.triggers.list().filter((t) => t.active).length;
         info(`Hive: ${n} trigger${n === 1 ? '' : 's'} of "${session.colony?.name}" running.`);
         return session.id;
       }),
@@ -106,8 +106,8 @@ export function registerColoniesViewCommands(
           info('Hive: this colony is not running; its triggers are off.');
           return 0;
         }
-        const on = session.triggers.list().filter((t) => t.enabled);
-        for (const t of on) await session.triggers.deactivate(t.id);
+        const on = session.triggers.list().filter((t) => t.active);
+        for (const t of on) await session.triggers.deactivate(t.trigger_id);
         view.refresh();
         info(`Hive: ${on.length} trigger${on.length === 1 ? '' : 's'} of "${session.colony?.name}" stopped.`);
         return on.length;

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { readTextSafe } from '../storage/safe-read';
 
 /** A colony file that is missing, unreadable or malformed. The message names the file and the field. */
 export class ColonyFileError extends Error {
@@ -77,7 +77,7 @@ export function parseWith<S extends z.ZodType>(
 export async function readJsonFile(file: string, label: string): Promise<unknown | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextSafe(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { validateId } from '../storage/ids';
+import { readTextSafe } from '../storage/safe-read';
 import { looksLikeWorker, NON_WORKER_JSON } from './worker-config';
 
 /**
@@ -47,7 +48,7 @@ export async function hasColonyDefinition(dir: string): Promise<boolean> {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile() || info.size > 1024 * 1024) continue;
     try {
-      if (looksLikeWorker(JSON.parse(await readFile(file, 'utf8')))) return true;
+      if (looksLikeWorker(JSON.parse(await readTextSafe(file)))) return true;
     } catch {
       // Not JSON (tsconfig.json with comments…): not a worker config.
     }

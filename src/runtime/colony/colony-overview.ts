@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { PanelTriggerView } from '../triggers/panelView';
 import { describeSchedule, nextFireAt, scheduleOf } from '../triggers/schedule';
+import type { TriggerView } from '../triggers/triggerViews';
 import { loadColony } from './colony-load';
 import { findColonyDir, listHomeColonies } from './colony-locate';
 
@@ -37,7 +37,7 @@ export interface ColonyOverview {
 export interface LiveColony {
   sessionId: string;
   folder: string;
-  triggers: PanelTriggerView[];
+  triggers: TriggerView[];
 }
 
 export async function colonyOverviews(opts: {
@@ -131,28 +131,13 @@ function fileTrigger(t: FileTrigger, now: number): ColonyTriggerOverview {
   }
 }
 
-function liveTrigger(v: PanelTriggerView): ColonyTriggerOverview {
-  let schedule: string;
-  if (v.webhook) schedule = `${v.webhook.methods.join('|')} ${new URL(v.webhook.url).pathname}`;
-  else {
-    try {
-      schedule = describeSchedule(
-        scheduleOf({
-          cron: v.cron ?? undefined,
-          interval_minutes: v.intervalMinutes ?? undefined,
-          timezone: v.timezone,
-        }),
-      );
-    } catch {
-      schedule = v.cron ?? `${v.intervalMinutes} min`;
-    }
-  }
+function liveTrigger(v: TriggerView): ColonyTriggerOverview {
   return {
-    id: v.id,
-    type: v.type,
-    schedule,
+    id: v.trigger_id,
+    type: v.trigger_type,
+    schedule: v.schedule_text,
     task: v.task,
-    nextFireAt: v.enabled ? v.nextFireAt : null,
-    active: v.enabled,
+    nextFireAt: v.active ? v.next_fire_at : null,
+    active: v.active,
   };
 }

@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readTextSafe } from '../storage/safe-read';
 
 /** One skill folder: `<skills root>/<name>/SKILL.md`. */
 export interface SkillEntry {
@@ -32,7 +33,7 @@ export async function listColonySkills(dir: string): Promise<{ skills: SkillEntr
       const file = path.join(root, e.name, 'SKILL.md');
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        text = await readTextSafe(file);
       } catch {
         continue;
       }

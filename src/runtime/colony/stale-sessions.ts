@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomically } from '../storage/atomic';
 import { validateId } from '../storage/ids';
+import { readTextSafe } from '../storage/safe-read';
 import { isPidAlive as defaultIsPidAlive } from './pid';
 
 /**
@@ -51,7 +52,7 @@ export async function cleanupStaleSessions(options: StaleCleanupOptions): Promis
     if (!before) continue;
     let state: Record<string, unknown>;
     try {
-      const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+      const parsed: unknown = JSON.parse(await readTextSafe(file));
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw new Error('not a JSON object');
       state = parsed as Record<string, unknown>;

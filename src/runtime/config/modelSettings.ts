@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { configurationFile } from '../storage/paths';
+import { readTextSafe } from '../storage/safe-read';
 
 /** What the model provider needs, and where each value came from (shown to the user on errors). */
 export interface ModelSettings {
@@ -81,7 +81,7 @@ async function readHiveLlmConfig(home: string, warnings: string[]): Promise<Hive
   const file = configurationFile(home);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnings.push(`${file}: ${(err as Error).message}`);
     return {};

@@ -1,6 +1,8 @@
-import { open, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomically } from '../storage/atomic';
+import { kindOf, readTextSafe, UnsafeFileError } from '../storage/safe-read';
 
 /**
  * Iteration offset of a resumed session: max(data.iteration) over events.jsonl + 1, or 0 when no line has one
@@ -30,12 +32,18 @@ export type OpenByteSource = (file: string) => Promise<ByteSource | undefined>;
 export const openFileSource: OpenByteSource = async (file) => {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(file, 'r');
+    // Non-blocking, then checked on the handle: a FIFO put in its place must not hang the session.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const { size } = await handle.stat();
+  const st = await handle.stat();
+  if (!st.isFile()) {
+    await handle.close();
+    throw new UnsafeFileError(file, 'ENOTREG', `not a regular file (${kindOf(st)})`);
+  }
+  const { size } = st;
   return {
     size,
     async read(position, length) {
@@ -206,7 +214,7 @@ function iterationOf(line: string): number | null {
 
 async function loadCheckpoint(file: string): Promise<Checkpoint | undefined> {
   try {
-    const c = JSON.parse(await readFile(file, 'utf8')) as Partial<Checkpoint>;
+    const c = JSON.parse(await readTextSafe(file)) as Partial<Checkpoint>;
     const ok =
       c.version === 1 &&
       Number.isInteger(c.size) &&

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { isValidId, validateId } from '../storage/ids';
+import { readTextSafe } from '../storage/safe-read';
 import { DEFAULT_QUEEN_ID, DEFAULT_QUEENS } from './default-profiles';
 import { errorMessage, firstIssue, isNotFound, type QueenLogger, silentLogger } from './types';
 
@@ -119,7 +120,7 @@ export async function loadQueenProfile(queensDir: string, queenId: string): Prom
     if (!info.isFile()) throw new QueenProfileError(file, 'is not a regular file');
     if (info.size > MAX_PROFILE_BYTES)
       throw new QueenProfileError(file, `is too large (${info.size} bytes, max ${MAX_PROFILE_BYTES})`);
-    raw = await readFile(file, 'utf8');
+    raw = await readTextSafe(file);
   } catch (err) {
     if (isNotFound(err)) throw new QueenProfileNotFoundError(queenId, file);
     throw err;

@@ -188,6 +188,15 @@ export class LiveSession {
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      // A delivery's id is in the payload text of the trigger part that handed it over.
+      wasDelivered: async (ids) => {
+        const texts = (await init.store.readAll())
+          .filter(
+            (p) => p.role === 'user' && typeof p.content === 'string' && p.content.includes('delivery_id'),
+          )
+          .map((p) => p.content as string);
+        return new Set(ids.filter((id) => texts.some((t) => t.includes(id))));
+      },
       clock: { now: init.clock },
       logger: { warn: (m) => init.logger.warn(m), info: (m) => init.logger.info?.(m) },
     });
@@ -250,7 +259,7 @@ export class LiveSession {
     return this.colonies.info();
   }
 
-  /** The colony as the panel shows it (ColonyStateSchema of src/shared/protocol.ts), or null. */
+  /** The loaded colony's progress and open escalations, or null without a colony. */
   colonyState(): ColonyState | null {
     return this.colonies.state();
   }

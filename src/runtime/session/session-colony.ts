@@ -109,14 +109,9 @@ export class SessionColony {
     return {
       name: rt.colony.name,
       path: rt.colony.folder,
-      workersRunning: rt.activeCount,
-      workersDone: rt.doneCount,
-      escalations: rt.inbox.list().map((e) => ({
-        requestId: e.request_id,
-        workerId: e.worker_id,
-        reason: e.reason,
-        context: e.context,
-      })),
+      workers_running: rt.activeCount,
+      workers_done: rt.doneCount,
+      escalations: rt.inbox.list(),
     };
   }
 

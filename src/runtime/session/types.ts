@@ -1,5 +1,6 @@
 import type { Tool, ToolCategory } from '../agent/types';
 import type { Timers } from '../colony/runtime';
+import type { PendingEscalation } from '../colony/runtime/escalations';
 import type { ModelProvider, TurnUsage } from '../llm/types';
 import type { QueenPhase } from '../queen/phases';
 
@@ -75,12 +76,14 @@ export interface ColonyInfo {
   goal: string;
 }
 
-/** Same shape as ColonyStateSchema in src/shared/protocol.ts. */
+/** The loaded colony's progress, for whoever shows it (src/extension maps it for the chat panel). */
 export interface ColonyState {
   name: string;
+  /** The folder it was loaded from. */
   path: string;
   /** Workers running or waiting for a slot. */
-  workersRunning: number;
-  workersDone: number;
-  escalations: Array<{ requestId: string; workerId: string; reason: string; context: string }>;
+  workers_running: number;
+  workers_done: number;
+  /** Unanswered escalations, oldest first. */
+  escalations: PendingEscalation[];
 }

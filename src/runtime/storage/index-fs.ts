@@ -1,5 +1,6 @@
-import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
+import { readTextSafeSync } from './safe-read';
 
 /**
  * The few synchronous file operations the session index uses. Injected so tests can count
@@ -12,14 +13,14 @@ export interface IndexFs {
   stat(p: string): Stats | undefined;
   /** Entries with types; throws like fs.readdirSync. */
   readdir(p: string): Dirent[];
-  /** UTF-8 text; throws like fs.readFileSync. */
+  /** UTF-8 text of a regular file under the size cap; throws like fs.readFileSync, or UnsafeFileError. */
   readFile(p: string): string;
 }
 
 export const nodeIndexFs: IndexFs = {
   stat: (p) => statSync(p, { throwIfNoEntry: false }),
   readdir: (p) => readdirSync(p, { withFileTypes: true }),
-  readFile: (p) => readFileSync(p, 'utf8'),
+  readFile: (p) => readTextSafeSync(p),
 };
 
 /** Python's `is_dir()` on an entry: true for directories and symlinks to directories. */

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextSafe } from './safe-read';
 
 /**
  * Append-only JSON-lines writer. Lines are buffered in memory and written in batches
@@ -91,7 +91,7 @@ export function parseJsonl<T = unknown>(text: string): JsonlReadResult<T> {
 export async function readJsonl<T = unknown>(file: string): Promise<JsonlReadResult<T>> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], skipped: 0 };
     throw err;

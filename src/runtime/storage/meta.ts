@@ -1,8 +1,9 @@
-import { readFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 import { describeError } from './parts';
+import { readTextSafe } from './safe-read';
 
 /** A session's `meta.json` (HIVE_FORMAT.md §2.1). Unknown keys are kept as they are. */
 export interface SessionMeta {
@@ -55,7 +56,7 @@ export async function readMeta(sessionDir: string): Promise<MetaReadResult> {
   const file = metaFile(sessionDir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, exists: false, meta: {} };
     return { ok: false, exists: true, error: { file, kind: 'unreadable', message: describeError(err) } };

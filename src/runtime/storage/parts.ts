@@ -1,9 +1,10 @@
 import { closeSync, existsSync, mkdirSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createFileUnsyncedSync, writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 import { GroupSync } from './group-sync';
+import { readTextSafe, UnsafeFileError } from './safe-read';
 import { SUMMARY_FILE, SummaryTracker } from './summary-file';
 
 /** OpenAI-format tool call, as Hive stores it in assistant parts. */
@@ -456,7 +457,7 @@ export class PartStore {
       const batch = names.slice(i, i + READ_BATCH);
       const texts = await Promise.all(
         batch.map((name) =>
-          readFile(path.join(dir, name), 'utf8').then(
+          readTextSafe(path.join(dir, name)).then(
             (text) => ({ text }),
             (err: unknown) => ({ err }),
           ),
@@ -499,7 +500,7 @@ type JsonObjectRead =
 async function readJsonObject(file: string): Promise<JsonObjectRead> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: undefined };
     return { ok: false, reason: describeError(err) };
@@ -515,6 +516,7 @@ async function readJsonObject(file: string): Promise<JsonObjectRead> {
 }
 
 export function describeError(err: unknown): string {
+  if (err instanceof UnsafeFileError) return err.reason;
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';
   if (e?.code === 'EISDIR') return 'is a directory';

@@ -1,25 +1,40 @@
-import { readFileSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, lstat, rename, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { readTextSafe, readTextSafeSync } from './safe-read';
 
 /**
  * One writer per session across processes. A session's part files are numbered by whoever appends
  * next; two processes with the same session live (VS Code and `hive chat --session`, two windows) would
  * pick the same seq and one part would replace the other. So a live session holds `<session>/.lock`
- * (created exclusively, holding the owner's pid and host); a second process is refused with a clear
- * error, and a lock whose process is gone (killed, crashed) is taken over. Hive itself ignores the file.
+ * (holding the owner's pid and host); a second process is refused with a clear error, and a lock whose
+ * process is gone (killed, crashed) is taken over. Hive itself ignores the file.
+ *
+ * Atomicity, without a lock library (they either need a native flock or judge staleness by age):
+ * - the lock appears with its content: it is written to a private temp file first and hard-linked into
+ *   place (link() fails if the name exists), so no reader ever sees an empty or half-written lock;
+ * - a stale lock is taken over by renaming it to a unique name (only one taker can win that rename),
+ *   checking that what was moved is the very file (same inode) judged stale, then linking our own.
+ *   A taker that finds it moved a different file (another taker's fresh lock) links it back.
  */
 export const SESSION_LOCK_FILE = '.lock';
+
+/** A lock file is a few dozen bytes; anything much larger is not ours. */
+const LOCK_MAX_BYTES = 4096;
+/** Rounds of (link, judge, take over) before giving up on a lock that keeps changing hands. */
+const MAX_ATTEMPTS = 5;
 
 export class SessionLockedError extends Error {
   constructor(
     readonly sessionId: string,
-    readonly owner: LockOwner,
+    readonly owner: LockOwner | undefined,
   ) {
     super(
-      `session ${sessionId} is open in another Hive process (pid ${owner.pid}` +
-        `${owner.host === os.hostname() ? '' : ` on ${owner.host}`}); stop it there first`,
+      owner
+        ? `session ${sessionId} is open in another Hive process (pid ${owner.pid}` +
+            `${owner.host === os.hostname() ? '' : ` on ${owner.host}`}); stop it there first`
+        : `session ${sessionId} is being opened by another Hive process right now; try again`,
     );
     this.name = 'SessionLockedError';
   }
@@ -29,6 +44,8 @@ export interface LockOwner {
   pid: number;
   host: string;
   since: number;
+  /** Random per acquisition, so two locks of one process (or a reused pid) never look alike. */
+  token?: string;
 }
 
 export interface SessionLock {
@@ -39,34 +56,94 @@ export interface SessionLock {
 
 export async function acquireSessionLock(sessionDir: string, sessionId: string): Promise<SessionLock> {
   const file = path.join(sessionDir, SESSION_LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: os.hostname(), since: Date.now() / 1000 };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(file, JSON.stringify(me), { flag: 'wx' });
-      return { file, release: () => releaseIfOurs(file, me) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+  const me: LockOwner = {
+    pid: process.pid,
+    host: os.hostname(),
+    since: Date.now() / 1000,
+    token: randomBytes(8).toString('hex'),
+  };
+  const temp = `${file}.${me.token}.tmp`;
+  await writeFile(temp, JSON.stringify(me), { flag: 'wx', mode: 0o644 });
+  try {
+    let lastOwner: LockOwner | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        await link(temp, file);
+        return { file, release: () => releaseIfOurs(file, me) };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const seen = await readLock(file);
+      if (!seen) continue; // released meanwhile: link again
+      lastOwner = seen.owner;
+      if (seen.owner && isAlive(seen.owner)) throw new SessionLockedError(sessionId, seen.owner);
+      // Left by a process that is gone, or unreadable (torn by a crash before links were used).
+      await takeOver(file, seen.ino);
     }
-    const owner = await readOwner(file);
-    if (owner && isAlive(owner)) throw new SessionLockedError(sessionId, owner);
-    // Left by a process that is gone, or unreadable (torn by a crash): take it over, once.
-    await unlink(file).catch(() => {});
+    throw new SessionLockedError(sessionId, lastOwner && isAlive(lastOwner) ? lastOwner : undefined);
+  } finally {
+    await unlink(temp).catch(() => {});
   }
 }
 
-async function readOwner(file: string): Promise<LockOwner | undefined> {
+interface SeenLock {
+  ino: number;
+  owner: LockOwner | undefined;
+}
+
+async function readLock(file: string): Promise<SeenLock | undefined> {
+  let ino: number;
   try {
-    return parseOwner(await readFile(file, 'utf8'));
+    ino = (await lstat(file)).ino;
   } catch {
     return undefined;
   }
+  let owner: LockOwner | undefined;
+  try {
+    owner = parseOwner(await readTextSafe(file, { maxBytes: LOCK_MAX_BYTES }));
+  } catch {
+    owner = undefined;
+  }
+  // Same inode still in place: the content read belongs to the file judged.
+  try {
+    if ((await lstat(file)).ino !== ino) return readLock(file);
+  } catch {
+    return undefined;
+  }
+  return { ino, owner };
+}
+
+/** Moves the stale lock (inode `ino`) out of the way; puts back anything else moved by mistake. */
+async function takeOver(file: string, ino: number): Promise<void> {
+  const aside = `${file}.${randomBytes(8).toString('hex')}.stale`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return; // someone else moved it first
+  }
+  let movedIno: number | undefined;
+  try {
+    movedIno = (await lstat(aside)).ino;
+  } catch {
+    movedIno = undefined;
+  }
+  if (movedIno !== ino) {
+    // Another taker won, removed the stale lock and linked its own, which we just moved: restore it.
+    await link(aside, file).catch(() => {});
+  }
+  await unlink(aside).catch(() => {});
 }
 
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const o = JSON.parse(text) as Partial<LockOwner>;
     if (!Number.isSafeInteger(o.pid) || typeof o.host !== 'string') return undefined;
-    return { pid: o.pid as number, host: o.host, since: typeof o.since === 'number' ? o.since : 0 };
+    return {
+      pid: o.pid as number,
+      host: o.host,
+      since: typeof o.since === 'number' ? o.since : 0,
+      ...(typeof o.token === 'string' ? { token: o.token } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -76,9 +153,9 @@ function parseOwner(text: string): LockOwner | undefined {
 export function isSessionLocked(sessionDir: string): boolean {
   let text: string;
   try {
-    text = readFileSync(path.join(sessionDir, SESSION_LOCK_FILE), 'utf8');
+    text = readTextSafeSync(path.join(sessionDir, SESSION_LOCK_FILE), { maxBytes: LOCK_MAX_BYTES });
   } catch {
-    return false; // no lock: not running anywhere
+    return false; // no lock (or not a lock file): not running anywhere
   }
   const owner = parseOwner(text);
   return owner !== undefined && isAlive(owner);
@@ -96,7 +173,8 @@ function isAlive(owner: LockOwner): boolean {
 }
 
 async function releaseIfOurs(file: string, me: LockOwner): Promise<void> {
-  const owner = await readOwner(file);
-  if (owner?.pid === me.pid && owner.host === me.host && owner.since === me.since)
+  const seen = await readLock(file);
+  const owner = seen?.owner;
+  if (owner?.pid === me.pid && owner.host === me.host && owner.token === me.token)
     await unlink(file).catch(() => {});
 }

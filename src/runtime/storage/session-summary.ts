@@ -4,6 +4,7 @@ import { errorCode, type IndexFs, isDirEntry } from './index-fs';
 import { isPartFileName, textOfBlocks } from './parts';
 import type { SessionLayout, SessionLocation } from './paths';
 import { pyHead, pyStrip, pyTruthy } from './py-compat';
+import { UnsafeFileError } from './safe-read';
 import { isSummaryStale, readSummaryFile, summaryOfParts, writeSummaryFile } from './summary-file';
 
 /**
@@ -268,6 +269,7 @@ function collectParts(
 }
 
 function describe(err: unknown): string {
+  if (err instanceof UnsafeFileError) return err.reason;
   const code = errorCode(err);
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';

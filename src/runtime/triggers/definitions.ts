@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomically } from '../storage/atomic';
 import { validateId } from '../storage/ids';
+import { readTextSafe } from '../storage/safe-read';
 import { ScheduleError, scheduleOf } from './schedule';
 
 /**
@@ -242,7 +242,7 @@ function parseRawList(text: string, file: string): unknown[] {
 
 async function readText(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await readTextSafe(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new TriggerFileError(file, `cannot be read (${(err as Error).message})`);

@@ -20,6 +20,8 @@ export interface QueuedFire extends TriggerFire {
   coalesced: number;
   /** What the fire was: for events and stats. */
   kind: 'scheduled' | 'manual' | 'catch_up' | 'webhook';
+  /** A webhook delivery's id in the delivery journal (marked done once handed over). */
+  deliveryId?: string;
 }
 
 export interface DeliveryQueueOptions {
@@ -27,6 +29,8 @@ export interface DeliveryQueueOptions {
   inject: (batchText: string, fires: TriggerFire[]) => void | Promise<void>;
   isBusy?: () => boolean;
   onDelivered: (fires: QueuedFire[]) => void;
+  /** The queen accepted the batch; called even when the queue was closed meanwhile (durable bookkeeping). */
+  onHandedOver?: (fires: QueuedFire[]) => void;
   onDropped: (fires: QueuedFire[], error: unknown) => void;
   timers: Timers;
   /** How often to look again while the queen is busy and nobody called notifyIdle(). */
@@ -94,12 +98,15 @@ export class DeliveryQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  close(): void {
+  /** Stops delivering; returns the fires that were still waiting (a batch in flight still completes). */
+  close(): QueuedFire[] {
     this.closed = true;
+    const waiting = this.queue;
     this.queue = [];
     if (this.wakeHandle !== undefined) this.o.timers.clearTimeout(this.wakeHandle);
     this.wakeHandle = undefined;
     this.settleIdle();
+    return waiting;
   }
 
   private schedule(ms: number): void {
@@ -147,6 +154,7 @@ export class DeliveryQueue {
         }
         this.inFlight = [];
         this.attempt = 0;
+        if (this.o.onHandedOver) this.report(() => this.o.onHandedOver!(batch));
         if (!this.closed) this.report(() => this.o.onDelivered(batch));
       }
     } finally {

@@ -1,7 +1,7 @@
 // Timer and webhook triggers: definitions (triggers.json), schedules, the manager, the webhook server.
 export type { Clock, Timers, TriggerLogger } from './clock';
 export { systemClock, systemTimers } from './clock';
-export { CronError, type CronExpression, cronFiresAfter, nextCronFire, parseCron } from './cron';
+export { CronError, type CronSchedule, CronTimer, cronRunsAfter, parseCron } from './cronSchedule';
 export {
   DEFAULT_WEBHOOK_PORT,
   describeProblem,
@@ -27,8 +27,8 @@ export {
   webhookSettings,
 } from './definitions';
 export { formatTriggerBatch, formatTriggerBlock, type TriggerFire } from './injection';
+export { IntervalTimer, nextIntervalFire } from './intervalTimer';
 export type { MissedTrigger } from './missed';
-export { type PanelTriggerView, panelTriggerView } from './panelView';
 export { pythonJsonDumps } from './pythonJson';
 export { describeTriggersForQueen } from './queenText';
 export { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rateLimit';
@@ -36,6 +36,7 @@ export {
   describeSchedule,
   firesBetween,
   nextFireAt,
+  nextFires,
   type Schedule,
   ScheduleError,
   scheduleOf,

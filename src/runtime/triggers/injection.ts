@@ -39,8 +39,15 @@ export function schedulePayload(
   return { task: def.task ?? '', trigger_config: publicTriggerConfig(def.trigger_config), ...extra };
 }
 
-/** Webhook fire: `{task, path, method, headers, payload, query_params}`. */
-export function webhookPayload(def: TriggerDefinition, req: WebhookRequestInfo): Record<string, unknown> {
+/**
+ * Webhook fire: `{task, path, method, headers, payload, query_params}` as Hive, plus `delivery_id`:
+ * the id under which the delivery is journaled, so a replay after a crash can tell it was handed over.
+ */
+export function webhookPayload(
+  def: TriggerDefinition,
+  req: WebhookRequestInfo,
+  deliveryId?: string,
+): Record<string, unknown> {
   return {
     task: def.task ?? '',
     path: req.path,
@@ -48,5 +55,6 @@ export function webhookPayload(def: TriggerDefinition, req: WebhookRequestInfo):
     headers: req.headers,
     payload: req.payload,
     query_params: req.query_params,
+    ...(deliveryId ? { delivery_id: deliveryId } : {}),
   };
 }

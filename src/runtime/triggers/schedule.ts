@@ -1,8 +1,9 @@
-import { type CronExpression, cronFiresAfter, nextCronFire, parseCron } from './cron';
+import { type CronSchedule, cronRunsAfter, parseCron } from './cronSchedule';
+import { nextIntervalFire } from './intervalTimer';
 
 /** A timer trigger's schedule, resolved from its `trigger_config`. */
 export type Schedule =
-  | { kind: 'cron'; cron: CronExpression; timezone: string }
+  | { kind: 'cron'; cron: CronSchedule; timezone: string }
   | { kind: 'interval'; minutes: number; intervalMs: number };
 
 export class ScheduleError extends Error {
@@ -51,20 +52,26 @@ export function scheduleOf(config: Record<string, unknown>): Schedule {
 }
 
 /**
- * Next fire strictly after `from` (epoch ms). For intervals, fires are `anchor + k·interval`
- * (k ≥ 1), where the anchor is the activation time: no immediate fire, first fire = activation +
- * interval, and no drift after late ticks. Without an anchor, `from` is the anchor.
+ * Next fire strictly after `from` (epoch ms): node-cron's for a cron, `anchor + k·interval` for an
+ * interval (see intervalTimer.ts). Without an anchor, `from` is the anchor.
  */
 export function nextFireAt(schedule: Schedule, from: number, anchor: number = from): number {
-  if (schedule.kind === 'cron') {
-    const next = nextCronFire(schedule.cron, from);
-    if (next === undefined)
-      throw new ScheduleError('cron', `"${schedule.cron.source}" has no fire time ahead`);
-    return next;
+  if (schedule.kind === 'interval') return nextIntervalFire(schedule.intervalMs, from, anchor);
+  const [next] = cronRunsAfter(schedule.cron, from, 1);
+  if (next === undefined) throw new ScheduleError('cron', `"${schedule.cron.source}" has no fire time ahead`);
+  return next;
+}
+
+/** The next `count` fires strictly after `from`, for the panel. */
+export function nextFires(schedule: Schedule, from: number, count: number, anchor: number = from): number[] {
+  if (schedule.kind === 'cron') return cronRunsAfter(schedule.cron, from, count);
+  const out: number[] = [];
+  let t = from;
+  for (let i = 0; i < count; i++) {
+    t = nextIntervalFire(schedule.intervalMs, t, anchor);
+    out.push(t);
   }
-  const step = schedule.intervalMs;
-  if (from < anchor) return anchor + step;
-  return anchor + (Math.floor((from - anchor) / step) + 1) * step;
+  return out;
 }
 
 export interface FiresBetween {
@@ -75,13 +82,19 @@ export interface FiresBetween {
   ticks: number[];
 }
 
+/** Fire times asked of node-cron per call while counting a window. */
+const CRON_BATCH = 500;
+
+/** node-cron finds a fire in about half a millisecond, so cron fires are counted up to this by default. */
+const CRON_MAX_COUNT = 1000;
+
 /** Scheduled fires in (after, until], for missed-fire reports. */
 export function firesBetween(
   schedule: Schedule,
   after: number,
   until: number,
   anchor: number = after,
-  { maxCount = 100_000, maxTicks = 100 } = {},
+  { maxCount = schedule.kind === 'cron' ? CRON_MAX_COUNT : 100_000, maxTicks = 100 } = {},
 ): FiresBetween {
   const out: FiresBetween = { count: 0, capped: false, ticks: [] };
   if (until <= after) return out;
@@ -93,16 +106,20 @@ export function firesBetween(
     for (let i = 0; i < Math.min(total, maxTicks); i++, first += schedule.intervalMs) out.ticks.push(first);
     return out;
   }
-  for (const t of cronFiresAfter(schedule.cron, after)) {
-    if (t > until) break;
-    if (out.count >= maxCount) {
-      out.capped = true;
-      break;
+  for (let from = after; ; ) {
+    const batch = cronRunsAfter(schedule.cron, from, CRON_BATCH);
+    for (const t of batch) {
+      if (t > until) return out;
+      if (out.count >= maxCount) {
+        out.capped = true;
+        return out;
+      }
+      out.count++;
+      if (out.ticks.length < maxTicks) out.ticks.push(t);
     }
-    out.count++;
-    if (out.ticks.length < maxTicks) out.ticks.push(t);
+    if (batch.length < CRON_BATCH) return out;
+    from = batch[batch.length - 1]!;
   }
-  return out;
 }
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -111,7 +128,7 @@ const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Se
 /** Human text: "at 09:00 on Mon–Fri (UTC)", "every 15 min (Europe/Paris)", "every 2 h". */
 export function describeSchedule(schedule: Schedule): string {
   if (schedule.kind === 'interval') return `every ${describeMinutes(schedule.minutes)}`;
-  const c = schedule.cron;
+  const c = cronParts(schedule.cron);
   const tz = ` (${schedule.timezone})`;
   const allMinutes = c.minutes.length === 60;
   const allHours = c.hours.length === 24;
@@ -144,7 +161,27 @@ function describeMinutes(minutes: number): string {
   return `${minutes} min`;
 }
 
-function describeDays(c: CronExpression): string {
+/** node-cron's expanded fields, split into what the words below need. */
+function cronParts(cron: CronSchedule) {
+  const f = cron.fields;
+  const numbers = (xs: (number | string)[]) => xs.filter((x): x is number => typeof x === 'number');
+  const strings = (xs: (number | string)[]) => xs.filter((x): x is string => typeof x === 'string');
+  const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return {
+    source: cron.source,
+    minutes: sorted(f.minute),
+    hours: sorted(f.hour),
+    months: new Set(f.month),
+    domNumbers: new Set(numbers(f.dayOfMonth)),
+    domSpecial: strings(f.dayOfMonth),
+    dowNumbers: new Set(numbers(f.dayOfWeek)),
+    dowSpecial: strings(f.dayOfWeek),
+    domRestricted: cron.domRestricted,
+    dowRestricted: cron.dowRestricted,
+  };
+}
+
+function describeDays(c: ReturnType<typeof cronParts>): string {
   const dowAll = c.dowNumbers.size === 7 && c.dowSpecial.length === 0;
   const domAll = c.domNumbers.size === 31 && c.domSpecial.length === 0;
   const parts: string[] = [];

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { readTextSafe } from '../storage/safe-read';
 
 /**
  * Webhook secrets. Unlike Hive (no auth at all, HIVE_FORMAT.md §5 bug 4) every webhook trigger has
@@ -87,7 +88,7 @@ export class FileSecretStore implements TriggerSecretStore {
     if (this.cache) return this.cache;
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await readTextSafe(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         this.cache = {};

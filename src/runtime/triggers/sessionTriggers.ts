@@ -4,10 +4,14 @@ import type { EventBus } from '../events/bus';
 import type { HiveEventType } from '../events/types';
 import { type Clock, silentLogger, systemTimers, type Timers, type TriggerLogger } from './clock';
 import type { MissedTrigger } from './missed';
-import { type PanelTriggerView, panelTriggerView } from './panelView';
 import { describeTriggersForQueen } from './queenText';
 import type { TriggerSecretStore } from './secrets';
-import { type TriggerLoadResult, TriggerManager, type TriggerManagerOptions } from './triggerManager';
+import {
+  type TriggerLoadResult,
+  TriggerManager,
+  type TriggerManagerOptions,
+  type TriggerView,
+} from './triggerManager';
 import { triggerTools } from './triggerTools';
 import type { WebhookInfo } from './webhookInfo';
 
@@ -32,6 +36,10 @@ export interface SessionTriggersHost {
   secrets?: (colonyDir: string) => TriggerSecretStore;
   webhook?: TriggerManagerOptions['webhook'];
   busyPollMs?: number;
+  /** Where a colony's machine state goes (delivery journal); default: the colony folder. */
+  stateDir?: (colonyDir: string) => string;
+  /** Which journaled webhook deliveries the queen's conversation already holds (crash between the two). */
+  wasDelivered?: TriggerManagerOptions['wasDelivered'];
 }
 
 const hasTimers = (c: unknown): c is Timers =>
@@ -97,6 +105,8 @@ export class SessionTriggers {
         logger: this.logger,
         webhook: this.host.webhook,
         busyPollMs: this.host.busyPollMs,
+        stateDir: this.host.stateDir?.(dir),
+        wasDelivered: this.host.wasDelivered,
       });
       this.manager = manager;
       this.dir = dir;
@@ -130,9 +140,9 @@ export class SessionTriggers {
     return this.queenTools;
   }
 
-  /** Triggers of the attached colony, as the panel draws them. */
-  list(): PanelTriggerView[] {
-    return (this.manager?.list() ?? []).map(panelTriggerView);
+  /** Triggers of the attached colony (src/extension maps them to what the panel draws). */
+  list(): TriggerView[] {
+    return this.manager?.list() ?? [];
   }
 
   /** Missed fires waiting for the user's choice (run once / skip). */

@@ -6,6 +6,7 @@ import {
   type Timers,
   type TriggerLogger,
 } from './clock';
+import { CronTimer } from './cronSchedule';
 import {
   describeProblem,
   isEnabled,
@@ -20,13 +21,14 @@ import {
   upsertTriggerEntry,
   validateTriggerDefinition,
 } from './definitions';
+import { DeliveryJournal } from './deliveryJournal';
 import { DeliveryQueue, type QueuedFire } from './deliveryQueue';
 import { schedulePayload, type TriggerFire, webhookPayload } from './injection';
+import { IntervalTimer } from './intervalTimer';
 import { hiveLastFiredAt, type MissedTrigger, mergeMissed, missedReport, newlyMissed } from './missed';
 import type { RateLimit } from './rateLimit';
 import { type Schedule, scheduleOf } from './schedule';
 import { FileSecretStore, type TriggerSecretStore } from './secrets';
-import { TimerTrigger } from './timerTrigger';
 import { TriggerStateStore } from './triggerState';
 import {
   liveConfig,
@@ -69,6 +71,13 @@ export interface TriggerManagerOptions {
   webhook?: { maxBodyBytes?: number; rateLimit?: RateLimit; maxQueuedPerTrigger?: number };
   busyPollMs?: number;
   retryDelaysMs?: number[];
+  /** Where our per-colony machine state goes (the webhook delivery journal). Default: `colonyDir`. */
+  stateDir?: string;
+  /**
+   * Which of these journaled delivery ids the queen already has (a crash can fall between her
+   * taking a delivery and the journal marking it done). Without it, such a delivery is replayed.
+   */
+  wasDelivered?: (deliveryIds: string[]) => Promise<Set<string>>;
 }
 
 export interface TriggerLoadResult {
@@ -93,7 +102,7 @@ interface Runtime {
   def: TriggerDefinition;
   schedule?: Schedule;
   active: boolean;
-  timer?: TimerTrigger;
+  timer?: CronTimer | IntervalTimer;
   error?: string;
 }
 
@@ -113,6 +122,9 @@ export class TriggerManager {
   private readonly queue: DeliveryQueue;
   private readonly runtimes = new Map<string, Runtime>();
   private readonly webhooks: WebhookHost;
+  private readonly journal: DeliveryJournal;
+  /** Webhook requests being persisted (awaited by close, so none is half-accepted). */
+  private readonly accepting = new Set<Promise<unknown>>();
   private chain: Promise<unknown> = Promise.resolve();
   private loadResult: TriggerLoadResult | undefined;
   private closed = false;
@@ -131,6 +143,7 @@ export class TriggerManager {
       rateLimit: o.webhook?.rateLimit,
     });
     this.state = TriggerStateStore.beside(o.colonyDir, () => this.clock.now(), this.logger);
+    this.journal = DeliveryJournal.in(o.stateDir ?? o.colonyDir, () => this.clock.now());
     this.queue = new DeliveryQueue({
       inject: o.inject,
       isBusy: o.isBusy,
@@ -138,6 +151,7 @@ export class TriggerManager {
       busyPollMs: o.busyPollMs,
       retryDelaysMs: o.retryDelaysMs,
       onDelivered: (fires) => this.delivered(fires),
+      onHandedOver: (fires) => this.handedOver(fires),
       onDropped: (fires, err) => this.dropped(fires, err),
     });
   }
@@ -190,6 +204,7 @@ export class TriggerManager {
           this.logger.warn(`Trigger '${rt.def.id}' could not start: ${error}`);
         }
       }
+      await this.replayDeliveries();
       result.missed = this.missed();
       if (result.missed.length) this.emitMissed();
       result.triggers = this.list();
@@ -411,8 +426,14 @@ export class TriggerManager {
           this.stop(rt);
           if (emitRemoved) this.emitTrigger('trigger_removed', rt);
         }
-        this.queue.close();
+        // No new request first, then let the ones being persisted finish: each gets its 202.
         await this.webhooks.close();
+        await Promise.allSettled([...this.accepting]);
+        const kept = this.queue.close().filter((f) => f.deliveryId !== undefined).length;
+        if (kept)
+          this.logger.info(
+            `${kept} accepted webhook deliveries kept for the next start (${this.journal.file})`,
+          );
         await this.state.flush();
       },
       { whenClosed: true },
@@ -453,9 +474,12 @@ export class TriggerManager {
     const id = rt.def.id;
     const now = this.clock.now();
     if (rt.def.trigger_type === 'timer') {
-      const timer = new TimerTrigger(rt.schedule!, now, this.clock, this.timers, () =>
-        this.timerFired(id, timer),
-      );
+      const schedule = rt.schedule!;
+      const onFire = () => this.timerFired(id, timer);
+      const timer =
+        schedule.kind === 'cron'
+          ? new CronTimer(schedule.cron, onFire, this.logger)
+          : new IntervalTimer(schedule.intervalMs, now, this.clock, this.timers, onFire);
       rt.timer = timer;
       timer.start();
     } else {
@@ -473,7 +497,7 @@ export class TriggerManager {
     rt.active = false;
   }
 
-  private timerFired(id: string, timer: TimerTrigger): void {
+  private timerFired(id: string, timer: CronTimer | IntervalTimer): void {
     const rt = this.runtimes.get(id);
     if (!rt || rt.timer !== timer || !rt.active) return;
     this.queue.enqueue({
@@ -485,9 +509,20 @@ export class TriggerManager {
     });
   }
 
-  private webhookRequest(id: string, req: WebhookRequestInfo): WebhookDecision {
+  private webhookRequest(id: string, req: WebhookRequestInfo): Promise<WebhookDecision> {
+    const run = this.acceptWebhook(id, req);
+    this.accepting.add(run);
+    void run.finally(() => this.accepting.delete(run));
+    return run;
+  }
+
+  /** Persists the delivery, then queues it: the 202 is only sent once it is durable. */
+  private async acceptWebhook(id: string, req: WebhookRequestInfo): Promise<WebhookDecision> {
     const rt = this.runtimes.get(id);
     if (!rt?.active || this.closed) return { accepted: false, status: 404, error: 'Not found' };
+    // A redelivery of a delivery already accepted: answered as before, not fired again.
+    if (req.delivery_key !== undefined && this.journal.seen(`${id}:${req.delivery_key}`))
+      return { accepted: true, duplicate: true };
     const cap = this.o.webhook?.maxQueuedPerTrigger ?? 100;
     if (this.queue.waitingFor(id) >= cap) {
       return {
@@ -497,14 +532,65 @@ export class TriggerManager {
         retryAfterSeconds: 30,
       };
     }
-    this.emit('webhook_received', { ...req }, id);
-    this.queue.enqueue({
-      trigger_id: id,
-      trigger_type: 'webhook',
-      payload: webhookPayload(rt.def, req),
-      kind: 'webhook',
-    });
+    const deliveryId = DeliveryJournal.newId();
+    const payload = webhookPayload(rt.def, req, deliveryId);
+    try {
+      await this.journal.accept({
+        id: deliveryId,
+        trigger_id: id,
+        payload,
+        at: this.clock.now(),
+        ...(req.delivery_key !== undefined ? { key: `${id}:${req.delivery_key}` } : {}),
+      });
+    } catch (err) {
+      this.logger.warn(`Webhook delivery for '${id}' could not be persisted: ${(err as Error).message}`);
+      return {
+        accepted: false,
+        status: 503,
+        error: 'The delivery could not be stored',
+        retryAfterSeconds: 5,
+      };
+    }
+    const { delivery_key: _key, ...shown } = req;
+    this.emit('webhook_received', { ...shown, delivery_id: deliveryId }, id);
+    this.queue.enqueue({ trigger_id: id, trigger_type: 'webhook', payload, kind: 'webhook', deliveryId });
     return { accepted: true };
+  }
+
+  /** Hands over again the deliveries a stop or crash left in the journal (each once). */
+  private async replayDeliveries(): Promise<void> {
+    const pending = await this.journal.load();
+    if (!pending.length) return;
+    const had = (await this.o.wasDelivered?.(pending.map((d) => d.id)).catch(() => undefined)) ?? new Set();
+    const already = pending.filter((d) => had.has(d.id)).map((d) => d.id);
+    let replayed = 0;
+    const gone: string[] = [];
+    for (const d of pending) {
+      if (had.has(d.id)) continue;
+      if (!this.runtimes.has(d.trigger_id)) {
+        this.logger.warn(`Webhook delivery ${d.id} is for trigger '${d.trigger_id}', which no longer exists`);
+        gone.push(d.id);
+        continue;
+      }
+      this.queue.enqueue({
+        trigger_id: d.trigger_id,
+        trigger_type: 'webhook',
+        payload: d.payload,
+        kind: 'webhook',
+        deliveryId: d.id,
+      });
+      replayed++;
+    }
+    await this.journal.done([...already, ...gone]);
+    if (replayed) this.logger.info(`Replaying ${replayed} webhook deliveries accepted before the last stop`);
+  }
+
+  /** Journal bookkeeping: these deliveries are the queen's now. */
+  private handedOver(fires: QueuedFire[]): void {
+    const ids = fires.flatMap((f) => (f.deliveryId ? [f.deliveryId] : []));
+    this.journal.done(ids).catch((err: unknown) => {
+      this.logger.warn(`Webhook deliveries could not be marked done: ${(err as Error).message}`);
+    });
   }
 
   private delivered(fires: QueuedFire[]): void {

@@ -1,6 +1,7 @@
-import { readFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeJsonAtomically } from '../storage/atomic';
+import { readTextSafe } from '../storage/safe-read';
 
 /**
  * `trigger-state.json` next to triggers.json: per-trigger fire statistics that Hive keeps in memory
@@ -58,7 +59,7 @@ export class TriggerStateStore {
   async load(): Promise<void> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = await readTextSafe(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;

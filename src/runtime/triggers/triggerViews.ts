@@ -1,7 +1,7 @@
 import { isEnabled, type TriggerDefinition, webhookSettings } from './definitions';
 import { publicTriggerConfig } from './injection';
 import type { MissedTrigger } from './missed';
-import { describeSchedule, type Schedule } from './schedule';
+import { describeSchedule, nextFires, type Schedule } from './schedule';
 import type { TriggerStats } from './triggerState';
 
 /**
@@ -36,6 +36,8 @@ export interface TriggerView {
   active: boolean;
   schedule_text: string;
   next_fire_at: number | null;
+  /** The next few fire times (epoch ms), starting with next_fire_at; empty when not scheduled. */
+  next_fires: number[];
   fire_count: number;
   last_fired_at: number | null;
   webhook_url?: string;
@@ -77,12 +79,21 @@ export function triggerView(s: TriggerSnapshot, now: number): TriggerView {
     active: s.active,
     schedule_text: config.schedule_text as string,
     next_fire_at: s.nextFireAt ?? null,
+    next_fires: upcomingFires(s),
     fire_count: s.stats?.fire_count ?? 0,
     last_fired_at: s.stats?.last_fired_at ?? null,
     ...(s.webhookUrl ? { webhook_url: s.webhookUrl } : {}),
     ...(s.missed ? { missed: s.missed } : {}),
     ...(s.error ? { error: s.error } : {}),
   };
+}
+
+/** How many fire times a view lists. */
+const UPCOMING = 3;
+
+function upcomingFires(s: TriggerSnapshot): number[] {
+  if (s.nextFireAt === undefined || !s.schedule) return [];
+  return [s.nextFireAt, ...nextFires(s.schedule, s.nextFireAt, UPCOMING - 1)];
 }
 
 /** Data of trigger_available / trigger_activated / trigger_removed. */

@@ -32,7 +32,7 @@ export class WebhookHost {
   /** Serves the trigger's path; starts the server if needed (throws if its port is taken). */
   async attach(
     def: TriggerDefinition,
-    onRequest: (req: WebhookRequestInfo) => WebhookDecision,
+    onRequest: (req: WebhookRequestInfo) => WebhookDecision | Promise<WebhookDecision>,
   ): Promise<void> {
     const secret = await this.secretFor(def);
     const s = webhookSettings(def);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectionGuard } from './connectionGuard';
 import { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rateLimit';
 import {
   firstHeader,
@@ -23,6 +24,8 @@ import {
  */
 
 export const WEBHOOK_HOST = '127.0.0.1';
+/** Senders' delivery ids: GitHub's, and the common Idempotency-Key. */
+const DELIVERY_ID_HEADERS = ['x-github-delivery', 'idempotency-key'] as const;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Rejected requests with a body up to this size are drained so keep-alive connections survive. */
 const DRAIN_LIMIT = 64 * 1024;
@@ -35,10 +38,12 @@ export interface WebhookRequestInfo {
   /** Parsed JSON body; `{}` when empty; `{raw_body: text}` when not JSON (Hive's fallback). */
   payload: unknown;
   query_params: Record<string, string>;
+  /** The sender's delivery id (X-GitHub-Delivery or Idempotency-Key), for redelivery dedupe. */
+  delivery_key?: string;
 }
 
 export type WebhookDecision =
-  | { accepted: true }
+  | { accepted: true; duplicate?: boolean }
   | { accepted: false; status: number; error: string; retryAfterSeconds?: number };
 
 export interface WebhookRouteSpec {
@@ -47,7 +52,8 @@ export interface WebhookRouteSpec {
   methods: string[];
   secret: string;
   rateLimit?: RateLimit;
-  onRequest(info: WebhookRequestInfo): WebhookDecision;
+  /** May be async: the 202 waits for it (the delivery is persisted first). */
+  onRequest(info: WebhookRequestInfo): WebhookDecision | Promise<WebhookDecision>;
 }
 
 export interface WebhookServerOptions {
@@ -58,6 +64,15 @@ export interface WebhookServerOptions {
   now?: () => number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** A signed request's body must arrive within this (it is read before the signature can be checked). */
+  bodyTimeoutMs?: number;
+  /** Open connections at most; past it the oldest idle or header-sending one is dropped. */
+  maxConnections?: number;
+  /** Bodies being read at once (signed requests), and their bytes together. */
+  maxPendingBodies?: number;
+  maxPendingBodyBytes?: number;
+  /** How long close() lets requests in hand finish (their 202 sent) before cutting connections. */
+  closeGraceMs?: number;
 }
 
 export class WebhookRouteConflictError extends Error {
@@ -79,10 +94,16 @@ export class WebhookServer {
   private readonly now: () => number;
   /** Responses sent, by status code (for benchmarks and diagnostics). */
   readonly counts: Record<number, number> = {};
+  readonly guard: ConnectionGuard;
+  private pendingBodies = 0;
+  private pendingBytes = 0;
+  private inHand = 0;
+  private readonly inHandDone = new Set<() => void>();
 
   constructor(private readonly options: WebhookServerOptions) {
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.now = options.now ?? Date.now;
+    this.guard = new ConnectionGuard(options.maxConnections ?? 256);
   }
 
   get port(): number | undefined {
@@ -100,7 +121,9 @@ export class WebhookServer {
   /** Listens on 127.0.0.1; resolves with the actual port. Idempotent. */
   async start(): Promise<number> {
     if (this.server) return this.actualPort!;
-    const server = createServer((req, res) => this.handle(req, res));
+    // Header and request timeouts are enforced by a sweep this often (Node's default is 30 s).
+    const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => this.track(req, res));
+    this.guard.attach(server);
     server.headersTimeout = this.options.headersTimeoutMs ?? 10_000;
     server.requestTimeout = this.options.requestTimeoutMs ?? 30_000;
     server.keepAliveTimeout = 5_000;
@@ -148,10 +171,34 @@ export class WebhookServer {
     this.server = undefined;
     this.routes.clear();
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Requests in hand (a delivery being persisted) finish first: their sender gets its answer.
+    if (this.inHand > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.closeGraceMs ?? 2000);
+        this.inHandDone.add(() => {
+          if (this.inHand === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    }
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** Counts the request as in hand until its response is done (close() waits for those). */
+  private track(req: IncomingMessage, res: ServerResponse): void {
+    this.inHand++;
+    const release = this.guard.busy(req.socket);
+    res.once('close', () => {
+      release();
+      this.inHand--;
+      for (const f of this.inHandDone) f();
     });
+    this.handle(req, res);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -192,6 +239,25 @@ export class WebhookServer {
       return;
     }
     if (byHeader && !this.takeToken(req, res, route)) return;
+    // A signature cannot be checked before the body is read: at least its form is, and the bodies
+    // read at once are capped so unauthenticated senders cannot hold much memory.
+    if (!byHeader && !/^sha256=[0-9a-f]{64}$/i.test(signature!.trim())) {
+      this.reject(req, res, 401, 'Invalid signature');
+      return;
+    }
+    const maxPending = this.options.maxPendingBodies ?? 32;
+    const maxPendingBytes = this.options.maxPendingBodyBytes ?? 16 * 1024 * 1024;
+    if (!byHeader && (this.pendingBodies >= maxPending || this.pendingBytes + declared > maxPendingBytes)) {
+      this.reject(
+        req,
+        res,
+        503,
+        'Too many requests being received; retry shortly',
+        { 'Retry-After': '5' },
+        5,
+      );
+      return;
+    }
 
     this.readBody(req, res, (body) => {
       if (!byHeader && !signatureMatches(signature!, body, route.secret)) {
@@ -206,20 +272,35 @@ export class WebhookServer {
         payload: parsePayload(body),
         query_params: Object.fromEntries(url.searchParams),
       };
-      let decision: WebhookDecision;
+      const key = DELIVERY_ID_HEADERS.map((h) => firstHeader(req.headers, h)).find((v) => v !== undefined);
+      if (key !== undefined && key.length <= 200) info.delivery_key = key;
+      const failed: WebhookDecision = {
+        accepted: false,
+        status: 500,
+        error: 'Trigger failed to accept the request',
+      };
+      let pending: WebhookDecision | Promise<WebhookDecision>;
       try {
-        decision = route.onRequest(info);
+        pending = route.onRequest(info);
       } catch {
-        decision = { accepted: false, status: 500, error: 'Trigger failed to accept the request' };
+        pending = failed;
       }
-      if (decision.accepted) {
-        this.send(res, 202, { status: 'accepted' });
-        return;
-      }
-      const extra = decision.retryAfterSeconds
-        ? { 'Retry-After': String(decision.retryAfterSeconds) }
-        : undefined;
-      this.send(res, decision.status, { error: decision.error }, extra);
+      void Promise.resolve(pending)
+        .catch(() => failed)
+        .then((decision) => {
+          if (decision.accepted) {
+            this.send(
+              res,
+              202,
+              decision.duplicate ? { status: 'accepted', duplicate: true } : { status: 'accepted' },
+            );
+            return;
+          }
+          const extra = decision.retryAfterSeconds
+            ? { 'Retry-After': String(decision.retryAfterSeconds) }
+            : undefined;
+          this.send(res, decision.status, { error: decision.error }, extra);
+        });
     });
   }
 
@@ -238,7 +319,10 @@ export class WebhookServer {
     return false;
   }
 
-  /** Streams the body up to the limit; past it, answers 413 and stops reading. */
+  /**
+   * Streams the body up to the limit; past it, answers 413 and stops reading. Counted in the pending
+   * bodies until it ends; one that does not arrive within the body timeout is answered 408 and cut.
+   */
   private readBody(req: IncomingMessage, res: ServerResponse, done: (body: Buffer) => void): void {
     if (req.readableEnded) {
       done(Buffer.alloc(0));
@@ -247,25 +331,47 @@ export class WebhookServer {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    this.pendingBodies++;
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
+      this.pendingBodies--;
+      this.pendingBytes -= size;
+    };
+    const timer = setTimeout(() => {
+      over = true;
+      chunks.length = 0;
+      uncount();
+      req.pause();
+      this.send(res, 408, { error: 'Body not received in time' }, { Connection: 'close' }, true);
+    }, this.options.bodyTimeoutMs ?? 10_000);
+    const finish = () => {
+      clearTimeout(timer);
+      uncount();
+    };
+    res.once('close', finish);
     req.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
-      if (size > this.maxBody) {
+      this.pendingBytes += chunk.length;
+      const maxPendingBytes = this.options.maxPendingBodyBytes ?? 16 * 1024 * 1024;
+      if (size > this.maxBody || this.pendingBytes > maxPendingBytes) {
         over = true;
         chunks.length = 0;
+        finish();
         req.pause();
-        this.send(
-          res,
-          413,
-          { error: `Body larger than ${this.maxBody} bytes` },
-          { Connection: 'close' },
-          true,
-        );
+        const [status, error] =
+          size > this.maxBody
+            ? [413, `Body larger than ${this.maxBody} bytes`]
+            : [503, 'Too many requests being received; retry shortly'];
+        this.send(res, status, { error }, { Connection: 'close' }, true);
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
+      finish();
       if (!over) done(Buffer.concat(chunks, size));
     });
     req.on('error', () => undefined);

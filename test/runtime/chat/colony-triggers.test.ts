@@ -1,27 +1,29 @@
 import assert from 'node:assert/strict';
 import { colonyView, triggerViews } from '../../../src/extension/chat/sessionSources';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
-import type { ColonyState, TriggerView } from '../../../src/shared/protocol';
+import type { ColonyState } from '../../../src/runtime/session/types';
+import type { TriggerView as RuntimeTriggerView } from '../../../src/runtime/triggers/triggerViews';
 import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import { managerFor, removeDir, tempDir } from '../session/helpers';
 import { BridgeHarness } from './helpers';
 
 const SECRET = 'whsec_7f3a9c1d2e4b5a6f8091a2b3c4d5e6f7';
 
-function timer(id: string, enabled: boolean): TriggerView {
+/** A trigger as the runtime lists it (src/runtime/triggers/triggerViews.ts). */
+function timer(id: string, enabled: boolean): RuntimeTriggerView {
   return {
-    id,
+    trigger_id: id,
+    trigger_type: 'timer',
     name: `Trigger ${id}`,
-    type: 'timer',
-    cron: '0 9 * * 1-5',
-    intervalMinutes: null,
-    timezone: 'UTC',
     task: 'Write the report',
-    enabled,
-    nextFireAt: 1_800_000_000_000,
-    fireCount: 3,
-    lastFiredAt: 1_700_000_000_000,
-    webhook: null,
+    trigger_config: { cron: '0 9 * * 1-5' },
+    enabled: true,
+    active: enabled,
+    schedule_text: 'at 09:00 on Mon–Fri (UTC)',
+    next_fire_at: 1_800_000_000_000,
+    next_fires: [1_800_000_000_000, 1_800_086_400_000],
+    fire_count: 3,
+    last_fired_at: 1_700_000_000_000,
   };
 }
 
@@ -103,9 +105,19 @@ describe('ChatBridge colony bar and triggers (hand-built sources)', () => {
       state: {
         name: 'reports',
         path: '/work/reports',
-        workersRunning: 2,
-        workersDone: 5,
-        escalations: [{ requestId: 'abc123', workerId: 'worker_1', reason: 'Which repo?', context: '' }],
+        workers_running: 2,
+        workers_done: 5,
+        escalations: [
+          {
+            request_id: 'abc123',
+            worker_id: 'worker_1',
+            colony_id: 'reports',
+            node_id: 'worker',
+            reason: 'Which repo?',
+            context: '',
+            opened_at: 1_800_000_000,
+          },
+        ],
       } as ColonyState | null,
       replies: [] as string[],
     };
@@ -114,7 +126,13 @@ describe('ChatBridge colony bar and triggers (hand-built sources)', () => {
     const h = new BridgeHarness(mgr);
     h.bridge.attach(s);
     const snap = await h.next('snapshot');
-    assert.deepEqual(snap.session?.colony, colony.state);
+    assert.deepEqual(snap.session?.colony, {
+      name: 'reports',
+      path: '/work/reports',
+      workersRunning: 2,
+      workersDone: 5,
+      escalations: [{ requestId: 'abc123', workerId: 'worker_1', reason: 'Which repo?', context: '' }],
+    });
     assert.deepEqual(
       snap.session?.triggers.map((t) => t.id),
       ['daily'],
@@ -153,7 +171,7 @@ describe('ChatBridge colony bar and triggers (hand-built sources)', () => {
         ?.triggers.map((t) => t.id),
       ['daily', 'weekly'],
     );
-    colony.state = { ...(colony.state as ColonyState), workersRunning: 0, workersDone: 7 };
+    colony.state = { ...(colony.state as ColonyState), workers_running: 0, workers_done: 7 };
     s.bus.publish({ type: 'worker_completed', stream_id: 'worker_1', data: {} });
     assert.equal(h.of('colony', before).at(-1)?.colony?.workersDone, 7);
     s.bus.publish({ type: 'trigger_fired', stream_id: 'queen', data: {} as never });

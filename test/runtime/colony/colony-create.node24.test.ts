@@ -81,7 +81,14 @@ describe('create_colony seeds progress.db (node:sqlite)', () => {
   it('tasks kept in pending_tasks.json (a Node without sqlite) go into the DB on its first open, once', async () => {
     const dataDir = path.join(home, 'data');
     mkdirSync(dataDir);
-    await writePendingTasks(dataDir, [{ id: 'a1', goal: 'first' }, { id: 'a2', goal: 'second' }], 'queen_create');
+    await writePendingTasks(
+      dataDir,
+      [
+        { id: 'a1', goal: 'first' },
+        { id: 'a2', goal: 'second' },
+      ],
+      'queen_create',
+    );
     const first = ensureProgressDb(dataDir).db;
     first.close();
     assert.ok(!existsSync(path.join(dataDir, PENDING_TASKS_FILE)));

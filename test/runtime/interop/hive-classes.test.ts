@@ -1,23 +1,24 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Tool } from '../../../src/runtime/agent';
+import { z } from 'zod';
 import { readJsonl } from '../../../src/runtime/storage';
 import { PartStore } from '../../../src/runtime/storage/parts';
+import { defineTool } from '../../../src/runtime/tools';
 import { reply } from '../../support/scripted-anthropic-server';
 import { managerFor, useSessionTestEnv } from '../session/helpers';
 import { writeSession } from '../storage/fixtures';
 import { assertHiveEvent, assertHiveMessage, assertHiveMeta } from './hive-types';
 
-const lookTool: Tool = {
+const lookTool = defineTool({
   name: 'look',
   description: 'looks',
-  inputSchema: { type: 'object', properties: { at: { type: 'string' } } },
   category: 'read',
-  async execute(input) {
+  schema: z.object({ at: z.string().optional() }),
+  async run(input) {
     return `saw ${String(input.at)}`;
   },
-};
+});
 
 describe('Hive interop: what we write loads in Hive’s classes', () => {
   let env: { server: import('../../support/scripted-anthropic-server').ScriptedServer; home: string };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Tool } from '../../../src/runtime/agent';
+import { z } from 'zod';
 import { type IndexFs, nodeIndexFs } from '../../../src/runtime/storage/index-fs';
 import { SessionIndex } from '../../../src/runtime/storage/session-index';
 import {
@@ -10,19 +10,20 @@ import {
   SUMMARY_FILE,
   summaryOfParts,
 } from '../../../src/runtime/storage/summary-file';
+import { defineTool } from '../../../src/runtime/tools';
 import { reply } from '../../support/scripted-anthropic-server';
 import { managerFor, useSessionTestEnv } from '../session/helpers';
 import { writeSession } from '../storage/fixtures';
 
-const lookTool: Tool = {
+const lookTool = defineTool({
   name: 'look',
   description: 'looks',
-  inputSchema: { type: 'object' },
   category: 'read',
-  async execute() {
+  schema: z.object({}),
+  async run() {
     return 'seen';
   },
-};
+});
 
 function readSummary(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(dir, SUMMARY_FILE), 'utf8'));

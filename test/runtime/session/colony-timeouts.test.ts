@@ -83,7 +83,7 @@ describe('colony worker timeouts', () => {
       queenSaw.includes(`[WORKER_REPORT]\\nworker_id: ${report.data.worker_id}\\nstatus: stopped`),
       'the queen is told',
     );
-    assert.equal(s.colonyState()?.workersRunning, 0);
+    assert.equal(s.colonyState()?.workers_running, 0);
     assert.equal(timers.scheduled.filter((t) => !t.cancelled).length, 0, 'no timer is left armed');
     await mgr.stopAll();
   });

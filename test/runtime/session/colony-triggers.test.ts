@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { panelTriggerView } from '../../../src/extension/chat/triggerPanelView';
 import type { LiveSession } from '../../../src/runtime/session';
 import {
   type RecordedRequest,
@@ -73,7 +74,7 @@ describe('colony triggers in a live session', () => {
     });
     const s = session;
 
-    const views = s.triggers.list();
+    const views = s.triggers.list().map(panelTriggerView);
     assert.deepEqual(views.map((v) => [v.id, v.enabled]).sort(), [
       ['nightly', false],
       ['push', true],
@@ -109,14 +110,20 @@ describe('colony triggers in a live session', () => {
       queenId: 'queen_technology',
       colonyFolder: await colonyWithTriggers(),
     });
-    const url = session.triggers.list().find((v) => v.id === 'push')?.webhook?.url;
+    const url = session.triggers
+      .list()
+      .map(panelTriggerView)
+      .find((v) => v.id === 'push')?.webhook?.url;
     assert.ok(url);
     assert.equal(await session.unloadColony(), true);
     assert.deepEqual(session.triggers.list(), []);
     await assert.rejects(post(url, 'x'), 'the webhook port is closed after unload');
 
     await session.loadColony(path.join(work, 'proj'));
-    const again = session.triggers.list().find((v) => v.id === 'push')?.webhook?.url;
+    const again = session.triggers
+      .list()
+      .map(panelTriggerView)
+      .find((v) => v.id === 'push')?.webhook?.url;
     assert.ok(again);
     await session.stop();
     await assert.rejects(post(again, 'x'), 'the webhook port is closed after stop');

@@ -94,7 +94,7 @@ describe('colony runtime in a live session', () => {
     const state = s.colonyState();
     assert.deepEqual(
       { ...state, escalations: state?.escalations.length },
-      { name: 'proj', path: folder, workersRunning: 0, workersDone: 3, escalations: 0 },
+      { name: 'proj', path: folder, workers_running: 0, workers_done: 3, escalations: 0 },
     );
     // Rule 15: each worker's folder holds the queen's conversation plus the task.
     for (const id of ids) {
@@ -150,7 +150,7 @@ describe('colony runtime in a live session', () => {
     const seen = record(s);
     await s.send('go');
     await waitFor(() => inFlight === 2, 'two workers in flight');
-    assert.deepEqual(s.colonyState()?.workersRunning, 4, 'queued workers count as running');
+    assert.deepEqual(s.colonyState()?.workers_running, 4, 'queued workers count as running');
     release.open();
     await waitFor(() => reports(seen).length === 4, 'four reports');
     assert.equal(maxInFlight, 2);
@@ -262,7 +262,7 @@ describe('colony runtime in a live session', () => {
     const asked = seen.find((e) => e.type === 'client_input_requested')!;
     const requestId = String(asked.data.request_id);
     assert.match(JSON.stringify(asked.data.questions), /\[WORKER_ESCALATION\]/);
-    assert.equal(s.colonyState()?.escalations[0]?.requestId, requestId);
+    assert.equal(s.colonyState()?.escalations[0]?.request_id, requestId);
     assert.equal(s.colonyState()?.escalations[0]?.reason, 'Need a token');
     await s.replyToEscalation(requestId, 'token is in .env');
     await waitFor(() => reports(seen).length === 1, 'the report');

@@ -25,7 +25,7 @@ describe('storage: the cross-process session lock', () => {
     assert.deepEqual([owner.pid, owner.host], [process.pid, os.hostname()]);
     await assert.rejects(acquireSessionLock(dir, id), (err: unknown) => {
       assert.ok(err instanceof SessionLockedError);
-      assert.equal(err.owner.pid, process.pid);
+      assert.equal(err.owner?.pid, process.pid);
       assert.match(
         err.message,
         new RegExp(`session ${id} is open in another Hive process \\(pid ${process.pid}\\)`),

@@ -6,7 +6,7 @@ import type { TriggerFire } from '../../../src/runtime/triggers/injection';
 import { describeTriggersForQueen } from '../../../src/runtime/triggers/queenText';
 import { MemorySecretStore } from '../../../src/runtime/triggers/secrets';
 import { TriggerManager, type TriggerManagerOptions } from '../../../src/runtime/triggers/triggerManager';
-import { FakeClock, settle } from '../../support/fake-clock';
+import { FakeClock, restoreGlobals, settle } from '../../support/fake-clock';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-27T12:00:00Z');
@@ -33,7 +33,7 @@ async function harness(defs: unknown[] | string, start = T0): Promise<Harness> {
     path.join(dir, 'triggers.json'),
     typeof defs === 'string' ? defs : JSON.stringify(defs, null, 2),
   );
-  const clock = new FakeClock(start);
+  const clock = new FakeClock(start).installGlobals();
   const secrets = new MemorySecretStore();
   const h: Harness = {
     dir,
@@ -69,6 +69,7 @@ async function harness(defs: unknown[] | string, start = T0): Promise<Harness> {
 }
 
 afterEach(async () => {
+  restoreGlobals();
   for (const m of managers.splice(0)) await m.close().catch(() => undefined);
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });

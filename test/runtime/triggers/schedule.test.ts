@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseCron } from '../../../src/runtime/triggers/cron';
+import { parseCron } from '../../../src/runtime/triggers/cronSchedule';
 import {
   describeSchedule,
   firesBetween,
@@ -50,41 +50,31 @@ describe('triggers/schedule: cron', () => {
     ]);
   });
 
-  it('fires a fixed time that falls in the spring-forward gap once, just after the gap', () => {
-    // 02:30 does not exist in Berlin on 2026-03-29 (02:00 → 03:00): it runs at 03:30 CEST = 01:30Z.
+  it('follows node-cron across DST: a wall time in the spring-forward gap does not fire', () => {
+    // 02:30 does not exist in Berlin on 2026-03-29 (02:00 → 03:00).
     assert.deepEqual(fires({ cron: '30 2 * * *', timezone: 'Europe/Berlin' }, '2026-03-27T12:00:00', 4), [
       '2026-03-28T01:30:00Z',
-      '2026-03-29T01:30:00Z',
       '2026-03-30T00:30:00Z',
       '2026-03-31T00:30:00Z',
+      '2026-04-01T00:30:00Z',
     ]);
-  });
-
-  it('fires a fixed time in the repeated fall-back hour once (its first occurrence)', () => {
-    // 2026-10-25 in Berlin: 03:00 CEST → 02:00 CET, so 02:30 happens at 00:30Z and again at 01:30Z.
-    assert.deepEqual(fires({ cron: '30 2 * * *', timezone: 'Europe/Berlin' }, '2026-10-24T12:00:00', 2), [
-      '2026-10-25T00:30:00Z',
-      '2026-10-26T01:30:00Z',
-    ]);
-  });
-
-  it('keeps real-time cadence for hourly schedules through both DST changes (America/New_York)', () => {
-    // Fall back 2026-11-01 06:00Z: the 01:xx hour happens twice and both fire.
-    assert.deepEqual(
-      fires({ cron: '*/30 * * * *', timezone: 'America/New_York' }, '2026-11-01T04:50:00', 6),
-      [
-        '2026-11-01T05:00:00Z',
-        '2026-11-01T05:30:00Z',
-        '2026-11-01T06:00:00Z',
-        '2026-11-01T06:30:00Z',
-        '2026-11-01T07:00:00Z',
-        '2026-11-01T07:30:00Z',
-      ],
-    );
-    // Spring forward 2026-03-08 07:00Z: 02:xx never exists, so nothing extra fires.
+    // Spring forward in New York 2026-03-08 07:00Z: 02:xx never exists, so nothing extra fires.
     assert.deepEqual(
       fires({ cron: '*/30 * * * *', timezone: 'America/New_York' }, '2026-03-08T06:10:00', 3),
       ['2026-03-08T06:30:00Z', '2026-03-08T07:00:00Z', '2026-03-08T07:30:00Z'],
+    );
+  });
+
+  it('follows node-cron across DST: a repeated wall time fires once', () => {
+    // 2026-10-25 in Berlin: 03:00 CEST → 02:00 CET, so 02:30 reads at 00:30Z and again at 01:30Z.
+    assert.deepEqual(fires({ cron: '30 2 * * *', timezone: 'Europe/Berlin' }, '2026-10-24T12:00:00', 2), [
+      '2026-10-25T01:30:00Z',
+      '2026-10-26T01:30:00Z',
+    ]);
+    // New York falls back 2026-11-01 06:00Z: 01:00 and 01:30 read twice and fire the first time only.
+    assert.deepEqual(
+      fires({ cron: '*/30 * * * *', timezone: 'America/New_York' }, '2026-11-01T04:50:00', 4),
+      ['2026-11-01T05:00:00Z', '2026-11-01T05:30:00Z', '2026-11-01T07:00:00Z', '2026-11-01T07:30:00Z'],
     );
   });
 
@@ -101,26 +91,27 @@ describe('triggers/schedule: cron', () => {
       '5 4 * * 0,6',
     ];
     const start = utc('2026-01-01T00:00:00');
-    const end = utc('2026-04-01T00:00:00');
+    const end = utc('2026-03-01T00:00:00');
     for (const e of exprs) {
       const c = parseCron(e, tz);
       const dom = (y: number, m: number, d: number) => {
         const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-        return e.split(' ')[2] === 'L' ? d === last : c.domNumbers.has(d);
+        return e.split(' ')[2] === 'L' ? d === last : c.fields.dayOfMonth.includes(d);
       };
       const expected: number[] = [];
       for (let t = start + 60_000; t <= end; t += 60_000) {
         const w = kolkataWall(t);
-        if (!c.minutes.includes(w.mi) || !c.hours.includes(w.h) || !c.months.has(w.mo)) continue;
+        if (!c.fields.minute.includes(w.mi) || !c.fields.hour.includes(w.h) || !c.fields.month.includes(w.mo))
+          continue;
         const last = new Date(Date.UTC(w.y, w.mo, 0)).getUTCDate();
-        let dow = c.dowNumbers.has(w.wd);
+        let dow = c.fields.dayOfWeek.includes(w.wd);
         if (e.includes('#2')) dow = w.wd === 1 && Math.ceil(w.d / 7) === 2;
         if (e.includes('5L')) dow = w.wd === 5 && w.d + 7 > last;
         const d = dom(w.y, w.mo, w.d);
         if (c.domRestricted && c.dowRestricted ? d || dow : d && dow) expected.push(t);
       }
       const s = scheduleOf({ cron: e, timezone: tz });
-      const got = firesBetween(s, start, end, start, { maxTicks: 100_000 }).ticks;
+      const got = firesBetween(s, start, end, start, { maxCount: 100_000, maxTicks: 100_000 }).ticks;
       assert.deepEqual(got.map(iso), expected.map(iso), e);
       assert.ok(expected.length > 0 || e === '0 0 29 2 *', `${e} should fire in the window`);
     }
@@ -134,6 +125,15 @@ describe('triggers/schedule: cron', () => {
       '2026-06-15T12:00:00Z',
     ]);
     assert.deepEqual(fires({ cron: '0 12 1 * *' }, '2026-05-28T00:00:00', 1), ['2026-06-01T12:00:00Z']);
+    // A day that both fields match fires once: Monday 2026-06-01 is also the 1st.
+    const s = scheduleOf({ cron: '0 12 1 * 1' });
+    assert.equal(firesBetween(s, utc('2026-05-31T00:00:00'), utc('2026-06-02T00:00:00')).count, 1);
+  });
+
+  it("takes node-cron's W token (nearest weekday) and nicknames", () => {
+    // 2026-05-31 is a Sunday: the last weekday of May is Friday the 29th.
+    assert.deepEqual(fires({ cron: '0 12 LW * *' }, '2026-05-01T00:00:00', 1), ['2026-05-29T12:00:00Z']);
+    assert.deepEqual(fires({ cron: '@hourly' }, '2026-05-01T00:10:00', 1), ['2026-05-01T01:00:00Z']);
   });
 
   it('rejects bad expressions and zones with the field to blame', () => {
@@ -142,7 +142,8 @@ describe('triggers/schedule: cron', () => {
       [{ cron: '0 9 * *' }, 'cron', /expected 5 fields/],
       [{ cron: '0 0 9 * * *' }, 'cron', /expected 5 fields/],
       [{ cron: '0 0 30 2 *' }, 'cron', /impossible|never fires/],
-      [{ cron: '0 0 LW * *' }, 'cron', /W/],
+      [{ cron: '0 0 9 * * *', timezone: 'UTC' }, 'cron', /expected 5 fields/],
+      [{ cron: '@often' }, 'cron', /expected 5 fields|illegal|invalid/],
       [{ cron: '0 9 * * *', timezone: 'Mars/Olympus' }, 'timezone', /Unknown time zone "Mars\/Olympus"/],
       [{ cron: 5 }, 'cron', /string/],
       [{ interval_minutes: 0 }, 'interval_minutes', /> 0/],

@@ -3,13 +3,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { panelTriggerView } from '../../../src/extension/chat/triggerPanelView';
 import type { ToolContext } from '../../../src/runtime/agent/types';
 import { EventBus } from '../../../src/runtime/events/bus';
 import type { HiveEvent } from '../../../src/runtime/events/types';
 import { SessionTriggers } from '../../../src/runtime/triggers/sessionTriggers';
 import { TriggerViewSchema } from '../../../src/shared/protocol';
-import { FakeClock } from '../../support/fake-clock';
+import { FakeClock, restoreGlobals } from '../../support/fake-clock';
 import { httpRequest } from '../../support/http-client';
+
+/** What the chat panel draws of a session's triggers (the extension's mapping). */
+const panel = (t: SessionTriggers) => t.list().map(panelTriggerView);
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-27T12:00:00Z');
@@ -51,7 +55,7 @@ async function harness(defs: unknown[], start = T0): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hive-session-triggers-'));
   dirs.push(dir);
   await writeFile(path.join(dir, 'triggers.json'), JSON.stringify(defs, null, 2));
-  const clock = new FakeClock(start);
+  const clock = new FakeClock(start).installGlobals();
   const bus = new EventBus({ clock: clock.now });
   const h: Harness = {
     dir,
@@ -84,6 +88,7 @@ async function harness(defs: unknown[], start = T0): Promise<Harness> {
 }
 
 afterEach(async () => {
+  restoreGlobals();
   for (const t of opened.splice(0)) await t.detach().catch(() => undefined);
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
@@ -134,7 +139,7 @@ describe('triggers/SessionTriggers', () => {
     // Detach + attach: the old timer is gone, one new one runs.
     await t.detach();
     assert.equal(h.clock.timerCount, 0);
-    assert.deepEqual(t.list(), []);
+    assert.deepEqual(panel(t), []);
     await t.attach(h.dir);
     assert.equal(h.clock.timerCount, 1);
     await h.clock.advance(10 * MIN);
@@ -147,7 +152,7 @@ describe('triggers/SessionTriggers', () => {
     let changes = 0;
     t.onDidChange(() => changes++);
     await t.attach(h.dir);
-    const before = t.list();
+    const before = panel(t);
     assert.equal(before[0]!.nextFireAt, T0 + 10 * MIN);
     assert.equal(before[0]!.fireCount, 0);
     await h.clock.advance(10 * MIN);
@@ -157,7 +162,7 @@ describe('triggers/SessionTriggers', () => {
     const fired = h.events.find((e) => e.type === 'trigger_fired')!;
     assert.equal(fired.execution_id, SID);
     assert.equal((fired.data as Record<string, unknown>).fire_count, 1);
-    const [view] = t.list();
+    const [view] = panel(t);
     assert.deepEqual(TriggerViewSchema.parse(view), view);
     assert.deepEqual(view, {
       id: 'tick',
@@ -166,9 +171,11 @@ describe('triggers/SessionTriggers', () => {
       cron: null,
       intervalMinutes: 10,
       timezone: 'UTC',
+      schedule: 'every 10 min',
       task: 'task of tick',
       enabled: true,
       nextFireAt: T0 + 20 * MIN,
+      nextFires: [T0 + 20 * MIN, T0 + 30 * MIN, T0 + 40 * MIN],
       fireCount: 1,
       lastFiredAt: T0 + 10 * MIN,
       webhook: null,
@@ -180,8 +187,8 @@ describe('triggers/SessionTriggers', () => {
     await h.clock.advance(0);
     assert.equal(h.injected.length, 2);
     assert.match(h.injected[1]!, /"forced": true/);
-    assert.equal(t.list()[0]!.nextFireAt, T0 + 20 * MIN);
-    assert.equal(t.list()[0]!.fireCount, 2);
+    assert.equal(panel(t)[0]!.nextFireAt, T0 + 20 * MIN);
+    assert.equal(panel(t)[0]!.fireCount, 2);
   });
 
   it('fires wait while the queen is busy and go out once when she is idle', async () => {
@@ -263,7 +270,7 @@ describe('triggers/SessionTriggers', () => {
     const text = await next.attach(h.dir);
     assert.match(text, /Active triggers[^\n]*\n {2}- off \(timer: every 5 min\) -> task: "new task for off"/);
     assert.deepEqual(
-      next.list().map((v) => [v.id, v.enabled, v.task, v.cron]),
+      panel(next).map((v) => [v.id, v.enabled, v.task, v.cron]),
       [
         ['off', true, 'new task for off', null],
         ['daily', true, 'Morning report', '0 9 * * 1-5'],
@@ -291,7 +298,7 @@ describe('triggers/SessionTriggers', () => {
     const h = await harness([hook('gh', '/hooks/gh')]);
     const t = h.open();
     await t.attach(h.dir);
-    const [view] = t.list();
+    const [view] = panel(t);
     assert.ok(view!.webhook);
     const url = new URL(view!.webhook.url);
     assert.equal(url.hostname, '127.0.0.1');
@@ -362,13 +369,13 @@ describe('triggers/SessionTriggers', () => {
       const [error] = t.loadReport!.errors;
       assert.equal(error!.trigger_id, 'gh');
       assert.match(error!.error, /EADDRINUSE|in use/);
-      assert.equal(t.list()[0]!.enabled, false);
+      assert.equal(panel(t)[0]!.enabled, false);
     } finally {
       await new Promise((r) => blocker.close(r));
     }
     await t.activate('gh');
-    assert.equal(t.list()[0]!.enabled, true);
-    assert.equal(t.list()[0]!.webhook!.url, `http://127.0.0.1:${taken}/hooks/gh`);
+    assert.equal(panel(t)[0]!.enabled, true);
+    assert.equal(panel(t)[0]!.webhook!.url, `http://127.0.0.1:${taken}/hooks/gh`);
   });
 
   it('detach closes the webhook server: connections are refused afterwards', async () => {
@@ -401,7 +408,7 @@ describe('triggers/SessionTriggers', () => {
       h.ofType('trigger_removed').map((d) => d.trigger_id),
       ['tick'],
     );
-    assert.deepEqual(t.list(), []);
+    assert.deepEqual(panel(t), []);
 
     await tool(
       t,

@@ -10,7 +10,7 @@ import { startHarnessServer } from './server';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const OUT = path.join(ROOT, 'test-output', 'webview');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM ?? process.env.HIVE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -193,6 +193,13 @@ async function interactions(browser: Browser, origin: string): Promise<string[]>
   await page.click('vscode-button[data-action="copy-secret"]');
   await expectPosted('copy a webhook secret', { type: 'copyWebhookSecret', triggerId: 'github-push' });
 
+  // The schedule in words and the next fire times come from the host; the panel parses no cron.
+  const schedule = page.locator('li[data-trigger-id="weekday-report"] .schedule');
+  assert.equal(await schedule.textContent(), 'at 09:00 on Mon–Fri (UTC)');
+  assert.match((await schedule.getAttribute('title')) ?? '', /^Next: .+, .+/);
+  assert.equal(await page.locator('li[data-trigger-id="github-push"] .schedule').getAttribute('title'), '');
+  checked.push('schedule text and next fire times from the host');
+
   const countdown = page.locator('li[data-trigger-id="ci-poll"] [data-next-fire]');
   const before = await countdown.textContent();
   await page.waitForTimeout(2100);
@@ -315,7 +322,8 @@ async function longSession(browser: Browser, origin: string): Promise<Record<str
 async function pagedSession(browser: Browser, origin: string): Promise<Record<string, unknown>> {
   const page = await open(browser, origin, 'dark', { width: 820, height: 1000 });
   // The newest message is drawn in the first frames after the page arrives, not after the list has
-  // scrolled its way down (that took 6-9 frames, 200-500 ms on this machine).
+  // scrolled its way down (that took 6-9 frames, 200-500 ms on this machine). On a loaded machine
+  // the page's own setup takes a frame or two more, hence 5 rather than 3.
   const framesToNewest = await page.evaluate(async () => {
     const g = globalThis as unknown as Harness;
     void g.hiveScenarios.paged(5000, 100);
@@ -325,7 +333,7 @@ async function pagedSession(browser: Browser, origin: string): Promise<Record<st
     }
     return -1;
   });
-  assert.ok(framesToNewest > 0 && framesToNewest <= 3, `newest message drawn in frame ${framesToNewest}`);
+  assert.ok(framesToNewest > 0 && framesToNewest <= 5, `newest message drawn in frame ${framesToNewest}`);
   await settle(page);
   assert.equal(await page.locator('.row[data-row-id="m4999"]').count(), 1, 'opens at the newest message');
   const initialRequests = await page.evaluate(() => (globalThis as unknown as Harness).harnessLoadOlderCount);

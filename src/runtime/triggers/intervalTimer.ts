@@ -1,23 +1,32 @@
 import type { Clock, Timers } from './clock';
-import { nextFireAt, type Schedule } from './schedule';
 
 /** Timers are re-armed at least this often, so long waits survive sleep and clock changes. */
 const MAX_WAIT_MS = 60 * 60 * 1000;
 
 /**
- * One timer trigger's clock: at most one pending timeout at any time (start() on a running timer
- * does nothing), the next fire computed from the wall clock on every wake-up (a laptop waking up
- * after several fire times fires once, not once per missed time), and the next fire time known
- * before `onFire` runs so the fired event can carry it.
+ * Next fire of an interval strictly after `from`: fires are `anchor + k·interval` (k ≥ 1), where
+ * the anchor is the activation time, so the first fire is activation + interval (no immediate
+ * fire) and late ticks cause no drift.
  */
-export class TimerTrigger {
+export function nextIntervalFire(intervalMs: number, from: number, anchor: number): number {
+  if (from < anchor) return anchor + intervalMs;
+  return anchor + (Math.floor((from - anchor) / intervalMs) + 1) * intervalMs;
+}
+
+/**
+ * One interval trigger's clock: at most one pending timeout (start() on a running timer does
+ * nothing), the next fire computed from the clock on every wake-up (a laptop waking up after
+ * several fire times fires once), and the next fire time known before `onFire` runs so the fired
+ * event can carry it.
+ */
+export class IntervalTimer {
   private handle: unknown;
   private running = false;
   private next: number | undefined;
 
   constructor(
-    private readonly schedule: Schedule,
-    /** Interval anchor (the activation time): fires at anchor + k·interval. */
+    private readonly intervalMs: number,
+    /** The activation time: fires at anchor + k·interval. */
     private readonly anchor: number,
     private readonly clock: Clock,
     private readonly timers: Timers,
@@ -35,7 +44,7 @@ export class TimerTrigger {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.next = nextFireAt(this.schedule, this.clock.now(), this.anchor);
+    this.next = nextIntervalFire(this.intervalMs, this.clock.now(), this.anchor);
     this.arm();
   }
 
@@ -60,7 +69,7 @@ export class TimerTrigger {
       return;
     }
     const scheduledAt = this.next;
-    this.next = nextFireAt(this.schedule, now, this.anchor);
+    this.next = nextIntervalFire(this.intervalMs, now, this.anchor);
     this.arm();
     this.onFire(scheduledAt);
   }
