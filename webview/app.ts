@@ -65,6 +65,7 @@ export class App {
         send: (text) => this.io.post({ type: 'sendMessage', text }),
         stop: () => this.io.post({ type: 'stop' }),
         draftChanged: (draft) => this.io.saveState({ draft }),
+        attach: (text) => this.io.post({ type: 'attachText', text }),
       },
       state.draft,
     );
@@ -106,6 +107,10 @@ export class App {
   }
 
   apply(msg: HostToWebview): void {
+    if (msg.type === 'attached') {
+      this.composer.insertReference(msg.reference);
+      return;
+    }
     const previousQueen = this.ctx.queenName;
     const change = this.model.apply(msg);
     if (change.reset) {
@@ -133,7 +138,7 @@ export class App {
       this.composer.setQueenName(session ? this.ctx.queenName : null);
     }
     if (change.colony) renderColonyBar(this.colony, session?.colony ?? null);
-    if (change.triggers) this.triggers.render(session?.triggers ?? []);
+    if (change.triggers) this.triggers.render(session?.triggers ?? [], session?.triggerProblems ?? []);
     if (change.toast) this.showToast(change.toast.text, change.toast.level);
     this.list.update(change);
     this.renderEmptyState();
@@ -203,6 +208,9 @@ export class App {
       case 'toggle-tool':
         this.list.toggleTool(id);
         break;
+      case 'toggle-long':
+        this.list.toggleLong(id);
+        break;
       case 'approve':
       case 'deny':
       case 'approve-always':
@@ -213,6 +221,13 @@ export class App {
           ...(el.dataset.action === 'approve-always' ? { alwaysForCategory: true } : {}),
         });
         this.list.update(this.model.markApprovalSent(id));
+        break;
+      case 'review-proposal':
+        this.io.post({ type: 'reviewProposal', id });
+        break;
+      case 'restore-turn':
+        this.io.post({ type: 'restoreTurn', turnId: el.dataset.turnId ?? '' });
+        this.list.update(this.model.markRestoreSent(id));
         break;
       case 'answer-option':
         this.answer(id, el.dataset.answer ?? '');

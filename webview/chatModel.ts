@@ -2,12 +2,23 @@
 // Pure (no DOM): the renderer reads the state and uses the returned Change to redraw only what moved.
 // The host stays the source of truth; local marks (answer sent, retry sent) only disable buttons
 // until the host confirms.
-import type { ChatMessage, HostToWebview, SessionSnapshot, UsageTotals } from '../src/shared/protocol';
+import type {
+  ApprovalDetail,
+  ChatMessage,
+  HostToWebview,
+  LaneEntry,
+  LaneStatus,
+  SessionSnapshot,
+  UsageTotals,
+} from '../src/shared/protocol';
 
 export interface Approval {
   id: string;
   tool: string;
   category: string;
+  /** "queen" or the worker id. */
+  requester: string;
+  detail: ApprovalDetail | null;
   /** pending: waiting for the user; sent: answered here, host not yet confirmed. */
   state: 'pending' | 'sent' | 'approved' | 'denied';
 }
@@ -33,6 +44,16 @@ export type Row = RowBase &
     | { kind: 'question'; prompt: string; options: string[]; answer: string | null; sent: boolean }
     | { kind: 'notice'; text: string; level: 'info' | 'warning' }
     | { kind: 'error'; message: string; retryable: boolean; retried: boolean }
+    | {
+        kind: 'lane';
+        workerId: string;
+        status: LaneStatus;
+        summary: string | null;
+        entries: LaneEntry[];
+        dropped: number;
+      }
+    /** `restoring`: the user asked to restore; the host's answer clears it. */
+    | { kind: 'changes'; turnId: string; requester: string; files: string[]; restoring: boolean }
   );
 export type RowOf<K extends Row['kind']> = Extract<Row, { kind: K }>;
 
@@ -197,8 +218,38 @@ export class ChatModel {
         }
         break;
       }
+      case 'laneEntry': {
+        const lane = this.laneRow(msg.laneId, msg.workerId, c);
+        const i = lane.entries.findIndex((e) => e.id === msg.entry.id);
+        if (i >= 0) lane.entries[i] = msg.entry;
+        else lane.entries.push(msg.entry);
+        this.touch(lane, c);
+        break;
+      }
+      case 'laneText': {
+        const lane = this.laneRow(msg.laneId, msg.workerId, c);
+        const entry = lane.entries.find((e) => e.id === msg.entryId);
+        if (entry?.kind === 'text') entry.text = msg.snapshot ?? entry.text + msg.text;
+        else if (!entry) lane.entries.push({ kind: 'text', id: msg.entryId, text: msg.snapshot ?? msg.text });
+        this.touch(lane, c);
+        break;
+      }
+      case 'laneStatus': {
+        const lane = this.laneRow(msg.laneId, msg.workerId, c);
+        lane.status = msg.status;
+        lane.summary = msg.summary;
+        this.touch(lane, c);
+        break;
+      }
       case 'approvalRequest': {
-        const approval: Approval = { id: msg.id, tool: msg.tool, category: msg.category, state: 'pending' };
+        const approval: Approval = {
+          id: msg.id,
+          tool: msg.tool,
+          category: msg.category,
+          requester: msg.requester,
+          detail: msg.detail,
+          state: 'pending',
+        };
         const existing = msg.toolUseId ? this.rowById(msg.toolUseId) : undefined;
         if (existing?.kind === 'tool') {
           existing.approval = approval;
@@ -263,7 +314,10 @@ export class ChatModel {
         c.colony = true;
         break;
       case 'triggers':
-        if (this.session) this.session.triggers = msg.triggers;
+        if (this.session) {
+          this.session.triggers = msg.triggers;
+          this.session.triggerProblems = msg.problems ?? [];
+        }
         c.triggers = true;
         break;
       case 'toast':
@@ -296,6 +350,16 @@ export class ChatModel {
     return c;
   }
 
+  markRestoreSent(rowId: string): Change {
+    const c = emptyChange();
+    const row = this.rowById(rowId);
+    if (row?.kind === 'changes' && !row.restoring) {
+      row.restoring = true;
+      this.touch(row, c);
+    }
+    return c;
+  }
+
   markRetried(errorId: string): Change {
     const c = emptyChange();
     const row = this.rowById(errorId);
@@ -315,6 +379,23 @@ export class ChatModel {
         this.touch(row, c);
       }
     }
+  }
+
+  /** The lane row `laneId`, appended (running, empty) when its first step arrives live. */
+  private laneRow(laneId: string, workerId: string, c: Change): RowOf<'lane'> {
+    const row = this.rowById(laneId);
+    if (row?.kind === 'lane') return row;
+    const lane = this.make({
+      kind: 'lane',
+      id: laneId,
+      workerId,
+      status: 'running',
+      summary: null,
+      entries: [],
+      dropped: 0,
+    }) as RowOf<'lane'>;
+    this.append(lane, c);
+    return lane;
   }
 
   private approvalRow(approvalId: string): RowOf<'tool'> | undefined {
@@ -422,6 +503,25 @@ export class ChatModel {
           message: m.message,
           retryable: m.retryable,
           retried: false,
+        });
+      case 'lane':
+        return this.make({
+          kind: 'lane',
+          id: m.id,
+          workerId: m.workerId,
+          status: m.status,
+          summary: m.summary,
+          entries: m.entries.map((e) => ({ ...e })),
+          dropped: m.dropped,
+        });
+      case 'changes':
+        return this.make({
+          kind: 'changes',
+          id: m.id,
+          turnId: m.turnId,
+          requester: m.requester,
+          files: [...m.files],
+          restoring: false,
         });
     }
   }

@@ -1,14 +1,19 @@
 // The message box: Enter sends, Shift+Enter adds a line, Escape stops a running turn.
-// A Stop button and a progress ring show while the queen is working.
-import { MAX_TEXT_LENGTH } from '../src/shared/protocol';
+// A Stop button and a progress ring show while the queen is working. A paste that would make the
+// message longer than a message may be is not cut: the box says so and offers to attach it as a file.
+import { MAX_ATTACH_LENGTH, MAX_TEXT_LENGTH } from '../src/shared/protocol';
 import { button, progressRing, setDisabled } from './components';
-import { h } from './dom';
+import { h, replaceChildren } from './dom';
 
 export interface ComposerHandlers {
   send(text: string): void;
   stop(): void;
   draftChanged(text: string): void;
+  /** Save `text` as a file of the session; the host answers with a reference (insertReference). */
+  attach(text: string): void;
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 export class Composer {
   readonly el: HTMLElement;
@@ -17,6 +22,8 @@ export class Composer {
   private readonly stopButton: HTMLElement;
   private readonly working: HTMLElement;
   private readonly hint: HTMLElement;
+  private readonly pasteOffer: HTMLElement;
+  private pendingPaste: string | null = null;
   private enabled = false;
 
   constructor(
@@ -41,10 +48,12 @@ export class Composer {
       h('span', null, 'Working…'),
     );
     this.hint = h('div', { class: 'composer-hint', 'aria-live': 'polite' });
+    this.pasteOffer = h('div', { class: 'paste-offer', role: 'alert', hidden: true });
     this.el = h(
       'div',
       { class: 'composer' },
       this.hint,
+      this.pasteOffer,
       h(
         'div',
         { class: 'composer-row' },
@@ -54,6 +63,12 @@ export class Composer {
       this.working,
     );
     this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.input.addEventListener('paste', (e) => this.onPaste(e));
+    this.pasteOffer.addEventListener('click', (e) => {
+      const action = (e.target as Element | null)?.closest<HTMLElement>('[data-paste]')?.dataset.paste;
+      if (action === 'attach' && this.pendingPaste !== null) this.handlers.attach(this.pendingPaste);
+      if (action) this.closePasteOffer();
+    });
     this.input.addEventListener('input', () => {
       this.autosize();
       this.handlers.draftChanged(this.input.value);
@@ -90,6 +105,61 @@ export class Composer {
     this.input.style.height = 'auto';
     const needed = this.input.scrollHeight;
     if (needed > 0) this.input.style.height = `${Math.min(needed, 240)}px`;
+  }
+
+  /** Adds the host's reference to an attached paste at the caret, on a line of its own. */
+  insertReference(reference: string): void {
+    const { value, selectionStart: start, selectionEnd: end } = this.input;
+    const before = value.slice(0, start);
+    const line = `${before && !before.endsWith('\n') ? '\n' : ''}${reference}\n`;
+    this.input.value = `${before}${line}${value.slice(end)}`;
+    const caret = before.length + line.length;
+    this.input.setSelectionRange(caret, caret);
+    this.autosize();
+    this.handlers.draftChanged(this.input.value);
+    this.updateSend();
+    this.input.focus();
+  }
+
+  /** The box's maxlength would silently cut a long paste: stop it and offer a file instead. */
+  private onPaste(e: ClipboardEvent): void {
+    const pasted = e.clipboardData?.getData('text/plain') ?? '';
+    const { value, selectionStart: start, selectionEnd: end } = this.input;
+    const length = value.length - (end - start) + pasted.length;
+    if (length <= MAX_TEXT_LENGTH) return;
+    e.preventDefault();
+    const tooBig = pasted.length > MAX_ATTACH_LENGTH;
+    this.pendingPaste = tooBig ? null : pasted;
+    const text = `The pasted text has ${count(pasted.length)} characters; a message holds at most ${count(MAX_TEXT_LENGTH)}${
+      length - pasted.length > 0 ? ` with what is typed already` : ''
+    }.`;
+    replaceChildren(
+      this.pasteOffer,
+      h(
+        'span',
+        { class: 'paste-text' },
+        tooBig
+          ? `${text} It is also too long to attach (at most ${count(MAX_ATTACH_LENGTH)}); nothing was pasted.`
+          : `${text} Attach it as a file of this session instead?`,
+      ),
+      tooBig
+        ? null
+        : button('Attach as file', {
+            appearance: 'primary',
+            className: 'paste-attach',
+            data: { paste: 'attach' },
+            ariaLabel: `Attach the pasted ${count(pasted.length)} characters as a file`,
+          }),
+      button(tooBig ? 'Dismiss' : 'Cancel', { className: 'paste-cancel', data: { paste: 'cancel' } }),
+    );
+    this.pasteOffer.hidden = false;
+  }
+
+  private closePasteOffer(): void {
+    this.pendingPaste = null;
+    this.pasteOffer.hidden = true;
+    replaceChildren(this.pasteOffer);
+    this.input.focus();
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -4,7 +4,7 @@
 // throttles the re-rendering of a streaming message to the display rate.
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import type { Change, ChatModel, Row } from './chatModel';
-import { estimateRowHeight, type RowContext, renderRow } from './rows';
+import { estimateRowHeight, laneOpen, type RowContext, renderRow } from './rows';
 
 interface Mounted {
   el: HTMLElement;
@@ -70,9 +70,19 @@ export class MessageList {
 
   toggleTool(id: string): void {
     const row = this.model.rowById(id);
-    if (row?.kind !== 'tool') return;
-    const open = this.ctx.toolOpen.get(id) ?? row.approval?.state === 'pending';
+    if (row?.kind !== 'tool' && row?.kind !== 'lane') return;
+    const open =
+      row.kind === 'lane'
+        ? laneOpen(row, this.ctx)
+        : (this.ctx.toolOpen.get(id) ?? row.approval?.state === 'pending');
     this.ctx.toolOpen.set(id, !open);
+    this.schedule();
+  }
+
+  /** Folds or unfolds a long message (longMessage.ts). */
+  toggleLong(id: string): void {
+    if (!this.model.rowById(id)) return;
+    this.ctx.toolOpen.set(id, !(this.ctx.toolOpen.get(id) ?? false));
     this.schedule();
   }
 

@@ -5,11 +5,15 @@ import { colonyCard, createdColonyOf } from './colonyCard';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
+import { foldLongBody } from './longMessage';
 import { renderMarkdownInto } from './markdown';
 
 export interface RowContext {
   queenName: string;
-  /** Tool cards the user opened or closed; absent = default (open while approval is pending). */
+  /**
+   * Tool cards and long messages the user opened or closed; absent = default (a card is open while its
+   * approval is pending, a long message starts folded).
+   */
   toolOpen: Map<string, boolean>;
   /** Answers being typed into questions, kept while their rows scroll out of view. */
   answerDrafts: Map<string, string>;
@@ -20,7 +24,7 @@ const RESULT_LIMIT = 20_000;
 export function renderRow(row: Row, ctx: RowContext): HTMLElement {
   switch (row.kind) {
     case 'user':
-      return userRow(row);
+      return userRow(row, ctx);
     case 'assistant':
       return assistantRow(row, ctx);
     case 'tool':
@@ -31,16 +35,95 @@ export function renderRow(row: Row, ctx: RowContext): HTMLElement {
       return h('div', { class: `notice notice-${row.level}`, role: 'note' }, row.text);
     case 'error':
       return errorRow(row);
+    case 'lane':
+      return laneRow(row, ctx);
+    case 'changes':
+      return changesRow(row, ctx);
   }
 }
 
-function userRow(row: RowOf<'user'>): HTMLElement {
+/** Who a card or lane speaks for: the queen by name, a worker by its id. */
+function requesterName(requester: string, ctx: RowContext): string {
+  return requester === 'queen' ? ctx.queenName : `Worker ${requester}`;
+}
+
+/** A lane is open while its worker runs, closed once it reported (unless the user chose). */
+export function laneOpen(row: RowOf<'lane'>, ctx: RowContext): boolean {
+  return ctx.toolOpen.get(row.id) ?? row.status === 'running';
+}
+
+function laneRow(row: RowOf<'lane'>, ctx: RowContext): HTMLElement {
+  const open = laneOpen(row, ctx);
+  const steps = row.entries.length + row.dropped;
+  const status = { running: 'working…', done: 'reported', failed: 'failed', stopped: 'stopped' }[row.status];
+  const head = h(
+    'button',
+    {
+      class: 'lane-head',
+      type: 'button',
+      'data-action': 'toggle-tool',
+      'data-id': row.id,
+      'aria-expanded': String(open),
+      'aria-label': `Worker ${row.workerId}, ${status}, ${steps} steps. ${open ? 'Collapse' : 'Expand'}`,
+    },
+    h('span', { class: 'chevron', 'aria-hidden': 'true' }),
+    h('span', { class: 'lane-name' }, `Worker ${row.workerId}`),
+    h('span', { class: 'tool-summary' }, row.summary ?? `${steps} step${steps === 1 ? '' : 's'}`),
+    h('span', { class: `tool-status lane-status-${row.status}` }, status),
+  );
+  const lane = h(
+    'div',
+    { class: `lane lane-${row.status}`, role: 'group', 'aria-label': `Worker ${row.workerId}` },
+    head,
+  );
+  if (!open) return lane;
+  const body = h('ol', { class: 'lane-body' });
+  if (row.dropped > 0)
+    body.append(h('li', { class: 'lane-dropped' }, `${row.dropped} earlier steps not shown`));
+  for (const e of row.entries) {
+    if (e.kind === 'text') {
+      if (e.text.trim()) body.append(h('li', { class: 'lane-text' }, e.text));
+      continue;
+    }
+    const label = { running: 'running…', done: 'done', error: 'failed', denied: 'denied' }[e.status];
+    body.append(
+      h(
+        'li',
+        { class: `lane-tool status-${e.status}`, title: e.result ? clipLong(e.result, 2_000) : undefined },
+        h('span', { class: 'tool-name' }, e.name),
+        h('span', { class: 'tool-summary' }, summarizeToolInput(e.input)),
+        h('span', { class: `tool-status status-${e.status}` }, label),
+      ),
+    );
+  }
+  lane.append(body);
+  return lane;
+}
+
+function changesRow(row: RowOf<'changes'>, ctx: RowContext): HTMLElement {
+  const who = requesterName(row.requester, ctx);
+  return h(
+    'div',
+    { class: 'changes-row', role: 'group', 'aria-label': `Files changed by ${who}` },
+    h('span', { class: 'changes-text' }, `${who} changed ${row.files.join(', ')}`),
+    button(row.restoring ? 'Restoring…' : 'Restore files to before this turn', {
+      action: 'restore-turn',
+      data: { id: row.id, turnId: row.turnId },
+      disabled: row.restoring,
+      ariaLabel: `Restore ${row.files.join(', ')} to before this turn`,
+    }),
+  );
+}
+
+function userRow(row: RowOf<'user'>, ctx: RowContext): HTMLElement {
   const author = { user: 'You', trigger: 'Trigger', worker: 'Worker', system: 'System' }[row.origin];
+  const bubble = h('div', { class: 'bubble' }, row.text);
   return h(
     'div',
     { class: `msg msg-user origin-${row.origin}`, role: 'article', 'aria-label': `${author} said` },
     h('div', { class: 'author' }, author),
-    h('div', { class: 'bubble' }, row.text),
+    bubble,
+    foldLongBody(bubble, row.id, row.text, ctx.toolOpen.get(row.id)),
   );
 }
 
@@ -48,6 +131,7 @@ function assistantRow(row: RowOf<'assistant'>, ctx: RowContext): HTMLElement {
   const body = h('div', { class: 'md' });
   // A streaming message changes every frame: don't fill the cache with its partial versions.
   renderMarkdownInto(body, row.text, row.streaming ? undefined : `${row.id}:${row.rev}`);
+  const fold = row.streaming ? null : foldLongBody(body, row.id, row.text, ctx.toolOpen.get(row.id));
   const u = row.usage;
   const usage =
     u &&
@@ -78,6 +162,7 @@ function assistantRow(row: RowOf<'assistant'>, ctx: RowContext): HTMLElement {
       row.streaming && h('span', { class: 'typing', 'aria-hidden': 'true' }),
     ),
     body,
+    fold,
     usage,
   );
 }
@@ -108,11 +193,37 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
     const a = row.approval;
     const sent = a.state === 'sent';
     const data = { id: a.id };
+    const who = requesterName(a.requester, ctx);
+    const d = a.detail;
+    const what =
+      d?.kind === 'file'
+        ? `${who} wants to ${d.isNew ? 'create' : 'change'} ${d.path}`
+        : d?.kind === 'command'
+          ? `${who} wants to run a command`
+          : `${who} asks to run ${a.tool} (${a.category})`;
     card.append(
       h(
         'div',
-        { class: 'approval', role: 'group', 'aria-label': `Approval for ${a.tool}` },
-        h('span', { class: 'approval-text' }, sent ? 'Answer sent…' : `Allow ${a.tool}? (${a.category})`),
+        { class: 'approval', role: 'group', 'aria-label': `Approval for ${a.tool} asked by ${who}` },
+        h('span', { class: 'approval-text' }, sent ? 'Answer sent…' : what),
+        d?.kind === 'command' &&
+          h(
+            'div',
+            { class: 'approval-command' },
+            h('code', { class: 'approval-cmd' }, d.command),
+            h(
+              'span',
+              { class: 'approval-cwd' },
+              `in ${d.cwd}${d.timeout ? ` · timeout ${d.timeout} s` : ''}`,
+            ),
+          ),
+        d?.kind === 'file' &&
+          button('Review diff', {
+            action: 'review-proposal',
+            data,
+            disabled: sent,
+            ariaLabel: `Open the proposed change of ${d.path} in the diff editor`,
+          }),
         button('Approve', { appearance: 'primary', action: 'approve', data, disabled: sent }),
         button('Deny', { action: 'deny', data, disabled: sent }),
         button(`Always allow ${a.category}`, {
@@ -210,6 +321,8 @@ export function estimateRowHeight(row: Row | undefined): number {
       return row.approval?.state === 'pending' ? 200 : 40;
     case 'question':
       return 120;
+    case 'lane':
+      return row.status === 'running' ? 80 + Math.min(600, row.entries.length * 24) : 40;
     default:
       return 40;
   }

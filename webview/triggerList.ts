@@ -1,13 +1,14 @@
 // The Triggers section: each trigger with its type, schedule in words, a live countdown to the next
 // fire (ticking every second), fire stats, an enable toggle, Run now, and for webhooks the URL and a
 // copy-secret button (the host copies the secret; it never reaches the webview).
-import type { TriggerView } from '../src/shared/protocol';
+import type { TriggerProblemView, TriggerView } from '../src/shared/protocol';
 import { badge, button, checkbox } from './components';
 import { h, replaceChildren } from './dom';
 import { formatCountdown, formatFireStats } from './format';
 
 export class TriggerList {
   private triggers: TriggerView[] = [];
+  private problems: TriggerProblemView[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -17,9 +18,10 @@ export class TriggerList {
     private readonly now: () => number = Date.now,
   ) {}
 
-  render(triggers: TriggerView[]): void {
+  render(triggers: TriggerView[], problems: TriggerProblemView[] = []): void {
     this.triggers = triggers;
-    if (triggers.length === 0) {
+    this.problems = problems;
+    if (triggers.length === 0 && problems.length === 0) {
       replaceChildren(this.el);
       this.el.hidden = true;
       this.stopTicking();
@@ -38,10 +40,15 @@ export class TriggerList {
       },
       h('span', { class: 'chevron', 'aria-hidden': 'true' }),
       h('span', null, 'Triggers'),
-      h('span', { class: 'section-count' }, `${active}/${triggers.length} active`),
+      h(
+        'span',
+        { class: 'section-count' },
+        `${active}/${triggers.length} active${problems.length ? ` · ${problems.length} invalid` : ''}`,
+      ),
     );
     const items = h('ul', { class: 'trigger-items', id: 'trigger-items', hidden: !this.open });
     for (const t of triggers) items.append(this.item(t));
+    for (const p of problems) items.append(this.invalidItem(p));
     replaceChildren(this.el, head, items);
     this.tick();
     this.startTicking();
@@ -50,7 +57,7 @@ export class TriggerList {
   toggleOpen(): void {
     this.open = !this.open;
     this.onToggleOpen(this.open);
-    this.render(this.triggers);
+    this.render(this.triggers, this.problems);
   }
 
   dispose(): void {
@@ -106,6 +113,21 @@ export class TriggerList {
       );
     }
     return li;
+  }
+
+  /** A triggers.json entry the colony loaded without, with the reason (also in the Problems view). */
+  private invalidItem(p: TriggerProblemView): HTMLElement {
+    return h(
+      'li',
+      { class: 'trigger invalid' },
+      h(
+        'div',
+        { class: 'trigger-head' },
+        badge('invalid', 'trigger-type type-invalid'),
+        h('span', { class: 'trigger-name' }, p.label),
+      ),
+      h('div', { class: 'trigger-problem' }, `invalid: ${p.message}`),
+    );
   }
 
   /** Updates only the countdown and "last fired" texts. */

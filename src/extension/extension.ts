@@ -6,8 +6,10 @@ import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColoniesViewCommands } from './commands/coloniesViewCommands';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
+import { registerReviewCommands } from './commands/reviewCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerTriggerCommands } from './commands/triggerCommands';
+import { registerFirstRun } from './firstRun';
 import { LazyChat } from './lazyChat';
 import { RuntimeHost } from './runtimeHost';
 import type { HiveServices } from './services';
@@ -82,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerColoniesViewCommands(services, coloniesView),
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
+    ...registerReviewCommands(services),
+    ...registerFirstRun(context, runtime),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

@@ -18,6 +18,17 @@ export class LazyChat implements ChatOpener {
     return this.loaded().open(sessionId, opts);
   }
 
+  answerProposal(uri: vscode.Uri | undefined, approve: boolean): boolean {
+    // A proposal's diff exists only once the chat was loaded (it opens them).
+    if (this.controller) return this.controller.review.answer(uri, approve);
+    void vscode.window.showWarningMessage('This proposal is no longer waiting for an answer.');
+    return false;
+  }
+
+  undoAgentChanges(): Promise<void> {
+    return this.loaded().undoAgentChanges();
+  }
+
   private loaded(): ChatController {
     if (!this.controller) {
       const controller = new (chatModule().ChatController)(this.deps);

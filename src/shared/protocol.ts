@@ -6,6 +6,8 @@ import * as z from 'zod/mini';
 
 /** Longest free text the webview may send (user message, answer, reply, copied text). */
 export const MAX_TEXT_LENGTH = 100_000;
+/** Longest pasted text the composer may attach as a file instead (attachText). */
+export const MAX_ATTACH_LENGTH = 5_000_000;
 /** Longest id accepted from the webview (same bound as src/runtime/storage/ids.ts). */
 export const MAX_ID_LENGTH = 128;
 export const MAX_URL_LENGTH = 2_048;
@@ -77,6 +79,8 @@ export const TriggerViewSchema = z.object({
     z.object({ url: z.string(), methods: z.array(z.string()), secretAvailable: z.boolean() }),
   ),
 });
+/** A triggers.json entry the colony loaded without (or the file itself), with the loader's reason. */
+export const TriggerProblemViewSchema = z.object({ label: z.string(), message: z.string() });
 export const UsageTotalsSchema = z.object({
   inputTokens: count,
   outputTokens: count,
@@ -91,6 +95,8 @@ export const SessionSnapshotSchema = z.object({
   phase: z.string(),
   colony: z.nullable(ColonyStateSchema),
   triggers: z.array(TriggerViewSchema),
+  /** Entries of triggers.json that were not loaded, shown as "invalid: …" in the Triggers section. */
+  triggerProblems: z.optional(z.array(TriggerProblemViewSchema)),
   usage: UsageTotalsSchema,
   busy: z.boolean(),
   /** Workspace Trust: when false, tools and colonies are disabled and the panel says why. */
@@ -98,6 +104,40 @@ export const SessionSnapshotSchema = z.object({
 });
 
 const ts = z.optional(z.nullable(epochMs));
+const toolStatus = z.enum(['running', 'done', 'error', 'denied']);
+
+/** One step of a worker's lane: a text it wrote, or a tool call with its result. */
+export const LaneEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), id: z.string(), text: z.string() }),
+  z.object({
+    kind: z.literal('tool'),
+    id: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+    result: z.nullable(z.string()),
+    isError: z.boolean(),
+    status: toolStatus,
+  }),
+]);
+export const LaneStatusSchema = z.enum(['running', 'done', 'failed', 'stopped']);
+
+/** What an approval card shows beside the tool's input: the file under review, or the command. */
+export const ApprovalDetailSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('file'),
+    /** Relative to the tool's folder. */
+    path: z.string(),
+    isNew: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('command'),
+    command: z.string(),
+    /** Absolute folder the command runs in. */
+    cwd: z.string(),
+    timeout: z.nullable(z.number().check(z.nonnegative())),
+  }),
+]);
+
 export const ChatMessageSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('user'),
@@ -114,7 +154,7 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     input: z.unknown(),
     result: z.nullable(z.string()),
     isError: z.boolean(),
-    status: z.enum(['running', 'done', 'error', 'denied']),
+    status: toolStatus,
     ts,
   }),
   z.object({
@@ -133,6 +173,27 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     ts,
   }),
   z.object({ kind: z.literal('error'), id: z.string(), message: z.string(), retryable: z.boolean(), ts }),
+  /** A colony worker's steps, folded into one collapsible row. `dropped`: older steps left out. */
+  z.object({
+    kind: z.literal('lane'),
+    id: z.string(),
+    workerId: z.string(),
+    status: LaneStatusSchema,
+    summary: z.nullable(z.string()),
+    entries: z.array(LaneEntrySchema),
+    dropped: count,
+    ts,
+  }),
+  /** The files one assistant turn changed (recorded in a checkpoint), which the user may restore. */
+  z.object({
+    kind: z.literal('changes'),
+    id: z.string(),
+    turnId: z.string(),
+    /** "queen" or the worker id. */
+    requester: z.string(),
+    files: z.array(z.string()),
+    ts,
+  }),
 ]);
 
 // ---------------------------------------------------------------- host → webview
@@ -185,6 +246,9 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     tool: z.string(),
     category: z.string(),
     input: z.unknown(),
+    /** "queen" or the id of the worker that asks. */
+    requester: z.string(),
+    detail: z.nullable(ApprovalDetailSchema),
   }),
   z.object({ type: z.literal('approvalResolved'), id: z.string(), approved: z.boolean() }),
   z.object({ type: z.literal('askUser'), id: z.string(), prompt: z.string(), options: z.array(z.string()) }),
@@ -195,7 +259,37 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('phase'), phase: z.string() }),
   z.object({ type: z.literal('queen'), queen: QueenIdentitySchema }),
   z.object({ type: z.literal('colony'), colony: z.nullable(ColonyStateSchema) }),
-  z.object({ type: z.literal('triggers'), triggers: z.array(TriggerViewSchema) }),
+  z.object({
+    type: z.literal('triggers'),
+    triggers: z.array(TriggerViewSchema),
+    problems: z.optional(z.array(TriggerProblemViewSchema)),
+  }),
+  /** A pasted text was saved as a file (attachText): the composer adds this reference to the draft. */
+  z.object({ type: z.literal('attached'), reference: z.string() }),
+  /** A worker lane's step was added or changed (the lane is created on its first step). */
+  z.object({
+    type: z.literal('laneEntry'),
+    laneId: z.string(),
+    workerId: z.string(),
+    entry: LaneEntrySchema,
+  }),
+  /** Streaming text of a lane's text step: `text` is the delta, `snapshot` the whole text when given. */
+  z.object({
+    type: z.literal('laneText'),
+    laneId: z.string(),
+    workerId: z.string(),
+    entryId: z.string(),
+    text: z.string(),
+    snapshot: z.optional(z.string()),
+  }),
+  /** The worker reported (or failed, or was stopped). */
+  z.object({
+    type: z.literal('laneStatus'),
+    laneId: z.string(),
+    workerId: z.string(),
+    status: LaneStatusSchema,
+    summary: z.nullable(z.string()),
+  }),
   /** A short transient note (e.g. "Webhook secret copied"). */
   z.object({ type: z.literal('toast'), text: z.string(), level: z.enum(['info', 'warning', 'error']) }),
 ]);
@@ -214,6 +308,10 @@ const webviewSchemas = {
     alwaysForCategory: z.optional(z.boolean()),
   }),
   askUserAnswer: z.strictObject({ type: z.literal('askUserAnswer'), id, answer: nonEmptyText }),
+  /** Open (again) the diff editor of a pending file approval. */
+  reviewProposal: z.strictObject({ type: z.literal('reviewProposal'), id }),
+  /** Put the files an assistant turn changed back as they were before it. */
+  restoreTurn: z.strictObject({ type: z.literal('restoreTurn'), turnId: id }),
   escalationReply: z.strictObject({
     type: z.literal('escalationReply'),
     requestId: id,
@@ -227,6 +325,14 @@ const webviewSchemas = {
   }),
   copyWebhookSecret: z.strictObject({ type: z.literal('copyWebhookSecret'), triggerId: id }),
   copyText: z.strictObject({ type: z.literal('copyText'), text }),
+  /** A paste too long for a message: save it in the session's data folder (answered by `attached`). */
+  attachText: z.strictObject({
+    type: z.literal('attachText'),
+    text: z.string().check(
+      z.maxLength(MAX_ATTACH_LENGTH, `longer than ${MAX_ATTACH_LENGTH} characters`),
+      z.refine((v) => v.trim().length > 0, 'must not be empty'),
+    ),
+  }),
   openLink: z.strictObject({ type: z.literal('openLink'), url }),
   /** The panel scrolled near the oldest message shown: the next older history page, please. */
   loadOlder: z.strictObject({ type: z.literal('loadOlder'), sessionId: id }),
@@ -245,10 +351,13 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.retry,
   webviewSchemas.approvalAnswer,
   webviewSchemas.askUserAnswer,
+  webviewSchemas.reviewProposal,
+  webviewSchemas.restoreTurn,
   webviewSchemas.escalationReply,
   webviewSchemas.triggerAction,
   webviewSchemas.copyWebhookSecret,
   webviewSchemas.copyText,
+  webviewSchemas.attachText,
   webviewSchemas.openLink,
   webviewSchemas.loadOlder,
   webviewSchemas.colonyAction,
@@ -258,9 +367,13 @@ export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;
 export type Escalation = z.infer<typeof EscalationSchema>;
 export type ColonyState = z.infer<typeof ColonyStateSchema>;
 export type TriggerView = z.infer<typeof TriggerViewSchema>;
+export type TriggerProblemView = z.infer<typeof TriggerProblemViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type LaneEntry = z.infer<typeof LaneEntrySchema>;
+export type LaneStatus = z.infer<typeof LaneStatusSchema>;
+export type ApprovalDetail = z.infer<typeof ApprovalDetailSchema>;
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 export type ColonyAction = WebviewMessageOf<'colonyAction'>['action'];

@@ -3,9 +3,11 @@
 // and questions); live events follow. Older pages go out on `loadOlder`. User actions from the (already
 // validated) webview become LiveSession calls. No vscode import: the host injects the panel's post,
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
+import { savePastedText } from '../../runtime/session/pasted-text';
 import type { ConversationPart } from '../../runtime/storage/parts';
 import type { ChatMessage, HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
+import { placeReplayRows, replayRows, replaySessionEvents, type SessionReplay } from './sessionEvents';
 import type { FeedOutput, SessionFeed } from './sessionFeed';
 import {
   type ChatSession,
@@ -14,6 +16,7 @@ import {
   errorText,
   onTriggersChange,
   queenView,
+  triggerProblemViews,
   triggerSourceOf,
   triggerViews,
   usageView,
@@ -45,6 +48,12 @@ export interface ChatBridgeDeps {
   onDidChangeSession?(sessionId: string | undefined): void;
   /** A "Colony created" card button: the same action as the Colonies view's (a VS Code command). */
   colonyAction?(action: WebviewMessageOf<'colonyAction'>['action'], colony: string): PromiseLike<unknown>;
+  /** Opens the diff review of a pending file approval (the chat card's "Review diff"). */
+  reviewProposal?(session: ChatSession, approvalId: string): Promise<void>;
+  /** The user's edited version of a proposal under review, if its diff editor holds one. */
+  editedProposal?(approvalId: string): string | undefined;
+  /** Asks (modal) whether to overwrite files the user changed since the agent wrote them. */
+  confirmOverwrite?(conflicts: string[]): Promise<boolean>;
   pageSize?: number;
 }
 
@@ -66,6 +75,8 @@ export class ChatBridge {
   private firstMessage: { sessionId: string; text: string } | undefined;
   private creating = false;
   private disposed = false;
+  /** The rows rebuilt from events at the last resync (older pages place them too). */
+  private replayed: { session: ChatSession; rows: ReturnType<typeof replayRows> } | undefined;
 
   constructor(private readonly deps: ChatBridgeDeps) {}
 
@@ -144,7 +155,7 @@ export class ChatBridge {
       return;
     }
     const feed = this.feed as SessionFeed;
-    const { parts, earlier } = await this.readHistory(session);
+    const [{ parts, earlier }, replay] = await Promise.all([this.readHistory(session), this.replay(session)]);
     if (epoch !== this.epoch || this.disposed) return;
     // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
     // While a turn runs, the newest assistant part's unanswered calls are in progress, even if this
@@ -154,10 +165,15 @@ export class ChatBridge {
       parts.flatMap((p) => (p.role === 'tool' && p.tool_use_id ? [p.tool_use_id] : [])),
     );
     const inFlight = (lastAssistant?.tool_calls ?? []).map((c) => c.id).filter((id) => !answered.has(id));
-    const messages = historyMessages(parts, {
-      isRunning: (id) => feed.isRunning(id) || inFlight.includes(id),
-      questionFor: (id) => feed.questionFor(id),
-    });
+    const rows = replayRows(replay, feed);
+    const messages = placeReplayRows(
+      historyMessages(parts, {
+        isRunning: (id) => feed.isRunning(id) || inFlight.includes(id),
+        questionFor: (id) => feed.questionFor(id),
+      }),
+      rows,
+    );
+    this.replayed = { session, rows };
     const first = this.firstMessage;
     if (first && first.sessionId === session.id) {
       if (messages.some((m) => m.kind === 'user' && m.text === first.text)) this.firstMessage = undefined;
@@ -177,6 +193,7 @@ export class ChatBridge {
         phase: session.phase,
         colony: colonyView(session, this.deps.log),
         triggers: triggerViews(session, this.deps.log),
+        triggerProblems: triggerProblemViews(session),
         usage: usageView(session),
         busy: session.busy,
         trusted: this.deps.isTrusted(),
@@ -221,6 +238,17 @@ export class ChatBridge {
     }
   }
 
+  /** Workers' lanes and changed files from events.jsonl (empty when the session has no folder). */
+  private async replay(session: ChatSession): Promise<SessionReplay | null> {
+    if (!session.dir) return null;
+    try {
+      return await replaySessionEvents(session.dir);
+    } catch (err) {
+      this.deps.log.warn(`Chat: reading the events of ${session.id} failed: ${errorText(err)}`);
+      return null;
+    }
+  }
+
   private get pageSize(): number {
     return this.deps.pageSize ?? HISTORY_PAGE_SIZE;
   }
@@ -243,10 +271,13 @@ export class ChatBridge {
     }
     if (epoch !== this.epoch || this.disposed) return;
     const feed = this.feed as SessionFeed;
-    const all = historyMessages(parts, {
-      isRunning: (id) => feed.isRunning(id),
-      questionFor: (id) => feed.questionFor(id),
-    });
+    const all = placeReplayRows(
+      historyMessages(parts, {
+        isRunning: (id) => feed.isRunning(id),
+        questionFor: (id) => feed.questionFor(id),
+      }),
+      this.replayed?.session === session ? this.replayed.rows : [],
+    );
     const firstShown = shown[0]?.id;
     const at = all.findIndex((m) => m.id === firstShown);
     // Everything before the oldest message shown (all of it, if that message is not found any more).
@@ -284,8 +315,12 @@ export class ChatBridge {
       this.sessionChanged();
     } else if (out.kind === 'colonyChanged') {
       this.deps.post({ type: 'colony', colony: colonyView(session, this.deps.log) });
-    } else {
-      this.deps.post({ type: 'triggers', triggers: triggerViews(session, this.deps.log) });
+    } else if (out.kind === 'triggersChanged') {
+      this.deps.post({
+        type: 'triggers',
+        triggers: triggerViews(session, this.deps.log),
+        problems: triggerProblemViews(session),
+      });
     }
   }
 
@@ -329,6 +364,20 @@ export class ChatBridge {
       case 'approvalAnswer':
         this.answerApproval(s, message);
         return;
+      case 'reviewProposal':
+        if (!s.pendingApprovals.includes(message.id)) {
+          this.toast('That approval is no longer pending.', 'warning');
+          return;
+        }
+        if (!this.feed?.proposalOf(message.id) || !this.deps.reviewProposal) {
+          this.toast('This request has no proposed file content to review.', 'warning');
+          return;
+        }
+        await this.deps.reviewProposal(s, message.id);
+        return;
+      case 'restoreTurn':
+        await this.restoreTurn(s, message.turnId);
+        return;
       case 'askUserAnswer':
         if (!s.pendingQuestions.includes(message.id)) {
           this.toast('That question is no longer waiting for an answer.', 'warning');
@@ -349,7 +398,18 @@ export class ChatBridge {
       case 'copyWebhookSecret':
         await this.copySecret(s, message.triggerId);
         return;
+      case 'attachText':
+        await this.attachText(s, message.text);
+        return;
     }
+  }
+
+  /** Keeps a paste too long for a message in the session's data folder; the draft gets its reference. */
+  private async attachText(s: ChatSession, text: string): Promise<void> {
+    const dir = (s as { dir?: unknown }).dir;
+    if (typeof dir !== 'string') throw new Error('this session has no folder to keep the text in');
+    const saved = await savePastedText(dir, text);
+    this.deps.post({ type: 'attached', reference: saved.reference });
   }
 
   private async send(text: string): Promise<void> {
@@ -399,9 +459,79 @@ export class ChatBridge {
       this.toast('Tools cannot run in Restricted Mode: the call was denied.', 'warning');
       return;
     }
-    s.answerApproval(m.id, m.approve ? 'approve' : 'deny', {
-      always: m.approve && m.alwaysForCategory === true,
+    if (!m.approve) {
+      s.answerApproval(m.id, 'deny');
+      return;
+    }
+    // The diff editor may hold the user's edits of the proposal: those are what gets written.
+    const content = this.feed?.proposalOf(m.id) ? this.deps.editedProposal?.(m.id) : undefined;
+    s.answerApproval(m.id, 'approve', {
+      always: m.alwaysForCategory === true,
+      ...(content !== undefined ? { content } : {}),
     });
+  }
+
+  /** Every file the agent changed in the session shown (live events and events.jsonl). */
+  changedFiles(): string[] {
+    const files = new Set(this.feed?.changes.files() ?? []);
+    for (const r of this.replayed?.rows ?? [])
+      if (r.message.kind === 'changes') for (const f of r.message.files) files.add(f);
+    return [...files].sort();
+  }
+
+  /**
+   * Undoes the agent's changes to `file` (all files when undefined), as the model's undo_changes does;
+   * files the user changed since are kept unless they confirm. Returns the notice posted to the chat.
+   */
+  async undoChanges(file: string | undefined): Promise<string> {
+    let s = this.session;
+    if (!s) throw new Error('no session is shown in the chat');
+    if ((s.stopped || !s.undoChanges) && this.deps.resumeSession) {
+      s = await this.deps.resumeSession(s.id);
+      this.attach(s);
+    }
+    if (!s.undoChanges) throw new Error('this session cannot undo changes');
+    let result = await s.undoChanges(file);
+    if (result.conflicts.length > 0 && (await this.deps.confirmOverwrite?.(result.conflicts))) {
+      const again = await s.undoChanges(file, { force: true });
+      result = {
+        restored: [...new Set([...result.restored, ...again.restored])],
+        conflicts: again.conflicts,
+      };
+    }
+    const notice = restoreNotice(result, this.nextNoticeId(), 'to before the agent changed them');
+    this.deps.post({ type: 'message', message: notice });
+    return notice.text;
+  }
+
+  /** Restores a turn's files; on conflicts the user decides (modal) whether to overwrite their edits. */
+  async restoreTurn(s: ChatSession, turnId: string): Promise<void> {
+    const known = [...(this.feed?.changes.rows() ?? []), ...(this.replayed?.rows ?? [])];
+    const row = known.find((r) => r.message.kind === 'changes' && r.message.turnId === turnId)?.message;
+    try {
+      let target = s;
+      if ((s.stopped || !s.restoreFilesBeforeTurn) && this.deps.resumeSession) {
+        target = await this.deps.resumeSession(s.id);
+        this.attach(target);
+      }
+      if (!target.restoreFilesBeforeTurn) throw new Error('this session cannot restore files');
+      let result = await target.restoreFilesBeforeTurn(turnId);
+      let forced: string[] = [];
+      if (result.conflicts.length > 0 && (await this.deps.confirmOverwrite?.(result.conflicts))) {
+        const again = await target.restoreFilesBeforeTurn(turnId, { force: true });
+        forced = again.restored.filter((f) => !result.restored.includes(f));
+        result = { restored: [...result.restored, ...forced], conflicts: again.conflicts };
+      }
+      this.deps.post({ type: 'message', message: restoreNotice(result, this.nextNoticeId()) });
+    } finally {
+      // The row's button works again (the page marked it "Restoring…").
+      if (row) this.deps.post({ type: 'message', message: row });
+    }
+  }
+
+  private noticeCounter = 0;
+  private nextNoticeId(): string {
+    return `restore-${Date.now().toString(36)}-${++this.noticeCounter}`;
   }
 
   private async triggerAction(s: ChatSession, m: WebviewMessageOf<'triggerAction'>): Promise<void> {
@@ -413,7 +543,11 @@ export class ChatBridge {
       await triggers.runNow(m.triggerId);
       this.toast('Trigger fired.', 'info');
     }
-    this.deps.post({ type: 'triggers', triggers: triggerViews(s, this.deps.log) });
+    this.deps.post({
+      type: 'triggers',
+      triggers: triggerViews(s, this.deps.log),
+      problems: triggerProblemViews(s),
+    });
   }
 
   private async copySecret(s: ChatSession, triggerId: string): Promise<void> {
@@ -452,9 +586,25 @@ export class ChatBridge {
   }
 }
 
+function restoreNotice(
+  r: { restored: string[]; conflicts: string[] },
+  id: string,
+  when = 'to before this turn',
+): Extract<ChatMessage, { kind: 'notice' }> {
+  const parts: string[] = [];
+  if (r.restored.length) parts.push(`Restored ${r.restored.join(', ')} ${when}.`);
+  else parts.push('No file was restored.');
+  if (r.conflicts.length)
+    parts.push(`Kept your own changes to ${r.conflicts.join(', ')} (changed after the agent wrote them).`);
+  return { kind: 'notice', id, text: parts.join(' '), level: r.conflicts.length ? 'warning' : 'info' };
+}
+
 function describeAction(type: WebviewToHost['type']): string {
   const names: Partial<Record<WebviewToHost['type'], string>> = {
+    restoreTurn: 'Restoring the files',
+    reviewProposal: 'Opening the diff',
     sendMessage: 'Sending',
+    attachText: 'Attaching the pasted text',
     escalationReply: 'Replying to the worker',
     triggerAction: 'The trigger action',
     copyWebhookSecret: 'Copying the webhook secret',

@@ -3,6 +3,7 @@
 // Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
 import * as vscode from 'vscode';
 import type { LiveSession, SessionManager } from '../../runtime/session';
+import { ProposalReview } from '../review/proposalReview';
 import { ChatBridge } from './chatBridge';
 import { ChatPanel } from './chatPanel';
 import { openColdSession } from './coldSession';
@@ -39,9 +40,13 @@ export class ChatController implements vscode.Disposable {
   private unwatch: (() => void) | undefined;
   private readonly sessionChanged = new vscode.EventEmitter<string | undefined>();
   readonly onDidChangeSession: vscode.Event<string | undefined> = this.sessionChanged.event;
+  /** The diff editors of pending file approvals, of every live session. */
+  readonly review: ProposalReview;
 
   constructor(private readonly deps: ChatDeps) {
+    this.review = new ProposalReview(deps.log);
     this.subs.push(
+      this.review,
       this.sessionChanged,
       // Panels opened elsewhere (an older command, VS Code restoring one) get a bridge too.
       ChatPanel.onDidCreate((p) => this.wire(p)),
@@ -106,6 +111,22 @@ export class ChatController implements vscode.Disposable {
       },
       resumeSession: async (id) => (await this.watchedManager()).resumeSession(id),
       feedFor: (session) => this.feedFor(session),
+      reviewProposal: async (session, approvalId) => {
+        const p = this.feedFor(session)
+          .pendingProposals()
+          .find((x) => x.approvalId === approvalId);
+        if (p) await this.review.show(session, approvalId, p.requester, p.proposal);
+      },
+      editedProposal: (approvalId) => this.review.edited(approvalId),
+      confirmOverwrite: async (conflicts) => {
+        const overwrite = 'Overwrite My Changes';
+        const picked = await vscode.window.showWarningMessage(
+          `You changed ${conflicts.join(', ')} after the agent did. Restore anyway and lose those changes?`,
+          { modal: true },
+          overwrite,
+        );
+        return picked === overwrite;
+      },
       isTrusted: () => this.deps.isTrusted(),
       log: this.deps.log,
       onDidChangeSession: (id) => {
@@ -157,8 +178,37 @@ export class ChatController implements vscode.Disposable {
     if (!feed) {
       feed = new SessionFeed(session);
       this.feeds.set(session, feed);
+      feed.onOutput((out) => {
+        if (out.kind === 'proposal')
+          this.review.show(session, out.approvalId, out.requester, out.proposal).catch((err: unknown) => {
+            this.deps.log.warn(`Review: could not open the diff of ${out.proposal.path}: ${String(err)}`);
+          });
+        else if (out.kind === 'approvalClosed') void this.review.close(out.approvalId);
+      });
     }
     return feed;
+  }
+
+  /** "Hive: Undo Agent Changes…": pick one of the files the agent changed in the chat's session, or all. */
+  async undoAgentChanges(): Promise<void> {
+    const bridge = this.bridge;
+    if (!bridge?.shown) {
+      void vscode.window.showInformationMessage('Open a session in the Hive chat first.');
+      return;
+    }
+    const files = bridge.changedFiles();
+    if (files.length === 0) {
+      void vscode.window.showInformationMessage('The agent changed no files in this session.');
+      return;
+    }
+    const all = { label: '$(discard) All files', description: `${files.length} changed`, file: undefined };
+    const picked = await vscode.window.showQuickPick(
+      [all, ...files.map((f) => ({ label: f, description: '', file: f as string | undefined }))],
+      { title: 'Undo Agent Changes', placeHolder: 'Restore a file (or all) to before the agent changed it' },
+    );
+    if (!picked) return;
+    const text = await bridge.undoChanges(picked.file);
+    void vscode.window.showInformationMessage(text);
   }
 
   /** The manager, with feeds kept in step with its live sessions from the first call on. */

@@ -3,8 +3,10 @@
 // does not hold yet (text still streaming, pending approvals and questions with their details, the
 // tool running now, the last error). No vscode: unit-tested against a real LiveSession.
 import { HIVE_EVENT_TYPES, type HiveEvent } from '../../runtime/events/types';
-import type { ChatMessage, HostToWebview } from '../../shared/protocol';
+import type { ApprovalDetail, ChatMessage, HostToWebview } from '../../shared/protocol';
 import { type ChatSession, nonNegInt, usageFrom } from './sessionSources';
+import { TurnChanges } from './turnChanges';
+import { WorkerLanes, workerOfStream } from './workerLanes';
 
 const QUEEN_STREAM = 'queen';
 
@@ -14,6 +16,17 @@ export interface PendingApproval {
   tool: string;
   category: string;
   input: unknown;
+  requester: string;
+  detail: ApprovalDetail | null;
+}
+
+/** A write_file / edit_file proposal as the runtime computed it before asking (the diff under review). */
+export interface Proposal {
+  path: string;
+  absPath: string;
+  /** null: the file does not exist yet. */
+  before: string | null;
+  after: string;
 }
 
 export interface PendingQuestion {
@@ -44,6 +57,10 @@ const TRIGGER_EVENTS = new Set<string>(HIVE_EVENT_TYPES.filter((t) => t.startsWi
 
 export type FeedOutput =
   | { kind: 'message'; message: HostToWebview }
+  /** A file approval with a proposal was requested: the diff review opens it. */
+  | { kind: 'proposal'; approvalId: string; requester: string; proposal: Proposal }
+  /** An approval was answered or cancelled (its diff review closes). */
+  | { kind: 'approvalClosed'; approvalId: string }
   | { kind: 'colonyChanged' }
   | { kind: 'triggersChanged' };
 
@@ -58,8 +75,12 @@ export class SessionFeed {
   private currentTool: string | null = null;
   private readonly approvals = new Map<string, PendingApproval>();
   private readonly questions = new Map<string, PendingQuestion>();
+  private readonly proposals = new Map<string, Proposal>();
   private lastErrorMessage: ChatMessage | null = null;
   private counter = 0;
+  /** Workers' lanes and changed files seen live (history adds what came before this feed). */
+  readonly lanes = new WorkerLanes();
+  readonly changes = new TurnChanges();
 
   constructor(readonly session: ChatSession) {
     this.off = session.bus.subscribeAll((e) => this.onEvent(e));
@@ -73,6 +94,21 @@ export class SessionFeed {
 
   isRunning(toolUseId: string): boolean {
     return this.running.has(toolUseId);
+  }
+
+  /** The proposal of a pending file approval, if it carried one. */
+  proposalOf(approvalId: string): Proposal | undefined {
+    return this.session.pendingApprovals.includes(approvalId) ? this.proposals.get(approvalId) : undefined;
+  }
+
+  /** Pending approvals that carry a proposal (for a diff review opened after they were asked). */
+  pendingProposals(): Array<{ approvalId: string; requester: string; proposal: Proposal }> {
+    return this.session.pendingApprovals.flatMap((id) => {
+      const proposal = this.proposals.get(id);
+      return proposal
+        ? [{ approvalId: id, requester: this.approvals.get(id)?.requester ?? 'queen', proposal }]
+        : [];
+    });
   }
 
   /** The ask_user request waiting on this tool call (history rows then carry the request id). */
@@ -133,6 +169,8 @@ export class SessionFeed {
       tool: call?.kind === 'tool' ? call.name : 'tool',
       category: 'unknown',
       input: call?.kind === 'tool' ? call.input : {},
+      requester: 'queen',
+      detail: null,
     };
   }
 
@@ -158,9 +196,17 @@ export class SessionFeed {
     if (COLONY_EVENTS.has(e.type) || (e.type === 'custom' && COLONY_CUSTOM_KINDS.has(String(e.data?.kind))))
       this.emit({ kind: 'colonyChanged' });
     if (TRIGGER_EVENTS.has(e.type)) this.emit({ kind: 'triggersChanged' });
-    // Workers' own streams are the colony's business; the conversation is the queen's stream.
-    if (e.stream_id !== QUEEN_STREAM) return;
     const d = e.data as Record<string, unknown>;
+    if (e.type === 'custom' && d?.kind === 'checkpoint_recorded') {
+      const row = this.changes.apply(d);
+      if (row) this.post({ type: 'message', message: row });
+      return;
+    }
+    // A worker's own stream becomes its lane; the conversation is the queen's stream.
+    if (workerOfStream(e.stream_id)) {
+      for (const m of this.lanes.apply(e, this.currentTool)) this.post(m);
+    }
+    if (e.stream_id !== QUEEN_STREAM) return;
     switch (e.type) {
       case 'node_loop_iteration':
         this.liveTexts = new Map();
@@ -350,9 +396,16 @@ export class SessionFeed {
           tool: String(d.tool_name ?? 'tool'),
           category: String(d.category ?? 'unknown'),
           input: d.tool_input ?? {},
+          requester: requesterOf(d),
+          detail: detailOf(d),
         };
         this.approvals.set(id, a);
         this.post({ type: 'approvalRequest', ...a });
+        const proposal = proposalOf(d.proposal);
+        if (proposal) {
+          this.proposals.set(id, proposal);
+          this.emit({ kind: 'proposal', approvalId: id, requester: a.requester, proposal });
+        }
         break;
       }
       case 'session_notice': {
@@ -363,6 +416,8 @@ export class SessionFeed {
       case 'approval_resolved':
         if (typeof d.request_id !== 'string') return;
         this.approvals.delete(d.request_id);
+        if (this.proposals.delete(d.request_id))
+          this.emit({ kind: 'approvalClosed', approvalId: d.request_id });
         this.post({ type: 'approvalResolved', id: d.request_id, approved: d.decision === 'approve' });
         break;
       case 'usage_totals':
@@ -393,11 +448,50 @@ export class SessionFeed {
     }
     const approvals = new Set(this.session.pendingApprovals);
     for (const id of [...this.approvals.keys()]) if (!approvals.has(id)) this.approvals.delete(id);
+    for (const id of [...this.proposals.keys()]) {
+      if (approvals.has(id)) continue;
+      this.proposals.delete(id);
+      this.emit({ kind: 'approvalClosed', approvalId: id });
+    }
   }
 
   private nextId(prefix: string): string {
     return `${prefix}-${Date.now().toString(36)}-${++this.counter}`;
   }
+}
+
+/** "queen", or the worker that asks (the runtime sets `requester`; older events only `worker_id`). */
+function requesterOf(d: Record<string, unknown>): string {
+  if (typeof d.requester === 'string' && d.requester) return d.requester;
+  return typeof d.worker_id === 'string' && d.worker_id ? d.worker_id : 'queen';
+}
+
+/** The file or command the card names, from the proposal or the command fields (else the tool input). */
+function detailOf(d: Record<string, unknown>): ApprovalDetail | null {
+  const input = (d.tool_input && typeof d.tool_input === 'object' ? d.tool_input : {}) as Record<
+    string,
+    unknown
+  >;
+  const proposal = proposalOf(d.proposal);
+  if (proposal) return { kind: 'file', path: proposal.path, isNew: proposal.before === null };
+  const command =
+    typeof d.command === 'string' ? d.command : typeof input.command === 'string' ? input.command : null;
+  if (command !== null && d.tool_name === 'run_command') {
+    const cwd = typeof d.cwd === 'string' ? d.cwd : typeof input.cwd === 'string' ? input.cwd : '';
+    const timeout =
+      typeof d.timeout === 'number' ? d.timeout : typeof input.timeout === 'number' ? input.timeout : null;
+    return { kind: 'command', command, cwd, timeout: timeout !== null && timeout >= 0 ? timeout : null };
+  }
+  return null;
+}
+
+function proposalOf(raw: unknown): Proposal | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const p = raw as Record<string, unknown>;
+  if (typeof p.path !== 'string' || typeof p.abs_path !== 'string' || typeof p.after !== 'string')
+    return undefined;
+  if (p.before !== null && typeof p.before !== 'string') return undefined;
+  return { path: p.path, absPath: p.abs_path, before: p.before, after: p.after };
 }
 
 function usageFromTurn(d: Record<string, unknown>) {

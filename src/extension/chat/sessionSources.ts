@@ -10,6 +10,7 @@ import {
   type ColonyState,
   ColonyStateSchema,
   type QueenIdentity,
+  type TriggerProblemView,
   type TriggerView,
   TriggerViewSchema,
   type UsageTotals,
@@ -38,11 +39,28 @@ export interface ChatSession {
   send(text: string): Promise<void>;
   retry(): Promise<void>;
   stopTurn(): void;
-  answerApproval(requestId: string, decision: 'approve' | 'deny', opts?: { always?: boolean }): void;
+  /** `content`: the user's edited version of a file proposal, written instead of the proposal. */
+  answerApproval(
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void;
   answerQuestion(requestId: string, answer: string): void;
   history(): Promise<ConversationPart[]>;
+  /** The session's folder (events.jsonl rebuilds workers' lanes and changed files). */
+  readonly dir?: string;
+  /** Puts the files an assistant turn changed back; files the user changed since are conflicts. */
+  restoreFilesBeforeTurn?(turnId: string, opts?: { force?: boolean }): Promise<RestoreResult>;
+  /** Undoes the agent's changes to one file, or to all (the model's undo_changes, same conflict rule). */
+  undoChanges?(file?: string, opts?: { force?: boolean }): Promise<RestoreResult>;
   /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */
   historyTail?(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }>;
+}
+
+export interface RestoreResult {
+  restored: string[];
+  /** Files the user changed after the agent last wrote them: left alone unless forced. */
+  conflicts: string[];
 }
 
 export interface ColonySource {
@@ -121,6 +139,24 @@ export function triggerViews(session: object, log?: SourceLogger): TriggerView[]
     const parsed = TriggerViewSchema.safeParse(view);
     if (parsed.success) out.push(parsed.data);
     else log?.warn(`Chat: a trigger has an unexpected shape; not shown`);
+  }
+  return out;
+}
+
+/**
+ * The triggers.json entries the session's colony loaded without (SessionTriggers.loadReport), or the
+ * file itself when it is unusable: the Triggers section lists them as "invalid: …".
+ */
+export function triggerProblemViews(session: object): TriggerProblemView[] {
+  const report = ((session as { triggers?: unknown }).triggers as { loadReport?: unknown } | null | undefined)
+    ?.loadReport as
+    | { problems?: { index: number; id?: string; field: string; message: string }[]; fileError?: string }
+    | undefined;
+  if (!report) return [];
+  const out: TriggerProblemView[] = [];
+  if (typeof report.fileError === 'string') out.push({ label: 'triggers.json', message: report.fileError });
+  for (const p of report.problems ?? []) {
+    out.push({ label: p.id ?? `entry ${p.index + 1}`, message: `${p.field}: ${p.message}` });
   }
   return out;
 }

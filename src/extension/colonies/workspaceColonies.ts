@@ -1,15 +1,24 @@
 // Workspace folders as colonies: which folders hold a colony definition (multi-root), a one-time offer
-// to load one, and a watch on each loaded colony's files that offers a reload when they change.
+// to load one, and a watch on each loaded colony's files that offers a reload when they change (the
+// user's edits only: our own writes and state files never ask) and keeps their Problems up to date.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyLocation } from '../../runtime/colony/colony-locate';
 import { runtimeModule, watchModule } from '../bundles';
 import type { FolderChoice } from '../pickers';
+import { ColonyDiagnostics } from './colonyDiagnostics';
 
 const OFFERED_KEY = 'hive.colonyOffered';
-/** Files the runtime itself writes next to a colony definition: their changes are not the user's edits. */
-const RUNTIME_FILES = /(^|[/\\])(trigger-state\.json|trigger-secrets\.json|progress\.db.*|.*\.tmp.*)$/;
+/**
+ * Files the runtime itself writes next to a colony definition, and the temp files of its atomic writes
+ * (`<name>.<hex>` from write-file-atomic, `<name>.<pid>.<n>.tmp`): their changes are not the user's edits.
+ */
+const RUNTIME_FILES =
+  /(^|[/\\])(trigger-state\.json|trigger-secrets\.json|progress\.db[^/\\]*|[^/\\]*\.tmp[^/\\]*|[^/\\]+\.json\.[0-9a-f]+|[^/\\]+\.corrupt-\d+)$/;
+/** The colony's runtime data folder (progress database, worker files). */
+const DATA_DIR = /(^|[/\\])data([/\\]|$)/;
 
 export interface LoadedColonyWatch {
   sessionId: string;
@@ -27,12 +36,15 @@ export class WorkspaceColonies implements vscode.Disposable {
   /** Workspace folders changed (their colony detection may differ). */
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
+  readonly problems: ColonyDiagnostics;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.problems = new ColonyDiagnostics(log);
     this.subs.push(
+      this.problems,
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.changed.fire();
         void this.offerOnce();
@@ -73,7 +85,9 @@ export class WorkspaceColonies implements vscode.Disposable {
   async offerOnce(): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
     const offered = new Set(this.state.get<string[]>(OFFERED_KEY, []));
-    const fresh = (await this.folders()).filter((f) => f.colonyDir && !offered.has(f.uri.fsPath));
+    const folders = await this.folders();
+    for (const f of folders) if (f.colonyDir) void this.problems.check(f.colonyDir);
+    const fresh = folders.filter((f) => f.colonyDir && !offered.has(f.uri.fsPath));
     if (fresh.length === 0) return;
     for (const f of fresh) offered.add(f.uri.fsPath);
     await this.state.update(OFFERED_KEY, [...offered]);
@@ -99,19 +113,34 @@ export class WorkspaceColonies implements vscode.Disposable {
     this.watchers.set(w.sessionId, entry);
     const { watch } = watchModule();
     // Root layout: the folder itself holds the colony files, so only its top level is watched.
+    void this.problems.check(w.dir);
     const watcher = watch(w.dir, {
       ignoreInitial: true,
       depth: w.dir === w.folder ? 0 : 3,
-      ignored: (p) => RUNTIME_FILES.test(p) || /(^|[/\\])(node_modules|\.git)([/\\]|$)/.test(p),
+      ignored: (p) =>
+        RUNTIME_FILES.test(p) ||
+        DATA_DIR.test(path.relative(w.dir, p)) ||
+        /(^|[/\\])(node_modules|\.git)([/\\]|$)/.test(p),
     });
     entry.watcher = watcher;
     watcher.on('all', (event, file) => {
       if (w.dir === w.folder && !file.endsWith('.json')) return;
-      this.log.debug(`colony file ${event}: ${file}`);
-      if (entry.timer) clearTimeout(entry.timer);
-      entry.timer = setTimeout(() => this.offerReload(entry.watch, file), 500);
+      void this.userChange(event, file).then((byUser) => {
+        this.log.debug(`colony file ${event}${byUser ? '' : ' (our own write)'}: ${file}`);
+        if (this.problems.covers(file)) void this.problems.check(w.dir);
+        if (!byUser || !this.watchers.has(w.sessionId)) return;
+        if (entry.timer) clearTimeout(entry.timer);
+        entry.timer = setTimeout(() => this.offerReload(entry.watch, file), 500);
+      });
     });
     watcher.on('error', (e) => this.log.warn(`watching colony ${w.dir}: ${String(e)}`));
+  }
+
+  /** False when the file holds exactly what this extension host last wrote to it (a trigger toggle, …). */
+  private async userChange(event: string, file: string): Promise<boolean> {
+    if (event !== 'add' && event !== 'change') return true;
+    const text = await readFile(file).catch(() => undefined);
+    return text === undefined || !runtimeModule().isOwnWrite(file, text);
   }
 
   unwatch(sessionId: string): void {

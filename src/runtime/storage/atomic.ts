@@ -2,6 +2,7 @@ import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { recordOwnWrite } from './own-writes';
 
 /**
  * Writes a file atomically: temp file in the same folder, fsync, rename.
@@ -9,6 +10,8 @@ import writeFileAtomic from 'write-file-atomic';
  */
 export async function writeFileAtomically(file: string, data: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
+  // Recorded first: a watcher may see the new file before the write call returns.
+  recordOwnWrite(file, data);
   await writeFileAtomic(file, data, { fsync: true });
 }
 

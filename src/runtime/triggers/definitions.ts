@@ -85,7 +85,7 @@ const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
 });
 
-const entrySchema = z
+export const triggerEntrySchema = z
   .looseObject({
     id: z.string(expected('a string')),
     name: z.string(expected('a string')).optional(),
@@ -183,7 +183,7 @@ export function validateTriggerDefinition(input: unknown, where = 'trigger'): Tr
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new TriggerValidationError(where, '(entry)', 'must be an object');
   }
-  const r = entrySchema.safeParse(input);
+  const r = triggerEntrySchema.safeParse(input);
   if (!r.success) {
     const { field, message } = firstIssue(r.error.issues as Issue[]);
     throw new TriggerValidationError(where, field, message);

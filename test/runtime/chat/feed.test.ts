@@ -99,6 +99,109 @@ describe('SessionFeed (Hive events → panel messages)', () => {
     const req = posts.find((m) => m.type === 'approvalRequest');
     assert.equal(req?.type === 'approvalRequest' && req.toolUseId, null, "not tied to the queen's call");
     assert.equal(req?.type === 'approvalRequest' && req.tool, 'write_file');
+    assert.equal(req?.type === 'approvalRequest' && req.requester, 'w1', 'the card names the worker');
+    const lane = posts.filter((m) => m.type === 'laneEntry');
+    assert.deepEqual(
+      lane.map(
+        (m) => m.type === 'laneEntry' && [m.laneId, m.entry.id, m.entry.kind === 'tool' && m.entry.status],
+      ),
+      [
+        ['lane-w1', 'toolu_w', 'running'],
+        ['lane-w1', 'toolu_w', 'done'],
+      ],
+      "the worker's call goes to its lane",
+    );
+  });
+
+  it('a file approval carries its proposal to the diff review and names the file; its answer closes it', () => {
+    publish('tool_call_started', {
+      tool_use_id: 'toolu_1',
+      tool_name: 'edit_file',
+      tool_input: { path: 'src/a.ts' },
+    });
+    const proposal = { path: 'src/a.ts', abs_path: '/w/src/a.ts', before: 'old\n', after: 'new\n' };
+    publish('custom', {
+      kind: 'approval_requested',
+      request_id: 'ap1',
+      tool_name: 'edit_file',
+      category: 'write',
+      tool_input: { path: 'src/a.ts', old_text: 'old', new_text: 'new' },
+      requester: 'queen',
+      proposal,
+    });
+    const req = messages().find((m) => m.type === 'approvalRequest');
+    assert.deepEqual(req?.type === 'approvalRequest' && [req.requester, req.detail, req.toolUseId], [
+      'queen',
+      { kind: 'file', path: 'src/a.ts', isNew: false },
+      'toolu_1',
+    ]);
+    assert.equal(JSON.stringify(req).includes('/w/src/a.ts'), false, 'the absolute path stays in the host');
+    const opened = out.find((o) => o.kind === 'proposal');
+    assert.deepEqual(opened?.kind === 'proposal' && opened.proposal, {
+      path: 'src/a.ts',
+      absPath: '/w/src/a.ts',
+      before: 'old\n',
+      after: 'new\n',
+    });
+    publish('custom', { kind: 'approval_resolved', request_id: 'ap1', decision: 'deny' });
+    assert.ok(out.some((o) => o.kind === 'approvalClosed' && o.approvalId === 'ap1'));
+  });
+
+  it('a malformed proposal opens no diff; a command approval shows the command and its folder', () => {
+    publish('custom', {
+      kind: 'approval_requested',
+      request_id: 'ap2',
+      tool_name: 'write_file',
+      category: 'write',
+      tool_input: { path: 'x' },
+      proposal: { path: 'x', abs_path: 7, after: 'y' },
+    });
+    publish('custom', {
+      kind: 'approval_requested',
+      request_id: 'ap3',
+      tool_name: 'run_command',
+      category: 'command',
+      tool_input: { command: 'npm test' },
+      command: 'npm test',
+      cwd: '/w/pkg',
+      timeout: 120,
+      worker_id: 'w9',
+    });
+    assert.equal(out.filter((o) => o.kind === 'proposal').length, 0);
+    const reqs = messages().filter((m) => m.type === 'approvalRequest');
+    assert.deepEqual(
+      reqs.map((m) => m.type === 'approvalRequest' && [m.requester, m.detail]),
+      [
+        ['queen', null],
+        ['w9', { kind: 'command', command: 'npm test', cwd: '/w/pkg', timeout: 120 }],
+      ],
+    );
+  });
+
+  it('recorded checkpoints become one "changes" row per turn, growing with each file', () => {
+    const cp = (path: string) =>
+      publish('custom', {
+        kind: 'checkpoint_recorded',
+        turn_id: 3,
+        path,
+        tool_use_id: `t-${path}`,
+        requester: 'queen',
+      });
+    cp('a.txt');
+    cp('b.txt');
+    cp('a.txt');
+    const rows = messages().flatMap((m) =>
+      m.type === 'message' && m.message.kind === 'changes' ? [m.message] : [],
+    );
+    assert.equal(rows.length, 3);
+    assert.deepEqual(rows.at(-1), {
+      kind: 'changes',
+      id: 'changes-3',
+      turnId: '3',
+      requester: 'queen',
+      files: ['a.txt', 'b.txt'],
+    });
+    assert.deepEqual(feed.changes.files(), ['a.txt', 'b.txt']);
   });
 
   it('separate inner turns are separate messages; turnComplete goes to the last one', () => {

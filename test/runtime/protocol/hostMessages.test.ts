@@ -57,6 +57,37 @@ describe('parseHostMessage', () => {
     for (const m of msgs) assert.ok(parseHostMessage(m).ok, JSON.stringify(m));
   });
 
+  it('accepts approval cards with their requester and detail, worker lanes and changed files', () => {
+    const msgs: HostToWebview[] = [
+      {
+        type: 'approvalRequest',
+        id: 'ap1',
+        toolUseId: null,
+        tool: 'run_command',
+        category: 'command',
+        input: { command: 'ls' },
+        requester: 'worker_1',
+        detail: { kind: 'command', command: 'ls', cwd: '/w', timeout: 30 },
+      },
+      {
+        type: 'laneEntry',
+        laneId: 'lane-w1',
+        workerId: 'w1',
+        entry: { kind: 'text', id: 't-0-0', text: 'Hi' },
+      },
+      { type: 'laneText', laneId: 'lane-w1', workerId: 'w1', entryId: 't-0-0', text: '!', snapshot: 'Hi!' },
+      { type: 'laneStatus', laneId: 'lane-w1', workerId: 'w1', status: 'done', summary: 'ok' },
+      {
+        type: 'message',
+        message: { kind: 'changes', id: 'changes-3', turnId: '3', requester: 'queen', files: ['a.txt'] },
+      },
+    ];
+    for (const m of msgs) assert.ok(parseHostMessage(m).ok, JSON.stringify(m));
+    const bad = parseHostMessage({ ...msgs[0], detail: { kind: 'file', path: 'a' } });
+    assert.equal(bad.ok, false, 'a file detail without isNew');
+    assert.equal(parseHostMessage({ ...msgs[3], status: 'exploded' }).ok, false);
+  });
+
   it('rejects malformed host messages with the field named', () => {
     const r1 = parseHostMessage({ type: 'busy', busy: 'yes' });
     assert.equal(r1.ok, false);

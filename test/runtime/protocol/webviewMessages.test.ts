@@ -37,6 +37,8 @@ describe('parseWebviewMessage', () => {
       { type: 'approvalAnswer', id: 'appr-7', approve: true },
       { type: 'approvalAnswer', id: 'appr-8', approve: false, alwaysForCategory: true },
       { type: 'askUserAnswer', id: 'q1', answer: 'Option B' },
+      { type: 'reviewProposal', id: 'a1b2c3' },
+      { type: 'restoreTurn', turnId: '12' },
       {
         type: 'escalationReply',
         requestId: 'a1b2c3d4e5f6',
@@ -91,6 +93,12 @@ describe('parseWebviewMessage', () => {
     );
     assert.match(rejected({ type: 'escalationReply', requestId: 'r1', text: 'hi' }), /field "workerId"/);
     assert.match(rejected({ type: 'loadOlder' }), /field "sessionId": missing/);
+    assert.match(rejected({ type: 'restoreTurn', turnId: '../12' }), /field "turnId"/);
+    assert.match(
+      rejected({ type: 'restoreTurn', turnId: 12 }),
+      /field "turnId": expected string, got number/,
+    );
+    assert.match(rejected({ type: 'reviewProposal', id: 'a1', content: 'x' }), /unexpected "content"/);
     assert.match(rejected({ type: 'loadOlder', sessionId: '../x' }), /field "sessionId"/);
     assert.match(rejected({ type: 'loadOlder', sessionId: 's1', before: 5 }), /unexpected "before"/);
   });

@@ -176,6 +176,8 @@ describe('ChatModel', () => {
       tool: 'write_file',
       category: 'file_write',
       input: { path: 'a.txt' },
+      requester: 'queen',
+      detail: { kind: 'file', path: 'a.txt', isNew: true },
     });
     const row = m.rowById('toolu_1') as RowOf<'tool'>;
     assert.equal(m.rows.length, 1, 'the approval joins the existing card');
@@ -199,6 +201,8 @@ describe('ChatModel', () => {
         tool: 'write_file',
         category: 'write',
         input: {},
+        requester: 'worker_1',
+        detail: null,
       });
     ask('ap1');
     ask('ap2');
@@ -219,6 +223,8 @@ describe('ChatModel', () => {
       tool: 'run_command',
       category: 'command',
       input: { command: 'rm -rf /' },
+      requester: 'queen',
+      detail: { kind: 'command', command: 'rm -rf /', cwd: '/w', timeout: null },
     });
     const row = m.rows[0] as RowOf<'tool'>;
     assert.equal(row.kind, 'tool');
@@ -278,5 +284,57 @@ describe('ChatModel', () => {
     assert.ok(c.updated.has('u1'));
     assert.equal(m.rows.length, 1);
     assert.equal((m.rows[0] as RowOf<'user'>).text, 'edited');
+  });
+
+  it("builds a worker's lane live: created on its first step, text streamed, status on its report", () => {
+    const m = opened();
+    m.apply({
+      type: 'laneEntry',
+      laneId: 'lane-w1',
+      workerId: 'w1',
+      entry: { kind: 'text', id: 't-0-0', text: 'Rea' },
+    });
+    m.apply({ type: 'laneText', laneId: 'lane-w1', workerId: 'w1', entryId: 't-0-0', text: 'ding' });
+    const tool = {
+      kind: 'tool' as const,
+      id: 'tu1',
+      name: 'read_file',
+      input: {},
+      result: null,
+      isError: false,
+    };
+    m.apply({ type: 'laneEntry', laneId: 'lane-w1', workerId: 'w1', entry: { ...tool, status: 'running' } });
+    m.apply({
+      type: 'laneEntry',
+      laneId: 'lane-w1',
+      workerId: 'w1',
+      entry: { ...tool, result: 'x', status: 'done' },
+    });
+    m.apply({ type: 'laneStatus', laneId: 'lane-w1', workerId: 'w1', status: 'done', summary: 'Read it.' });
+    assert.equal(m.rows.length, 1);
+    const lane = m.rows[0] as RowOf<'lane'>;
+    assert.equal(lane.kind, 'lane');
+    assert.equal(lane.status, 'done');
+    assert.equal(lane.summary, 'Read it.');
+    assert.deepEqual(
+      lane.entries.map((e) => (e.kind === 'text' ? e.text : `${e.name}:${e.status}`)),
+      ['Reading', 'read_file:done'],
+    );
+  });
+
+  it('a changes row is marked while restoring until the host sends it again', () => {
+    const m = opened();
+    const row = {
+      kind: 'changes' as const,
+      id: 'changes-2',
+      turnId: '2',
+      requester: 'queen',
+      files: ['a.txt'],
+    };
+    m.apply({ type: 'message', message: row });
+    m.markRestoreSent('changes-2');
+    assert.equal((m.rowById('changes-2') as RowOf<'changes'>).restoring, true);
+    m.apply({ type: 'message', message: row });
+    assert.equal((m.rowById('changes-2') as RowOf<'changes'>).restoring, false);
   });
 });
