@@ -38,7 +38,7 @@ export interface StagedColony {
   dbPath: string;
   taskIds: string[];
   /** `db`: rows are in progress.db; `pending`: no node:sqlite here, kept for the first open with it. */
-  tasksStored: 'db' | 'pending' | 'none';
+  tasksStored: 'db' | 'pending';
   /** Why the tasks are pending (no node:sqlite), for the tool result. */
   pendingReason?: string;
   skillDir: string;
