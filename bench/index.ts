@@ -14,6 +14,7 @@ const BENCHES: BenchModule[] = [
   { name: 'webhooks', load: () => import('./webhooks') },
   { name: 'agent-turn', load: () => import('./agent-turn') },
   { name: 'agent-tool-turn', load: () => import('./agent-tool-turn') },
+  { name: 'checkpoints', load: () => import('./checkpoints') },
   // In the real VS Code host (code-server + Chromium); skipped with a message when not installed.
   { name: 'host', load: () => import('./host') },
 ];

@@ -1,4 +1,6 @@
 // Bundles the extension host code, the CLI and the webview with esbuild.
+import fs from 'node:fs';
+import path from 'node:path';
 import { build, context } from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -36,30 +38,135 @@ const vscodeOnce = {
 };
 
 // The extension host's bundles: dist/extension.js is what activation loads; the others are required
-// on first use (src/extension/bundles.ts says when). Modules they share are copied into each. Always
-// minified (VS Code counts parsing as activation time; dev builds keep their source maps).
-const extensionBundle = (entry, outfile) => ({
+// on first use (src/extension/bundles.ts says when). Always minified (VS Code counts parsing as
+// activation time; dev builds keep their source maps).
+//
+// Each module exists once per extension host: a module that two lazy bundles need lives in
+// a dist/shared-<bundles>.js (required with the first of them), one that dist/extension.js also needs stays there and
+// is exported as `__shared`; the other bundles reach both through small shims (`sharedModules`).
+// Which modules are shared is read from a first, in-memory build of every entry.
+const LAZY = {
+  // The Sessions tree's index of HIVE_HOME.
+  'dist/sessions.js': 'src/extension/sessionsEntry.ts',
+  // The file watchers (chokidar).
+  'dist/watch.js': 'src/extension/watchEntry.ts',
+  // The chat panel, its session bridge and the protocol schemas (zod).
+  'dist/chat.js': 'src/extension/chatEntry.ts',
+  // The session runtime and the model SDK.
+  'dist/runtime.js': 'src/extension/runtimeEntry.ts',
+};
+const HOST_ENTRY = 'src/extension/extension.ts';
+
+const extensionBundle = (entry, outfile, plugins = []) => ({
   ...common,
   minify: true,
-  entryPoints: [entry],
+  ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }),
   outfile,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  plugins: [vscodeOnce],
+  plugins: [...plugins, vscodeOnce],
   ...importMetaUrl,
 });
 
-const targets = [
-  extensionBundle('src/extension/extension.ts', 'dist/extension.js'),
-  // The Sessions tree's index of HIVE_HOME.
-  extensionBundle('src/extension/sessionsEntry.ts', 'dist/sessions.js'),
-  // The file watchers (chokidar).
-  extensionBundle('src/extension/watchEntry.ts', 'dist/watch.js'),
-  // The chat panel, its session bridge and the protocol schemas (zod).
-  extensionBundle('src/extension/chatEntry.ts', 'dist/chat.js'),
-  // The session runtime and the model SDK.
-  extensionBundle('src/extension/runtimeEntry.ts', 'dist/runtime.js'),
+/** Source files (repo-relative) each extension-host entry pulls in. */
+async function inputsOf(entry) {
+  const r = await build({
+    ...extensionBundle(entry, 'dist/_probe.js'),
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const out = r.metafile.outputs['dist/_probe.js'];
+  return Object.entries(out.inputs)
+    .filter(([f, v]) => v.bytesInOutput > 0 && !f.startsWith('scripts/') && !f.includes(':'))
+    .map(([f]) => f);
+}
+
+/** Which lazy bundles use each module, and the modules dist/extension.js has, from in-memory builds. */
+async function probe() {
+  const host = new Set(await inputsOf(HOST_ENTRY));
+  const users = new Map();
+  for (const [outfile, entry] of Object.entries(LAZY)) {
+    const name = path.basename(outfile, '.js');
+    for (const f of await inputsOf(entry)) users.set(f, [...(users.get(f) ?? []), name]);
+  }
+  return { host, users };
+}
+
+/**
+ * Modules dist/extension.js shares with the lazy bundles, and the modules two or more lazy bundles
+ * share, grouped by which bundles use them: each group becomes one dist/shared-<users>.js, so the
+ * Sessions tree never loads what only the chat and the runtime share.
+ */
+function plan({ host, users }) {
+  const fromHost = [...users.keys()].filter((f) => host.has(f)).sort();
+  const groups = new Map();
+  for (const [f, names] of users) {
+    if (names.length < 2 || host.has(f)) continue;
+    const file = `shared-${[...names].sort().join('-')}.js`;
+    groups.set(file, [...(groups.get(file) ?? []), f].sort());
+  }
+  return { fromHost, groups };
+}
+
+/** Resolves imports of the given modules to a shim that takes them from `bundle` (a dist/ file). */
+function sharedModules(bundle, table, modules) {
+  const set = new Set(modules);
+  const namespace = `shared-from-${bundle}`;
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (a) => {
+        // A shim's own require of the shared bundle stays a require of that dist/ file.
+        if (a.namespace.startsWith('shared-from-')) return { path: a.path, external: true };
+        if (a.pluginData?.sharedProbe || a.path === 'vscode') return undefined;
+        const r = await b.resolve(a.path, {
+          kind: a.kind,
+          importer: a.importer,
+          resolveDir: a.resolveDir,
+          pluginData: { sharedProbe: true },
+        });
+        if (r.errors.length || !r.path) return undefined;
+        const key = path.relative(process.cwd(), r.path).split(path.sep).join('/');
+        return set.has(key) ? { path: key, namespace } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace }, (a) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${bundle}`)}).${table}[${JSON.stringify(a.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** An entry exporting a table of module namespaces by repo-relative path (plus what `reexport` exports). */
+function tableEntry(table, modules, reexport) {
+  const lines = modules.map((f, i) => `import * as m${i} from ${JSON.stringify(`./${f}`)};`);
+  if (reexport) lines.push(`export * from ${JSON.stringify(`./${reexport}`)};`);
+  lines.push(`export const ${table} = {${modules.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')}};`);
+  return {
+    contents: lines.join('\n'),
+    resolveDir: process.cwd(),
+    sourcefile: `${table}-entry.ts`,
+    loader: 'ts',
+  };
+}
+
+function hostTargets({ fromHost, groups }) {
+  const fromExtension = sharedModules('extension.js', '__shared', fromHost);
+  const fromGroups = [...groups].map(([file, modules]) => [file, sharedModules(file, 'modules', modules)]);
+  // Shims for every shared module that does not live in `self` (a dist/ file name).
+  const elsewhere = (self) => [fromExtension, ...fromGroups.filter(([f]) => f !== self).map(([, p]) => p)];
+  return [
+    extensionBundle(tableEntry('__shared', fromHost, HOST_ENTRY), 'dist/extension.js'),
+    ...[...groups].map(([file, modules]) =>
+      extensionBundle(tableEntry('modules', modules), `dist/${file}`, elsewhere(file)),
+    ),
+    ...Object.entries(LAZY).map(([outfile, entry]) => extensionBundle(entry, outfile, elsewhere(outfile))),
+  ];
+}
+
+const otherTargets = [
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -92,8 +199,51 @@ const targets = [
   },
 ];
 
+for (const f of fs.readdirSync('dist', { withFileTypes: true })) {
+  if (/^shared-.*\.js(\.map)?$/.test(f.name)) fs.rmSync(path.join('dist', f.name));
+}
+const usage = await probe();
 if (watch) {
-  for (const t of targets) await (await context(t)).watch();
+  for (const t of [...hostTargets(plan(usage)), ...otherTargets]) await (await context(t)).watch();
 } else {
-  await Promise.all(targets.map((t) => build(t)));
+  await Promise.all(otherTargets.map((t) => build(t)));
+  // A shared module keeps all its exports, which can pull in code a bundle's own build had shaken
+  // off: such modules become shared too, until no module is compiled twice.
+  for (let round = 1; ; round++) {
+    const results = await Promise.all(hostTargets(plan(usage)).map((t) => build({ ...t, metafile: true })));
+    const twice = compiledTwice(results.map((r) => r.metafile));
+    if (twice.length === 0) break;
+    if (round === 4) {
+      const lines = twice.slice(0, 20).map(([f, outs]) => `  ${f}: ${outs.join(', ')}`);
+      throw new Error(`modules compiled into more than one extension-host bundle:\n${lines.join('\n')}`);
+    }
+    for (const [f, outs] of twice) {
+      if (outs.includes('dist/extension.js')) usage.host.add(f);
+      const names = new Set(usage.users.get(f) ?? []);
+      for (const o of outs)
+        for (const n of path
+          .basename(o, '.js')
+          .replace(/^shared-/, '')
+          .split('-'))
+          names.add(n);
+      names.delete('extension');
+      usage.users.set(f, [...names]);
+    }
+  }
+}
+
+/** Source modules compiled into more than one extension-host bundle, with those bundles. */
+function compiledTwice(metafiles) {
+  const where = new Map();
+  for (const m of metafiles) {
+    for (const [out, o] of Object.entries(m.outputs)) {
+      if (!out.endsWith('.js')) continue;
+      for (const [f, i] of Object.entries(o.inputs)) {
+        if (i.bytesInOutput === 0 || f.startsWith('scripts/') || f.includes(':') || f.endsWith('-entry.ts'))
+          continue;
+        where.set(f, [...(where.get(f) ?? []), out]);
+      }
+    }
+  }
+  return [...where].filter(([, outs]) => outs.length > 1);
 }

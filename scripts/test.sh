@@ -8,11 +8,11 @@ step "type check"; npx tsc --noEmit -p .
 if compgen -G "webview/**/*.ts" >/dev/null || compgen -G "webview/*.ts" >/dev/null; then npx tsc --noEmit -p webview; fi
 step "lint"; npx biome check .
 step "build"; node scripts/build.mjs
-step "runtime unit tests"; npx mocha
-# The real-host setup also brings the Node 24 that node:sqlite tests need.
+# The real-host setup brings the pinned Node 24: the unit tests run under it (the product needs Node >=22.13
+# for node:sqlite), whatever Node runs npm. It prints host.env (HIVE_NODE24, HIVE_CHROMIUM, …) for the steps below.
 step "real VS Code host setup"
-# It prints host.env (HIVE_NODE24, HIVE_CHROMIUM, …) for the steps below.
 while IFS= read -r line; do export "${line?}"; done < <(bash scripts/vscode-host.sh)
+step "runtime unit tests (Node 24)"; "$HIVE_NODE24" node_modules/mocha/bin/mocha.js
 step "chat webview harness (headless Chromium)"; npx tsx test/ui/webview-harness/run.ts
-step "runtime unit tests under Node 24 (node:sqlite)"; node scripts/test-node24.mjs
+step "runtime unit tests of node:sqlite (Node 24)"; node scripts/test-node24.mjs
 step "real VS Code host tests"; bash scripts/host-tests.sh

@@ -30,7 +30,12 @@ export interface AppIo {
 
 export class App {
   private readonly model = new ChatModel();
-  private readonly ctx: RowContext = { queenName: 'Queen', toolOpen: new Map(), answerDrafts: new Map() };
+  private readonly ctx: RowContext = {
+    queenName: 'Queen',
+    toolOpen: new Map(),
+    answerDrafts: new Map(),
+    systemOpen: new Set(),
+  };
   private readonly header = h('header', { class: 'header', hidden: true });
   private readonly colony = h('section', { class: 'colony-bar', 'aria-label': 'Colony', hidden: true });
   private readonly triggersEl = h('section', { class: 'triggers', 'aria-label': 'Triggers', hidden: true });
@@ -44,6 +49,19 @@ export class App {
   private readonly empty = h('div', { class: 'empty-state' });
   private readonly historyStatus = h('div', { class: 'history-status', role: 'status', hidden: true });
   private readonly toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite', hidden: true });
+  /** Shown while the view is scrolled up from the newest message. */
+  private readonly jumpButton = h(
+    'button',
+    {
+      class: 'jump-latest',
+      type: 'button',
+      'data-action': 'jump-latest',
+      'aria-label': 'Jump to the latest message',
+      title: 'Jump to the latest message',
+      hidden: true,
+    },
+    '↓ Latest',
+  );
   private readonly announcer = h('div', { class: 'sr-only', 'aria-live': 'polite' });
   private readonly list: MessageList;
   private readonly triggers: TriggerList;
@@ -62,7 +80,11 @@ export class App {
     );
     this.composer = new Composer(
       {
-        send: (text) => this.io.post({ type: 'sendMessage', text }),
+        send: (text) => {
+          // What the user sends is followed to the end, wherever the view was.
+          this.list.followNext();
+          this.io.post({ type: 'sendMessage', text });
+        },
         stop: () => this.io.post({ type: 'stop' }),
         draftChanged: (draft) => this.io.saveState({ draft }),
         attach: (text) => this.io.post({ type: 'attachText', text }),
@@ -71,7 +93,7 @@ export class App {
     );
     root.append(
       h('div', { class: 'top' }, this.header, this.colony, this.triggersEl),
-      h('main', { class: 'conversation' }, this.historyStatus, this.scroller, this.empty),
+      h('main', { class: 'conversation' }, this.historyStatus, this.scroller, this.empty, this.jumpButton),
       this.composer.el,
       this.toast,
       this.announcer,
@@ -81,7 +103,21 @@ export class App {
     root.addEventListener('keydown', (e) => this.onKeyDown(e));
     // Escape stops a running turn wherever the focus is (also when nothing in the panel has it).
     root.ownerDocument.addEventListener('keydown', (e) => this.onEscape(e));
-    this.scroller.addEventListener('scroll', () => this.maybeLoadOlder(), { passive: true });
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        this.maybeLoadOlder();
+        this.updateJumpButton();
+      },
+      { passive: true },
+    );
+    // "Open Chat" reveals the panel with focus: it goes to the composer, so typing is not lost.
+    const win = root.ownerDocument.defaultView;
+    win?.addEventListener('focus', () => {
+      const active = root.ownerDocument.activeElement;
+      if (!active || active === root.ownerDocument.body) this.composer.focus();
+    });
+    if (root.ownerDocument.hasFocus()) queueMicrotask(() => this.composer.focus());
     root.addEventListener('input', (e) => {
       const field = (e.target as Element | null)?.closest<HTMLElement>('[data-answer-for]');
       if (field?.dataset.answerFor) this.ctx.answerDrafts.set(field.dataset.answerFor, fieldValue(field));
@@ -116,6 +152,7 @@ export class App {
     if (change.reset) {
       this.ctx.toolOpen.clear();
       this.ctx.answerDrafts.clear();
+      this.ctx.systemOpen.clear();
     }
     this.ctx.queenName = this.model.session?.queen?.name ?? 'Queen';
     this.render(change);
@@ -130,7 +167,8 @@ export class App {
 
   private render(change: Change): void {
     const session = this.model.session;
-    if (change.header) {
+    // The phase badge reads the colony too (see phaseLabel).
+    if (change.header || change.colony) {
       renderHeader(this.header, session);
       // With no session the composer still works: the first message starts a new session.
       this.composer.setEnabled(true);
@@ -142,7 +180,13 @@ export class App {
     if (change.toast) this.showToast(change.toast.text, change.toast.level);
     this.list.update(change);
     this.renderEmptyState();
+    this.updateJumpButton();
     this.maybeLoadOlder();
+  }
+
+  private updateJumpButton(): void {
+    const hidden = this.model.rows.length === 0 || this.list.isAtEnd();
+    if (this.jumpButton.hidden !== hidden) this.jumpButton.hidden = hidden;
   }
 
   /** Near the oldest message shown and older history exists: ask the host for the next page. */
@@ -207,6 +251,13 @@ export class App {
       }
       case 'toggle-tool':
         this.list.toggleTool(id);
+        break;
+      case 'toggle-system':
+        this.list.toggleSystem(id);
+        break;
+      case 'jump-latest':
+        this.list.scrollToEnd();
+        this.composer.focus();
         break;
       case 'toggle-long':
         this.list.toggleLong(id);

@@ -19,8 +19,9 @@ export interface Approval {
   /** "queen" or the worker id. */
   requester: string;
   detail: ApprovalDetail | null;
-  /** pending: waiting for the user; sent: answered here, host not yet confirmed. */
-  state: 'pending' | 'sent' | 'approved' | 'denied';
+  /** pending: waiting for the user; sent: answered here, host not yet confirmed; cancelled: the turn
+   *  stopped before an answer. An approval rebuilt from history has no id (nothing to answer). */
+  state: 'pending' | 'sent' | 'approved' | 'denied' | 'cancelled';
 }
 
 interface RowBase {
@@ -45,6 +46,13 @@ export type Row = RowBase &
     | { kind: 'notice'; text: string; level: 'info' | 'warning' }
     | { kind: 'error'; message: string; retryable: boolean; retried: boolean }
     | {
+        kind: 'system';
+        event: SystemEvent;
+        title: string;
+        summary: string | null;
+        detail: string | null;
+      }
+    | {
         kind: 'lane';
         workerId: string;
         status: LaneStatus;
@@ -55,6 +63,7 @@ export type Row = RowBase &
     /** `restoring`: the user asked to restore; the host's answer clears it. */
     | { kind: 'changes'; turnId: string; requester: string; files: string[]; restoring: boolean }
   );
+export type SystemEvent = Extract<ChatMessage, { kind: 'system' }>['event'];
 export type RowOf<K extends Row['kind']> = Extract<Row, { kind: K }>;
 
 export interface TurnUsage {
@@ -432,7 +441,7 @@ export class ChatModel {
     }
     const old = this.rows[i];
     // A re-sent tool message keeps the approval state the panel already shows.
-    if (old?.kind === 'tool' && row.kind === 'tool') row.approval = old.approval;
+    if (old?.kind === 'tool' && row.kind === 'tool') row.approval = old.approval ?? row.approval;
     this.rows[i] = row;
     c.updated.add(row.id);
   }
@@ -483,7 +492,16 @@ export class ChatModel {
           result: m.result,
           isError: m.isError,
           status: m.status,
-          approval: null,
+          approval: m.approval
+            ? {
+                id: '',
+                tool: m.name,
+                category: m.approval.category,
+                requester: 'queen',
+                detail: null,
+                state: m.approval.decision,
+              }
+            : null,
         });
       case 'question':
         return this.make({
@@ -496,6 +514,15 @@ export class ChatModel {
         });
       case 'notice':
         return this.make({ kind: 'notice', id: m.id, text: m.text, level: m.level });
+      case 'system':
+        return this.make({
+          kind: 'system',
+          id: m.id,
+          event: m.event,
+          title: m.title,
+          summary: m.summary,
+          detail: m.detail,
+        });
       case 'error':
         return this.make({
           kind: 'error',

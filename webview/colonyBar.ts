@@ -1,4 +1,5 @@
 // The colony bar: the loaded colony, its workers, and escalations waiting with a reply box.
+import { colonyDisplayName } from '../src/shared/displayNames';
 import type { ColonyState } from '../src/shared/protocol';
 import { badge, button, fieldValue, setFieldValue, textField } from './components';
 import { h, replaceChildren } from './dom';
@@ -20,7 +21,11 @@ export function renderColonyBar(el: HTMLElement, colony: ColonyState | null): vo
     'div',
     { class: 'colony-summary' },
     h('span', { class: 'colony-label' }, 'Colony'),
-    h('span', { class: 'colony-name', title: colony.path }, colony.name),
+    h(
+      'span',
+      { class: 'colony-name', title: `${colony.name} · ${colony.path}` },
+      colonyDisplayName(colony.name),
+    ),
     h('span', { class: 'colony-stat' }, `${colony.workersRunning} running`),
     h('span', { class: 'colony-stat' }, `${colony.workersDone} done`),
     waiting > 0 ? badge(`${waiting} waiting`, 'escalation-count') : null,

@@ -1,4 +1,5 @@
 // The top bar: queen identity, phase badge, session usage/cost, and the restricted-mode banner.
+import { queenTooltip } from '../src/shared/displayNames';
 import type { SessionSnapshot } from '../src/shared/protocol';
 import { badge } from './components';
 import { h, replaceChildren } from './dom';
@@ -10,7 +11,19 @@ const PHASE_HINTS: Record<string, string> = {
   working: 'Workers are running',
   reviewing: 'Reviewing the workers’ results',
   'not running': 'A session from your history: send a message to resume it',
+  ready: 'The colony is loaded; no worker has run yet',
 };
+
+/**
+ * The badge's word. Hive moves a session to REVIEWING as soon as a colony loads (Hive:
+ * core/framework/server/queen_orchestrator.py, switch_to_reviewing(source="auto")): with no worker run yet there is
+ * nothing to review, so the badge says "ready" until one runs.
+ */
+export function phaseLabel(session: SessionSnapshot): string {
+  const c = session.colony;
+  if (session.phase === 'reviewing' && c && c.workersRunning === 0 && c.workersDone === 0) return 'ready';
+  return session.phase;
+}
 
 export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): void {
   if (!session) {
@@ -22,9 +35,10 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
   const q = session.queen;
   const name = q?.name ?? 'Queen';
   const initial = name.trim().charAt(0).toUpperCase() || 'Q';
-  const phase = badge(session.phase, `phase phase-${session.phase.replace(/[^a-z_-]/gi, '')}`);
-  phase.setAttribute('title', PHASE_HINTS[session.phase] ?? `Phase: ${session.phase}`);
-  phase.setAttribute('aria-label', `Phase: ${session.phase}`);
+  const shown = phaseLabel(session);
+  const phase = badge(shown, `phase phase-${shown.replace(/[^a-z_-]/gi, '')}`);
+  phase.setAttribute('title', PHASE_HINTS[shown] ?? `Phase: ${shown}`);
+  phase.setAttribute('aria-label', `Phase: ${shown}`);
   const u = session.usage;
   const cost = formatCost(u.costUsd);
   const usageText = `${formatTokens(u.inputTokens)} in · ${formatTokens(u.outputTokens)} out${cost ? ` · ${cost}` : ''}`;
@@ -40,8 +54,8 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
       h(
         'div',
         { class: 'who' },
-        h('span', { class: 'queen-name' }, name),
-        q?.title ? h('span', { class: 'queen-title' }, q.title) : null,
+        h('span', { class: 'queen-name', title: q ? queenTooltip(q) : null }, name),
+        q?.title ? h('span', { class: 'queen-title' }, `· ${q.title}`) : null,
       ),
       phase,
     ),
@@ -51,7 +65,9 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
       : h(
           'div',
           { class: 'banner banner-warning', role: 'status' },
-          'Restricted Mode: this workspace is not trusted, so colonies cannot be loaded and tools cannot run.',
+          session.trustPending
+            ? 'The workspace is trusted now, but this session started in Restricted Mode: its tools and colonies arrive once no session is running (stop it, then send a message to resume).'
+            : 'Restricted Mode: this workspace is not trusted, so colonies cannot be loaded and tools cannot run.',
         ),
   );
 }

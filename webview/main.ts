@@ -1,5 +1,6 @@
 // Entry point of the chat webview bundle (dist/webview.js + dist/webview.css).
 import './styles.css';
+import './conversation.css';
 import * as z from 'zod/mini';
 import { App } from './app';
 import { registerComponents } from './components';

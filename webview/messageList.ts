@@ -20,6 +20,8 @@ export class MessageList {
   /** From a snapshot until a render shows the bottom of the list: the open is still on its way down. */
   private opening = true;
   private frame = 0;
+  /** The user just sent: the next rows added are followed to the end, wherever the view was. */
+  private following = false;
   private forceAll = false;
   private readonly cleanup: () => void;
 
@@ -60,6 +62,10 @@ export class MessageList {
     if (change.prepended && !change.reset) this.prepend(change.appended > 0);
     else if (change.reset || change.appended) this.syncCount();
     if (change.reset || change.appended || change.prepended || change.updated.size) this.schedule();
+    if (this.following && change.appended) {
+      this.following = false;
+      this.scrollToEnd();
+    }
   }
 
   /** Re-renders every visible row (e.g. the queen's name changed). */
@@ -77,6 +83,18 @@ export class MessageList {
         : (this.ctx.toolOpen.get(id) ?? row.approval?.state === 'pending');
     this.ctx.toolOpen.set(id, !open);
     this.schedule();
+  }
+
+  toggleSystem(id: string): void {
+    if (this.model.rowById(id)?.kind !== 'system') return;
+    if (!this.ctx.systemOpen.delete(id)) this.ctx.systemOpen.add(id);
+    this.schedule();
+  }
+
+  /** Scrolls to the end now and once more when the next rows arrive (the user's sent message). */
+  followNext(): void {
+    this.following = true;
+    this.scrollToEnd();
   }
 
   /** Folds or unfolds a long message (longMessage.ts). */
@@ -202,7 +220,7 @@ export class MessageList {
 
   /** Returns the row's element, re-rendering it only when its revision or open state changed. */
   private mount(row: Row): HTMLElement {
-    const open = this.ctx.toolOpen.get(row.id);
+    const open = row.kind === 'system' ? this.ctx.systemOpen.has(row.id) : this.ctx.toolOpen.get(row.id);
     const current = this.mounted.get(row.id);
     if (current && !this.forceAll && current.rev === row.rev && current.open === open) return current.el;
     const content = renderRow(row, this.ctx);

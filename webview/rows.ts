@@ -1,5 +1,6 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
+import { approvalOutcome, approvalStatus } from './approvalCard';
 import type { Row, RowOf } from './chatModel';
 import { colonyCard, createdColonyOf } from './colonyCard';
 import { button, setFieldValue, textField } from './components';
@@ -7,6 +8,7 @@ import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
 import { foldLongBody } from './longMessage';
 import { renderMarkdownInto } from './markdown';
+import { systemRow } from './systemRow';
 
 export interface RowContext {
   queenName: string;
@@ -17,6 +19,8 @@ export interface RowContext {
   toolOpen: Map<string, boolean>;
   /** Answers being typed into questions, kept while their rows scroll out of view. */
   answerDrafts: Map<string, string>;
+  /** System rows whose details the user unfolded. */
+  systemOpen: Set<string>;
 }
 
 const RESULT_LIMIT = 20_000;
@@ -35,6 +39,8 @@ export function renderRow(row: Row, ctx: RowContext): HTMLElement {
       return h('div', { class: `notice notice-${row.level}`, role: 'note' }, row.text);
     case 'error':
       return errorRow(row);
+    case 'system':
+      return systemRow(row, ctx.systemOpen);
     case 'lane':
       return laneRow(row, ctx);
     case 'changes':
@@ -235,6 +241,9 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
       ),
     );
   }
+  // Ended approvals (live, or rebuilt from the session's history) keep their outcome on the card.
+  const outcome = approvalOutcome(row);
+  if (outcome) card.append(outcome);
   if (open) {
     const body = h('div', { class: 'tool-body' });
     const input = formatToolInput(row.input);
@@ -252,8 +261,8 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
 }
 
 function toolStatus(row: RowOf<'tool'>): string {
-  if (row.approval?.state === 'pending') return 'needs approval';
-  if (row.approval?.state === 'sent') return 'waiting';
+  const waiting = approvalStatus(row);
+  if (waiting) return waiting;
   return { running: 'running…', done: 'done', error: 'failed', denied: 'denied' }[row.status];
 }
 
@@ -321,6 +330,8 @@ export function estimateRowHeight(row: Row | undefined): number {
       return row.approval?.state === 'pending' ? 200 : 40;
     case 'question':
       return 120;
+    case 'system':
+      return row.summary ? 48 : 30;
     case 'lane':
       return row.status === 'running' ? 80 + Math.min(600, row.entries.length * 24) : 40;
     default:

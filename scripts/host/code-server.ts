@@ -113,6 +113,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
       XDG_DATA_HOME: path.join(xdg, 'data'),
       XDG_CACHE_HOME: path.join(xdg, 'cache'),
       PATH: `${path.dirname(opts.host.node24)}${path.delimiter}${process.env.PATH ?? ''}`,
+      // No extension gallery (code-server's default is open-vsx.org): the workbench's gallery
+      // queries were its only outbound requests. A gallery without serviceUrl counts as none.
+      EXTENSIONS_GALLERY: '{}',
       ...opts.env,
     },
   });
@@ -209,4 +212,21 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
     p ??= fn();
     return p;
   };
+}
+
+/** Lines of a code-server log where it tried to reach another host (DNS failures, gallery queries). */
+export function outboundAttempts(logFile: string): string[] {
+  let text = '';
+  try {
+    text = fs.readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((l) =>
+      /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|gallery\/|https?:\/\/(?!127\.0\.0\.1|localhost)[\w.-]+\.[a-z]{2,}\/.* - error/i.test(
+        l,
+      ),
+    );
 }

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchChromium } from './browser';
-import { type CodeServer, startCodeServer, tail, vscodeLogs } from './code-server';
+import { type CodeServer, outboundAttempts, startCodeServer, tail, vscodeLogs } from './code-server';
 import { runExtensionSuite } from './extension-suite';
 import { type HostFixtures, prepareFixtures } from './fixtures';
 import { type HostEnv, parseHostEnv, repoRoot } from './host-env';
@@ -99,6 +99,11 @@ async function main(): Promise<number> {
     await model?.close();
   }
 
+  // The tests run offline: code-server must not try to reach the network.
+  const outbound = cs ? outboundAttempts(cs.logFile) : [];
+  if (outbound.length > 0)
+    failed.push(`code-server made ${outbound.length} outbound request(s):\n  ${outbound.join('\n  ')}`);
+  else if (cs) log('code-server made no outbound request');
   if (cs && failed.length > 0) printLogs(cs);
   if (cs) fs.copyFileSync(cs.logFile, path.join(outputDir, 'code-server.log'));
   fs.rmSync(work, { recursive: true, force: true });

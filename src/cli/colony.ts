@@ -8,8 +8,10 @@ import { type LiveSession, SessionManager, SessionNotFoundError } from '../runti
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, isValidId, validateId } from '../runtime/storage/ids';
 import { describeProblem, STATE_FILE, webhookSettings } from '../runtime/triggers';
+import { colonyStateDir } from '../runtime/triggers/colonyState';
 import { runTurn } from './chat-turn';
 import { followHeadless } from './colony-follow';
+import { colonySecrets } from './colony-secrets';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export const COLONY_USAGE =
@@ -20,7 +22,10 @@ export const COLONY_USAGE =
 export async function colonyCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'run') return run(rest, io);
-  throw new UsageError(sub ? `unknown colony command "${sub}" (run)` : 'colony needs a command: run');
+  if (sub === 'secrets') return colonySecrets(rest, io);
+  throw new UsageError(
+    sub ? `unknown colony command "${sub}" (run, secrets)` : 'colony needs a command: run or secrets',
+  );
 }
 
 function parse(argv: string[]) {
@@ -207,7 +212,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         io.out(`Missed fires: ${values.missed === 'run' ? 'running each once' : 'skipped'}\n`);
       } else io.out('Missed fires wait for a decision: run again with --missed run or --missed skip\n');
     }
-    io.out(`Trigger state: ${path.join(colony.dir, STATE_FILE)}\n`);
+    io.out(`Trigger state: ${path.join(colonyStateDir(home, colony.dir), STATE_FILE)}\n`);
     io.out('Running; Ctrl+C to stop.\n');
 
     const sig = await (io.untilStopped ?? untilSignal)();

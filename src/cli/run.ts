@@ -12,6 +12,7 @@ commands:
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
   colony run <name|folder> [options]                run a colony's triggers headless until Ctrl+C / SIGTERM
                                                     (a name is a colony of HIVE_HOME/colonies)
+  colony secrets <folder-or-name> [--home DIR] [--json]  each webhook trigger's URL and secret
   chat [options] "message"                          one message to a queen; the answer streams to stdout
 
 colony run options:
@@ -22,7 +23,7 @@ colony run options:
   --no-reflection     no memory reflection after turns and on stop
   --worker            a worker-only session instead: the colony's worker runs its task (worker.json
                       goal, or --task TEXT) once, its answer streams to stdout, then it exits
-  Prints the webhook URLs, where the secrets are (trigger-secrets.json) and every fire.
+  Prints the webhook URLs, where the secrets are (under HIVE_HOME, 0600) and every fire.
 
 chat options:
   --session ID      continue that session (resumed in its folder, with its history)

@@ -17,4 +17,6 @@ export interface HiveExtensionApi {
   workspaceColonies(): Promise<{ name: string; folder: string; colonyDir?: string }[]>;
   /** The session the chat shows. */
   activeSessionId(): string | undefined;
+  /** Requests waiting for the user: how many, the Sessions view's badge, the notifications shown. */
+  attention(): { pending: number; badge: number; notifications: string[] };
 }

@@ -5,6 +5,9 @@
 //  - dist/watch.js (watchEntry.ts): the file watchers (chokidar), just after that first listing;
 //  - dist/chat.js (chatEntry.ts): the chat panel and its protocol schemas, when a chat first opens;
 //  - dist/runtime.js (runtimeEntry.ts): the session runtime and the model SDK, when a session starts.
+// Code two of them share lives once, in a dist/shared-<bundles>.js they require themselves, and what
+// they share with this bundle is taken from it (scripts/build.mjs), so each module, with its state
+// (file locks, caches), exists once per extension host.
 // Each path is computed so esbuild leaves the require alone (the module stays out of this bundle).
 import path from 'node:path';
 

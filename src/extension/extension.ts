@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
+import { Attention } from './attention/attention';
 import { ColoniesTreeProvider } from './colonies/coloniesTree';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
 import { registerColoniesViewCommands } from './commands/coloniesViewCommands';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   const runtime = new RuntimeHost({
     log,
     keys,
+    secrets: context.secrets,
     isTrusted: () => vscode.workspace.isTrusted,
     workingDir: () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
   });
@@ -37,11 +39,17 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     peekManager: () => runtime.peekManager(),
     hiveHome: () => runtime.hiveHome,
     isTrusted: () => vscode.workspace.isTrusted,
+    trustPending: () => runtime.trustPending,
   });
   const colonies = new WorkspaceColonies(context.workspaceState, log);
   const coloniesView = new ColoniesTreeProvider(runtime, log);
   let activeSession: string | undefined;
-  const status = new SessionStatusBar(runtime, () => activeSession);
+  const view = vscode.window.createTreeView('hive.sessions', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
+  const attention = new Attention({ runtime, chat, view, isTrusted: () => vscode.workspace.isTrusted, log });
+  const status = new SessionStatusBar(runtime, () => activeSession, attention);
   context.subscriptions.push(
     log,
     keys,
@@ -49,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     tree,
     chat,
     colonies,
+    view,
+    attention,
     status,
     runtime.onDidChangeLive(() => {
       const live = (runtime.peekManager()?.list().length ?? 0) > 0;
@@ -58,7 +68,6 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
       activeSession = id;
       status.update();
     }),
-    vscode.window.createTreeView('hive.sessions', { treeDataProvider: tree, showCollapseAll: true }),
     coloniesView,
     vscode.window.createTreeView('hive.colonies', { treeDataProvider: coloniesView }),
   );
@@ -126,6 +135,11 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     keySource: async () => (await runtime.modelSettings()).keySource,
     statusText: () => status.text,
     activeSessionId: () => activeSession,
+    attention: () => ({
+      pending: attention.count,
+      badge: typeof view.badge?.value === 'number' ? view.badge.value : 0,
+      notifications: [...attention.shown],
+    }),
     workspaceColonies: async () =>
       (await colonies.folders()).map((f) => ({ name: f.name, folder: f.uri.fsPath, colonyDir: f.colonyDir })),
   };

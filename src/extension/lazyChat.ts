@@ -18,6 +18,10 @@ export class LazyChat implements ChatOpener {
     return this.loaded().open(sessionId, opts);
   }
 
+  visibleSessionId(): string | undefined {
+    return this.controller?.visibleSessionId();
+  }
+
   answerProposal(uri: vscode.Uri | undefined, approve: boolean): boolean {
     // A proposal's diff exists only once the chat was loaded (it opens them).
     if (this.controller) return this.controller.review.answer(uri, approve);

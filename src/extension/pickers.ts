@@ -3,6 +3,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveSessionSummary } from '../runtime/session/types';
 import type { ColdSessionEntry } from '../runtime/storage/cold-sessions';
+import { colonyDisplayName } from '../shared/displayNames';
+import { queenLabel } from './queenNames';
+import { plainPreview } from './tree/plainPreview';
 import { relativeTime } from './tree/relativeTime';
 
 /** Cold sessions offered in one quick pick (the newest; the tree pages the rest). */
@@ -19,8 +22,8 @@ export async function pickLiveSession(
   if (live.length === 1) return live[0]!.session_id;
   const picked = await vscode.window.showQuickPick(
     live.map((s) => ({
-      label: `$(${s.busy ? 'loading~spin' : 'circle-filled'}) ${s.queen_name}`,
-      description: [s.phase, s.colony_name].filter(Boolean).join(' · '),
+      label: `$(${s.busy ? 'loading~spin' : 'circle-filled'}) ${queenLabel(s.queen_id)}`,
+      description: [s.phase, s.colony_name && colonyDisplayName(s.colony_name)].filter(Boolean).join(' · '),
       detail: s.session_id,
       id: s.session_id,
     })),
@@ -40,15 +43,22 @@ export async function pickColdSession(
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    usable.map((r) => ({
-      label: `$(${r.damaged ? 'warning' : 'history'}) ${oneLine(r.last_message) || r.session_id}`,
-      description: `${relativeTime(r.last_active_at)} · ${r.message_count} msg · ${r.queen_id ?? ''}`,
-      detail: r.damaged ? `damaged: ${r.damaged.reason}` : r.session_id,
-      id: r.session_id,
-    })),
+    usable.map((r) => {
+      // Titled by what the user asked; the latest reply and the id below (both searchable).
+      const title = plainPreview(r.first_message ?? undefined);
+      const reply = plainPreview(r.last_message ?? undefined);
+      return {
+        label: `$(${r.damaged ? 'warning' : 'history'}) ${oneLine(title ?? reply ?? '') || r.session_id}`,
+        description: `${relativeTime(r.last_active_at)} · ${r.message_count} msg · ${r.queen_id ? queenLabel(r.queen_id) : ''}`,
+        detail: r.damaged
+          ? `damaged: ${r.damaged.reason}`
+          : [title ? reply : undefined, r.session_id].filter(Boolean).join(' · '),
+        id: r.session_id,
+      };
+    }),
     {
       title,
-      placeHolder: 'Pick a session (type to filter by text, queen or id)',
+      placeHolder: 'Pick a session (type to search what was asked, the replies, the queen or the id)',
       matchOnDescription: true,
       matchOnDetail: true,
     },

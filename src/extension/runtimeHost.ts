@@ -8,6 +8,7 @@ import type { SessionIndex } from '../runtime/storage/session-index';
 import { type ApiKeyStore, MissingApiKeyError } from './apiKey';
 import { runtimeModule, sessionsModule } from './bundles';
 import { hiveHomeSetting, readSettings } from './settings';
+import { SecretStorageTriggerSecrets } from './triggerSecrets';
 
 export interface RuntimeHostDeps {
   log: vscode.LogOutputChannel;
@@ -15,6 +16,8 @@ export interface RuntimeHostDeps {
   isTrusted: () => boolean;
   /** The folder the queen's read-only workspace tools see (first workspace folder). */
   workingDir: () => string | undefined;
+  /** Where webhook secrets are kept (VS Code's SecretStorage). */
+  secrets?: vscode.SecretStorage;
 }
 
 export class RuntimeHost implements vscode.Disposable {
@@ -36,6 +39,7 @@ export class RuntimeHost implements vscode.Disposable {
   /** HIVE_HOME moved (setting changed): the index and tree start over. */
   readonly onDidChangeHome = this.homeChanged.event;
   private readonly subs: vscode.Disposable[] = [];
+  private moving: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: RuntimeHostDeps) {
     this.home = hiveHomeSetting();
@@ -67,6 +71,14 @@ export class RuntimeHost implements vscode.Disposable {
       log: (m) => this.deps.log.info(`session index: ${m}`),
     });
     return this.sessionIndex;
+  }
+
+  /**
+   * Trusted after the manager was built in Restricted Mode: the sessions it runs have no workspace
+   * tools until it is rebuilt (when none is running).
+   */
+  get trustPending(): boolean {
+    return this.stale && this.manager !== undefined && this.manager.list().length > 0;
   }
 
   /** The manager if it was built already (no side effects). */
@@ -121,6 +133,9 @@ export class RuntimeHost implements vscode.Disposable {
       workingDir: this.deps.isTrusted() ? this.deps.workingDir() : undefined,
       autoApprove: this.autoApprove,
       colonyConcurrency: readSettings().workerConcurrency,
+      ...(this.deps.secrets
+        ? { triggerSecrets: (dir: string) => new SecretStorageTriggerSecrets(this.deps.secrets!, dir) }
+        : {}),
     };
     const manager = new SessionManager(options);
     this.managerOptions = options;
@@ -153,12 +168,30 @@ export class RuntimeHost implements vscode.Disposable {
     );
   }
 
-  /** A new home: live sessions of the old one are stopped (their folders live there), then start over. */
-  private async moveHome(): Promise<void> {
+  /**
+   * A new home. The old one is finished with first: its live sessions stop (their folders live
+   * there) and its index writes its cache a last time; only then does the switch show (hiveHome,
+   * onDidChangeHome), so nothing writes into the old home after it, even if it is deleted at once.
+   * Switches run one at a time.
+   */
+  private moveHome(): Promise<void> {
+    this.moving = this.moving
+      .then(() => this.switchHome())
+      .catch((err: unknown) => {
+        this.deps.log.warn(`switching HIVE_HOME: ${String(err)}`);
+      });
+    return this.moving;
+  }
+
+  private async switchHome(): Promise<void> {
     const next = hiveHomeSetting();
     if (next === this.home) return;
     const old = this.manager;
-    const oldIndex = this.sessionIndex;
+    if (old && old.list().length > 0) {
+      this.log(`stopping ${old.list().length} live session(s) of ${this.home}`);
+      await old.stopAll().catch((err: unknown) => this.deps.log.warn(`stopping sessions: ${String(err)}`));
+    }
+    await this.sessionIndex?.close();
     this.log(`HIVE_HOME is now ${next}`);
     this.home = next;
     this.manager = undefined;
@@ -166,13 +199,8 @@ export class RuntimeHost implements vscode.Disposable {
     this.sessionIndex = undefined;
     this.offManager?.();
     this.offManager = undefined;
-    void oldIndex?.close();
     this.homeChanged.fire(next);
     this.liveChanged.fire();
-    if (old && old.list().length > 0) {
-      this.log(`stopping ${old.list().length} live session(s) of the previous home`);
-      await old.stopAll();
-    }
   }
 
   private log(m: string): void {

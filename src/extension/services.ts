@@ -36,3 +36,12 @@ export function reportError(log: vscode.LogOutputChannel, what: string, err: unk
 export function info(message: string): void {
   void vscode.window.showInformationMessage(message);
 }
+
+/**
+ * Arguments that skip the user's say (a key passed in, `{confirmed: true}`) are honoured only when the
+ * extension itself runs its tests: any other extension can execute our commands, and must not set the
+ * API key or delete a session without the user seeing it.
+ */
+export function automationAllowed(context: vscode.ExtensionContext): boolean {
+  return context.extensionMode === vscode.ExtensionMode.Test;
+}

@@ -1,5 +1,8 @@
 // Status bar: the active session's queen, with a spinner while she works; a click opens the chat.
+// A request waiting for the user (approval, question) takes over: warning colours, a click shows it.
 import * as vscode from 'vscode';
+import { queenDisplayName } from '../shared/displayNames';
+import type { Attention } from './attention/attention';
 import type { RuntimeHost } from './runtimeHost';
 
 export class SessionStatusBar implements vscode.Disposable {
@@ -10,8 +13,10 @@ export class SessionStatusBar implements vscode.Disposable {
   constructor(
     private readonly runtime: RuntimeHost,
     private readonly active: () => string | undefined,
+    private readonly attention?: Attention,
   ) {
     this.subs.push(runtime.onDidChangeLive(() => this.update()));
+    if (attention) this.subs.push(attention.onDidChange(() => this.update()));
     this.update();
   }
 
@@ -34,12 +39,30 @@ export class SessionStatusBar implements vscode.Disposable {
       this.item.command = 'hive.openChat';
     }
     const count = this.runtime.peekManager()?.list().length ?? 0;
-    this.item.text = `${s.busy ? '$(loading~spin)' : '$(hubot)'} ${s.queen_name}${count > 1 ? ` +${count - 1}` : ''}`;
-    this.item.tooltip = `Hive: ${s.queen_name} (${s.busy ? 'working' : s.phase})${
+    const queen = this.runtime.peekManager()?.get(s.session_id)?.queen;
+    const name = queen
+      ? queenDisplayName({ id: queen.queen_id, name: queen.name, title: queen.title })
+      : s.queen_name;
+    const waiting = this.attention?.first();
+    if (waiting) {
+      const what = waiting.kind === 'approval' ? 'needs approval' : 'has a question';
+      const more = (this.attention?.count ?? 1) > 1 ? ` (${this.attention?.count})` : '';
+      this.item.text = `$(bell-dot) ${waiting.queen}: ${what}${more}`;
+      this.item.tooltip = `Hive: ${waiting.queen} ${what}\nSession ${waiting.sessionId}\nClick to show it`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.command = { title: 'Show', command: 'hive.openChat', arguments: [waiting.sessionId] };
+      this.item.accessibilityInformation = { label: `Hive: ${waiting.queen} ${what}` };
+      this.item.show();
+      return;
+    }
+    this.item.backgroundColor = undefined;
+    this.item.command = 'hive.openChat';
+    this.item.text = `${s.busy ? '$(loading~spin)' : '$(hubot)'} ${name}${count > 1 ? ` +${count - 1}` : ''}`;
+    this.item.tooltip = `Hive: ${name} (${s.busy ? 'working' : s.phase})${
       s.colony_name ? ` · colony ${s.colony_name}` : ''
     }\nSession ${s.session_id}\nClick to open the chat`;
     this.item.accessibilityInformation = {
-      label: `Hive session with ${s.queen_name}, ${s.busy ? 'working' : 'idle'}`,
+      label: `Hive session with ${name}, ${s.busy ? 'working' : 'idle'}`,
     };
     this.item.show();
   }

@@ -101,9 +101,16 @@ export const SessionSnapshotSchema = z.object({
   busy: z.boolean(),
   /** Workspace Trust: when false, tools and colonies are disabled and the panel says why. */
   trusted: z.boolean(),
+  /** Trusted since the running session started: it has no workspace tools until a new start. */
+  trustPending: z.optional(z.boolean()),
 });
 
 const ts = z.optional(z.nullable(epochMs));
+export const ApprovalOutcomeSchema = z.object({
+  category: z.string(),
+  /** cancelled: the turn or the session stopped before anyone answered. */
+  decision: z.enum(['approved', 'denied', 'cancelled']),
+});
 const toolStatus = z.enum(['running', 'done', 'error', 'denied']);
 
 /** One step of a worker's lane: a text it wrote, or a tool call with its result. */
@@ -155,6 +162,8 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     result: z.nullable(z.string()),
     isError: z.boolean(),
     status: toolStatus,
+    /** How the approval of this call ended, when one was asked (rebuilt from events.jsonl). */
+    approval: z.optional(ApprovalOutcomeSchema),
     ts,
   }),
   z.object({
@@ -173,6 +182,18 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     ts,
   }),
   z.object({ kind: z.literal('error'), id: z.string(), message: z.string(), retryable: z.boolean(), ts }),
+  /** What the runtime told the queen (phase, colony, worker report…), shown as a compact row. */
+  z.object({
+    kind: z.literal('system'),
+    id: z.string(),
+    event: z.enum(['phase', 'colony', 'report', 'escalation', 'trigger', 'fork', 'other']),
+    title: z.string(),
+    /** One line under the title (a report's summary, a trigger's task), or null. */
+    summary: z.nullable(z.string()),
+    /** Folded details (a payload, a worker profile), or null. */
+    detail: z.nullable(z.string()),
+    ts,
+  }),
   /** A colony worker's steps, folded into one collapsible row. `dropped`: older steps left out. */
   z.object({
     kind: z.literal('lane'),
@@ -371,6 +392,7 @@ export type TriggerProblemView = z.infer<typeof TriggerProblemViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type ApprovalOutcome = z.infer<typeof ApprovalOutcomeSchema>;
 export type LaneEntry = z.infer<typeof LaneEntrySchema>;
 export type LaneStatus = z.infer<typeof LaneStatusSchema>;
 export type ApprovalDetail = z.infer<typeof ApprovalDetailSchema>;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { contributes, hiveApi, hiveExtension, waitFor } from './support';
+import { contributes, hiveApi, hiveExtension, idsOf, treeSnapshot, waitFor } from './support';
 
 // Read when this file loads, before any test touches a Hive command or view.
 const activeAtLoad = vscode.extensions.getExtension('hive-vscode.hive-vscode')?.isActive;
@@ -84,8 +84,19 @@ describe('contributions', () => {
     assert.ok(registered.has('workbench.view.extension.hive'), 'the Hive view container is not registered');
   });
 
-  it('runs hive.refreshSessions', async () => {
+  it('runs hive.refreshSessions: the Sessions tree is rebuilt from the home', async () => {
+    const api = await hiveApi();
     await vscode.commands.executeCommand('workbench.view.extension.hive');
-    await vscode.commands.executeCommand('hive.refreshSessions');
+    const before = idsOf((await treeSnapshot(api)).all);
+    assert.ok(before.length > 0, 'the fixture home lists sessions');
+    let rebuilds = 0;
+    const sub = api.sessionsTree.onDidRebuild(() => rebuilds++);
+    try {
+      assert.equal(await vscode.commands.executeCommand('hive.refreshSessions'), true);
+      assert.ok(rebuilds >= 1, 'the refresh rebuilt the tree');
+    } finally {
+      sub.dispose();
+    }
+    assert.deepEqual(idsOf((await treeSnapshot(api)).all).sort(), [...before].sort());
   });
 });

@@ -86,9 +86,22 @@ describe('palette commands', () => {
     );
   });
 
-  it('runs Show Logs and Refresh Sessions', async () => {
+  it('runs Show Logs (the Hive output opens) and Refresh Sessions (the tree is rebuilt)', async () => {
     await vscode.commands.executeCommand('hive.showLogs');
-    await vscode.commands.executeCommand('hive.refreshSessions');
+    await waitFor('the Hive output channel to open', () =>
+      vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'output' && /Hive/.test(d.uri.path)),
+    );
+    const api = await hiveApi();
+    await treeSnapshot(api);
+    let rebuilds = 0;
+    const sub = api.sessionsTree.onDidRebuild(() => rebuilds++);
+    try {
+      assert.equal(await vscode.commands.executeCommand('hive.refreshSessions'), true);
+      assert.ok(rebuilds >= 1, 'the refresh rebuilt the tree');
+    } finally {
+      sub.dispose();
+    }
+    assert.ok(idsOf((await treeSnapshot(api)).all).includes(FIXTURE_COLD));
   });
 
   it('keeps the API key in secret storage, never in settings', async () => {

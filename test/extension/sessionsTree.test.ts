@@ -132,6 +132,43 @@ describe('Sessions tree', () => {
     }
   });
 
+  it("a home switch stops the old home's index: nothing is written into it afterwards", async () => {
+    const api = await hiveApi();
+    const fixtureHome = api.hiveHome();
+    const scratch = scratchDir('hive-switch-');
+    const src = path.join(fixtureHome, 'agents', 'queens', 'queen_technology', 'sessions');
+    const copy = (sid: string) =>
+      fs.cpSync(path.join(src, sid), path.join(scratch, 'queens', 'queen_ops', 'sessions', sid), {
+        recursive: true,
+      });
+    const [first, second] = fs.readdirSync(src).filter((d) => d.startsWith('session_'));
+    assert.ok(first && second, 'the fixture has two queen_technology sessions');
+    copy(first);
+    const config = vscode.workspace.getConfiguration('hive');
+    await config.update('home', scratch, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the tree to follow hive.home', () => api.hiveHome() === scratch);
+      await waitFor('the session of the scratch home', async () =>
+        idsOf((await treeSnapshot(api)).all).includes(first),
+      );
+      // A change the index is still taking in while the home switches back.
+      copy(second);
+      void vscode.commands.executeCommand('hive.refreshSessions');
+    } finally {
+      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
+      await waitFor('hive.home back to the fixture', () => api.hiveHome() === fixtureHome);
+    }
+    const files = () =>
+      (fs.readdirSync(scratch, { recursive: true }) as string[])
+        .sort()
+        .map((f) => `${f} ${fs.statSync(path.join(scratch, f)).mtimeMs}`);
+    const atSwitch = files();
+    // The index wrote its cache within 500 ms of a change; wait well past that.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(files(), atSwitch, 'nothing written into the old home after the switch');
+    fs.rmSync(scratch, { recursive: true });
+  });
+
   it('pages a home with 10,000 sessions (200 a page, "Show more…")', async function () {
     this.timeout(120_000);
     const api = await hiveApi();

@@ -5,7 +5,15 @@
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
 import { savePastedText } from '../../runtime/session/pasted-text';
 import type { ConversationPart } from '../../runtime/storage/parts';
-import type { ChatMessage, HostToWebview, WebviewMessageOf, WebviewToHost } from '../../shared/protocol';
+import type {
+  ApprovalOutcome,
+  ChatMessage,
+  HostToWebview,
+  WebviewMessageOf,
+  WebviewToHost,
+} from '../../shared/protocol';
+import { approvalHistory } from './approvalHistory';
+import { COLD_PHASE } from './coldSession';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './historyMessages';
 import { placeReplayRows, replayRows, replaySessionEvents, type SessionReplay } from './sessionEvents';
 import type { FeedOutput, SessionFeed } from './sessionFeed';
@@ -43,6 +51,8 @@ export interface ChatBridgeDeps {
   /** The feed following a session (shared, so events before the panel showed it are known). */
   feedFor(session: ChatSession): SessionFeed;
   isTrusted(): boolean;
+  /** The workspace was trusted after the runtime started: running sessions still lack its tools. */
+  trustPending?(): boolean;
   log: BridgeLogger;
   /** Called when the panel shows another session (or none). */
   onDidChangeSession?(sessionId: string | undefined): void;
@@ -71,6 +81,7 @@ export class ChatBridge {
   private older: Promise<void> = Promise.resolve();
   private lastBusy: boolean | undefined;
   private lastPhase: string | undefined;
+  private lastStopped: boolean | undefined;
   /** The first message of a session started from the empty state, until a snapshot shows it. */
   private firstMessage: { sessionId: string; text: string } | undefined;
   private creating = false;
@@ -97,6 +108,7 @@ export class ChatBridge {
     this.feed = session ? this.deps.feedFor(session) : undefined;
     this.lastBusy = undefined;
     this.lastPhase = undefined;
+    this.lastStopped = undefined;
     if (session && this.feed) {
       const feed = this.feed;
       this.detach.push(
@@ -112,14 +124,34 @@ export class ChatBridge {
   sessionChanged(): void {
     const s = this.session;
     if (!s || !this.forwarding) return;
-    if (s.busy !== this.lastBusy) {
-      this.lastBusy = s.busy;
-      this.deps.post({ type: 'busy', busy: s.busy });
+    const busy = s.busy && !s.stopped;
+    if (busy !== this.lastBusy) {
+      this.lastBusy = busy;
+      this.deps.post({ type: 'busy', busy });
     }
-    if (s.phase !== this.lastPhase) {
-      this.lastPhase = s.phase;
-      this.deps.post({ type: 'phase', phase: s.phase });
+    const phase = shownPhase(s);
+    if (phase !== this.lastPhase) {
+      this.lastPhase = phase;
+      this.deps.post({ type: 'phase', phase });
     }
+    if (s.stopped && this.lastStopped === false) {
+      // Stop Session from the tree or the palette: the panel says so where the user is looking.
+      this.deps.post({
+        type: 'message',
+        message: {
+          kind: 'notice',
+          id: `stopped-${Date.now().toString(36)}`,
+          text: 'The session was stopped. Send a message to resume it.',
+          level: 'info',
+        },
+      });
+    }
+    this.lastStopped = s.stopped;
+  }
+
+  /** Only a running session lacks the tools; a stopped one gets them when it resumes. */
+  private trustPendingFor(s: ChatSession): boolean {
+    return !s.stopped && this.deps.trustPending?.() === true;
   }
 
   /** Handles a validated message from the page. Failures become a toast and a log line. */
@@ -155,7 +187,11 @@ export class ChatBridge {
       return;
     }
     const feed = this.feed as SessionFeed;
-    const [{ parts, earlier }, replay] = await Promise.all([this.readHistory(session), this.replay(session)]);
+    const [{ parts, earlier }, replay, approvals] = await Promise.all([
+      this.readHistory(session),
+      this.replay(session),
+      approvalHistory(session, this.deps.log),
+    ]);
     if (epoch !== this.epoch || this.disposed) return;
     // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
     // While a turn runs, the newest assistant part's unanswered calls are in progress, even if this
@@ -170,6 +206,7 @@ export class ChatBridge {
       historyMessages(parts, {
         isRunning: (id) => feed.isRunning(id) || inFlight.includes(id),
         questionFor: (id) => feed.questionFor(id),
+        approvalOf: (id) => feed.approvalOutcome(id) ?? approvals.get(id),
       }),
       rows,
     );
@@ -182,26 +219,29 @@ export class ChatBridge {
     }
     // Only the whole transcript knows the session's first message.
     const title = earlier ? undefined : messages.find((m) => m.kind === 'user' && m.origin === 'user');
-    this.lastBusy = session.busy;
-    this.lastPhase = session.phase;
+    this.lastBusy = session.busy && !session.stopped;
+    this.lastPhase = shownPhase(session);
+    this.lastStopped = session.stopped;
     this.deps.post({
       type: 'snapshot',
       session: {
         sessionId: session.id,
         title: title?.kind === 'user' ? title.text.slice(0, 120) : null,
         queen: queenView(session),
-        phase: session.phase,
+        phase: shownPhase(session),
         colony: colonyView(session, this.deps.log),
         triggers: triggerViews(session, this.deps.log),
         triggerProblems: triggerProblemViews(session),
         usage: usageView(session),
-        busy: session.busy,
-        trusted: this.deps.isTrusted(),
+        busy: session.busy && !session.stopped,
+        trusted: this.deps.isTrusted() && !this.trustPendingFor(session),
+        ...(this.deps.isTrusted() && this.trustPendingFor(session) ? { trustPending: true } : {}),
       },
     });
     this.pager = new HistoryPager(session.id, messages, this.pageSize);
     const firstPage = this.postNextPage(false, earlier);
-    if (earlier && firstPage) this.older = this.pageOlderFromFullHistory(session, epoch, firstPage);
+    if (earlier && firstPage)
+      this.older = this.pageOlderFromFullHistory(session, epoch, firstPage, approvals);
     const tail = feed.overlay(messages, inFlight[0] ?? null);
     for (const m of tail) this.deps.post(m);
     const tailIds = new Set(tail.flatMap((m) => (m.type === 'message' ? [m.message.id] : [])));
@@ -261,6 +301,7 @@ export class ChatBridge {
     session: ChatSession,
     epoch: number,
     shown: ChatMessage[],
+    approvals: ReadonlyMap<string, ApprovalOutcome>,
   ): Promise<void> {
     let parts: ConversationPart[];
     try {
@@ -275,6 +316,7 @@ export class ChatBridge {
       historyMessages(parts, {
         isRunning: (id) => feed.isRunning(id),
         questionFor: (id) => feed.questionFor(id),
+        approvalOf: (id) => feed.approvalOutcome(id) ?? approvals.get(id),
       }),
       this.replayed?.session === session ? this.replayed.rows : [],
     );
@@ -584,6 +626,11 @@ export class ChatBridge {
   private toast(text: string, level: 'info' | 'warning' | 'error'): void {
     this.deps.post({ type: 'toast', text, level });
   }
+}
+
+/** A stopped session's badge says so (its last phase would suggest it still works). */
+function shownPhase(s: ChatSession): string {
+  return s.stopped ? COLD_PHASE : s.phase;
 }
 
 function restoreNotice(

@@ -3,6 +3,8 @@
 // runtime, re-load the session's colony or start its triggers; sending a message resumes it (the
 // bridge does that for any stopped session). The newest parts are read first (historyTail), so a
 // 5,000-message session shows its end without reading every part file.
+import path from 'node:path';
+import { emptyDigest, readSessionDigest, type SessionDigest } from '../../runtime/events/session-digest';
 import { DEFAULT_QUEENS } from '../../runtime/queen/default-profiles';
 import { readMeta } from '../../runtime/storage/meta';
 import { type ConversationPart, PartStore } from '../../runtime/storage/parts';
@@ -18,12 +20,8 @@ export class ColdChatSession implements ChatSession {
   readonly stopped = true;
   readonly busy = false;
   readonly phase = COLD_PHASE;
-  readonly usage = {
-    input_tokens: 0,
-    output_tokens: 0,
-    cache_read_input_tokens: 0,
-    cache_creation_input_tokens: 0,
-  };
+  /** What the session spent, from its events.jsonl (Hive persists no total of its own). */
+  readonly usage: SessionDigest['usage'];
   readonly pendingApprovals: readonly string[] = [];
   readonly pendingQuestions: readonly string[] = [];
   readonly bus = { subscribeAll: () => () => {} };
@@ -34,8 +32,15 @@ export class ColdChatSession implements ChatSession {
     readonly id: string,
     readonly dir: string,
     readonly queen: { queen_id: string; name: string; title: string },
+    private readonly digest: SessionDigest = emptyDigest(),
   ) {
     this.store = new PartStore(conversationsDir(dir));
+    this.usage = digest.usage;
+  }
+
+  /** The outcomes of its approvals by tool call (read with the usage when the session was opened). */
+  approvalOutcomes(): Promise<SessionDigest['approvals']> {
+    return Promise.resolve(this.digest.approvals);
   }
 
   history(): Promise<ConversationPart[]> {
@@ -80,13 +85,21 @@ export async function openColdSession(
 ): Promise<ColdChatSession | undefined> {
   const loc = findSessionDir(hiveHome, sessionId);
   if (!loc) return undefined;
-  const meta = await readMeta(loc.dir);
+  const [meta, digest] = await Promise.all([
+    readMeta(loc.dir),
+    readSessionDigest(path.join(loc.dir, 'events.jsonl')),
+  ]);
   // A damaged meta.json: the folder still says which queen.
   const queenId = (meta.ok && typeof meta.meta.queen_id === 'string' && meta.meta.queen_id) || loc.queenId;
   const known = DEFAULT_QUEENS[queenId];
-  return new ColdChatSession(sessionId, loc.dir, {
-    queen_id: queenId,
-    name: known?.name ?? queenId,
-    title: known?.title ?? '',
-  });
+  return new ColdChatSession(
+    sessionId,
+    loc.dir,
+    {
+      queen_id: queenId,
+      name: known?.name ?? queenId,
+      title: known?.title ?? '',
+    },
+    digest,
+  );
 }

@@ -1,7 +1,8 @@
 // A session's conversation parts (Hive's on-disk transcript) → the panel's chat messages, and the
 // paging of those messages (newest page first). Pure: no vscode, no I/O, unit-tested directly.
 import type { ConversationPart } from '../../runtime/storage/parts';
-import type { ChatMessage } from '../../shared/protocol';
+import type { ApprovalOutcome, ChatMessage } from '../../shared/protocol';
+import { forkRow, systemRowsFromText } from './systemRows';
 
 export const HISTORY_PAGE_SIZE = 100;
 
@@ -15,6 +16,8 @@ export interface HistoryContext {
   isRunning?(toolUseId: string): boolean;
   /** The ask_user request id waiting on this tool call, if any: the question row takes that id. */
   questionFor?(toolUseId: string): string | undefined;
+  /** How the approval of a tool call ended (from events.jsonl), if one was asked. */
+  approvalOf?(toolUseId: string): ApprovalOutcome | undefined;
 }
 
 /** Message ids of parts: stable for a given transcript, so a re-sent page replaces rather than adds. */
@@ -24,8 +27,9 @@ export function partMessageId(part: ConversationPart): string {
 
 /**
  * Maps parts to messages: user/assistant text, one tool card per tool call (its result filled from the
- * matching tool part), ask_user calls as question rows, compaction markers as a notice. System nudges
- * are internal and left out.
+ * matching tool part and its approval's outcome), ask_user calls as question rows, compaction markers
+ * as a notice, the runtime's texts to the queen (phase, colony, reports, triggers, a fork's summary)
+ * as compact system rows. System nudges are internal and left out.
  */
 export function historyMessages(parts: readonly ConversationPart[], ctx: HistoryContext = {}): ChatMessage[] {
   const out: ChatMessage[] = [];
@@ -33,6 +37,16 @@ export function historyMessages(parts: readonly ConversationPart[], ctx: History
   for (const part of parts) {
     if (part.role === 'user') {
       if (part.is_system_nudge || part.content === null) continue;
+      if (part.inherited_from) {
+        out.push(forkRow(partMessageId(part), part.inherited_from, part.content));
+        continue;
+      }
+      const system = systemRowsFromText(part.content, partMessageId(part));
+      if (system) {
+        // Loading a colony moves the queen to reviewing: one row says it (the colony's).
+        if (!(isLoadPhase(system[0]) && isColonyLoaded(out.at(-1)))) out.push(...system);
+        continue;
+      }
       if (part.is_transition_marker) {
         out.push({
           kind: 'notice',
@@ -65,11 +79,13 @@ export function historyMessages(parts: readonly ConversationPart[], ctx: History
       if (!msg) continue;
       const result = part.content ?? '';
       if (msg.kind === 'tool') {
+        const approval = ctx.approvalOf?.(part.tool_use_id);
         out[i as number] = {
           ...msg,
           result,
           isError: part.is_error === true,
           status: part.is_error ? (result.startsWith(DENIED_PREFIX) ? 'denied' : 'error') : 'done',
+          ...(approval ? { approval } : {}),
         };
       } else if (msg.kind === 'question') {
         out[i as number] = {
@@ -80,6 +96,14 @@ export function historyMessages(parts: readonly ConversationPart[], ctx: History
     }
   }
   return out;
+}
+
+function isColonyLoaded(m: ChatMessage | undefined): boolean {
+  return m?.kind === 'system' && m.event === 'colony' && m.title.endsWith(' loaded');
+}
+
+function isLoadPhase(m: ChatMessage | undefined): boolean {
+  return m?.kind === 'system' && m.event === 'phase' && m.title === 'Phase: reviewing';
 }
 
 function toolMessage(id: string, name: string, input: unknown, ctx: HistoryContext): ChatMessage {

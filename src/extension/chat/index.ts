@@ -3,6 +3,7 @@
 // Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
 import * as vscode from 'vscode';
 import type { LiveSession, SessionManager } from '../../runtime/session';
+import { queenDisplayName } from '../../shared/displayNames';
 import { ProposalReview } from '../review/proposalReview';
 import { ChatBridge } from './chatBridge';
 import { ChatPanel } from './chatPanel';
@@ -26,6 +27,8 @@ export interface ChatDeps {
   peekManager(): SessionManager | undefined;
   hiveHome: () => string;
   isTrusted(): boolean;
+  /** Trusted after the runtime started: its running sessions have no workspace tools yet. */
+  trustPending?(): boolean;
 }
 
 export class ChatController implements vscode.Disposable {
@@ -58,6 +61,11 @@ export class ChatController implements vscode.Disposable {
   /** The session the panel shows, if any. */
   get sessionId(): string | undefined {
     return this.bridge?.sessionId;
+  }
+
+  /** The session shown while the panel is visible. */
+  visibleSessionId(): string | undefined {
+    return this.panel?.panel.visible ? this.bridge?.sessionId : undefined;
   }
 
   /**
@@ -128,6 +136,7 @@ export class ChatController implements vscode.Disposable {
         return picked === overwrite;
       },
       isTrusted: () => this.deps.isTrusted(),
+      trustPending: () => this.deps.trustPending?.() === true,
       log: this.deps.log,
       onDidChangeSession: (id) => {
         this.dropStoppedFeeds();
@@ -157,7 +166,10 @@ export class ChatController implements vscode.Disposable {
 
   private updateTitle(): void {
     const session = this.bridge?.shown;
-    if (this.panel) this.panel.panel.title = session ? `Hive: ${session.queen.name}` : 'Hive Chat';
+    if (this.panel)
+      this.panel.panel.title = session
+        ? `Hive: ${queenDisplayName({ id: session.queen.queen_id, name: session.queen.name, title: session.queen.title })}`
+        : 'Hive Chat';
   }
 
   /**

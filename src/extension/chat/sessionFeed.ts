@@ -2,9 +2,17 @@
 // messages for the panel, and keeps the "live tail" a reconnecting panel needs that the transcript
 // does not hold yet (text still streaming, pending approvals and questions with their details, the
 // tool running now, the last error). No vscode: unit-tested against a real LiveSession.
-import { HIVE_EVENT_TYPES, type HiveEvent } from '../../runtime/events/types';
-import type { ApprovalDetail, ChatMessage, HostToWebview } from '../../shared/protocol';
+import { workerReportText } from '../../runtime/colony/runtime/texts';
+import { HIVE_EVENT_TYPES, type HiveEvent, type SubagentReportData } from '../../runtime/events/types';
+import type { ApprovalDetail, ApprovalOutcome, ChatMessage, HostToWebview } from '../../shared/protocol';
 import { type ChatSession, nonNegInt, usageFrom } from './sessionSources';
+import {
+  colonyLoadedRow,
+  colonyUnloadedRow,
+  phaseChangedRow,
+  systemRowsFromText,
+  triggerFiredRow,
+} from './systemRows';
 import { TurnChanges } from './turnChanges';
 import { WorkerLanes, workerOfStream } from './workerLanes';
 
@@ -75,8 +83,12 @@ export class SessionFeed {
   private currentTool: string | null = null;
   private readonly approvals = new Map<string, PendingApproval>();
   private readonly questions = new Map<string, PendingQuestion>();
+  /** Approvals answered while this feed listened, by the tool call they were for. */
+  private readonly outcomes = new Map<string, ApprovalOutcome>();
   private readonly proposals = new Map<string, Proposal>();
   private lastErrorMessage: ChatMessage | null = null;
+  /** The event of the last system row posted. */
+  private lastSystem: string | undefined;
   private counter = 0;
   /** Workers' lanes and changed files seen live (history adds what came before this feed). */
   readonly lanes = new WorkerLanes();
@@ -94,6 +106,11 @@ export class SessionFeed {
 
   isRunning(toolUseId: string): boolean {
     return this.running.has(toolUseId);
+  }
+
+  /** How the approval of this tool call ended, if it was answered while the feed listened. */
+  approvalOutcome(toolUseId: string): ApprovalOutcome | undefined {
+    return this.outcomes.get(toolUseId);
   }
 
   /** The proposal of a pending file approval, if it carried one. */
@@ -196,6 +213,7 @@ export class SessionFeed {
     if (COLONY_EVENTS.has(e.type) || (e.type === 'custom' && COLONY_CUSTOM_KINDS.has(String(e.data?.kind))))
       this.emit({ kind: 'colonyChanged' });
     if (TRIGGER_EVENTS.has(e.type)) this.emit({ kind: 'triggersChanged' });
+    this.systemRow(e);
     const d = e.data as Record<string, unknown>;
     if (e.type === 'custom' && d?.kind === 'checkpoint_recorded') {
       const row = this.changes.apply(d);
@@ -316,6 +334,13 @@ export class SessionFeed {
     }
     // The turn's texts are in the transcript now (or were dropped with an error).
     if (d.stop_reason !== 'error') this.liveTexts = new Map();
+    if (d.stop_reason === 'aborted') {
+      // The user's Stop (Escape, the Stop button): the reply ends here, and the panel says so.
+      this.post({
+        type: 'message',
+        message: { kind: 'notice', id: this.nextId('stopped'), text: 'Stopped.', level: 'info' },
+      });
+    }
     this.reconcile();
   }
 
@@ -413,13 +438,20 @@ export class SessionFeed {
         if (typeof d.text === 'string') this.post(noticeMessage(i, d.text));
         break;
       }
-      case 'approval_resolved':
+      case 'approval_resolved': {
         if (typeof d.request_id !== 'string') return;
+        const a = this.approvals.get(d.request_id);
+        if (a?.toolUseId)
+          this.outcomes.set(a.toolUseId, {
+            category: a.category,
+            decision: d.decision === 'approve' ? 'approved' : d.decision === 'deny' ? 'denied' : 'cancelled',
+          });
         this.approvals.delete(d.request_id);
         if (this.proposals.delete(d.request_id))
           this.emit({ kind: 'approvalClosed', approvalId: d.request_id });
         this.post({ type: 'approvalResolved', id: d.request_id, approved: d.decision === 'approve' });
         break;
+      }
       case 'usage_totals':
         this.post({
           type: 'usage',
@@ -436,6 +468,34 @@ export class SessionFeed {
         });
         break;
     }
+  }
+
+  /**
+   * The runtime's notes to the queen, as the compact rows the history shows for them (the texts
+   * themselves reach the transcript only at her next model call).
+   */
+  private systemRow(e: HiveEvent): void {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    const id = () => this.nextId('sys');
+    let rows: ChatMessage[] | undefined;
+    if (e.type === 'subagent_report') {
+      rows = systemRowsFromText(workerReportText(reportData(d)), id());
+    } else if (e.type === 'trigger_fired') {
+      rows = [triggerFiredRow(id(), String(d.trigger_type ?? ''), String(d.trigger_id ?? ''), str(d.task))];
+    } else if (e.stream_id !== QUEEN_STREAM) {
+      return;
+    } else if (e.type === 'queen_phase_changed' && typeof d.phase === 'string') {
+      // Loading a colony moves the queen to reviewing: the colony's row says it already.
+      if (!(d.phase === 'reviewing' && this.lastSystem === 'colonyLoaded'))
+        rows = [phaseChangedRow(id(), d.phase)];
+    } else if (e.type === 'worker_colony_loaded') {
+      rows = [colonyLoadedRow(id(), str(d.colony_id) || str(d.colony_name), str(d.goal))];
+    } else if (e.type === 'custom' && d.kind === 'worker_colony_unloaded') {
+      rows = [colonyUnloadedRow(id(), str(d.colony_id))];
+    }
+    if (!rows) return;
+    this.lastSystem = e.type === 'worker_colony_loaded' ? 'colonyLoaded' : e.type;
+    for (const message of rows) this.post({ type: 'message', message });
   }
 
   /** Questions that stopped waiting without an answer (a stopped turn) are closed in the panel. */
@@ -458,6 +518,21 @@ export class SessionFeed {
   private nextId(prefix: string): string {
     return `${prefix}-${Date.now().toString(36)}-${++this.counter}`;
   }
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function reportData(d: Record<string, unknown>): SubagentReportData {
+  return {
+    ...(d as SubagentReportData),
+    worker_id: str(d.worker_id) || 'worker',
+    status: (str(d.status) || 'success') as SubagentReportData['status'],
+    summary: str(d.summary),
+    error: typeof d.error === 'string' ? d.error : null,
+    duration_seconds: typeof d.duration_seconds === 'number' ? d.duration_seconds : 0,
+  };
 }
 
 /** "queen", or the worker that asks (the runtime sets `requester`; older events only `worker_id`). */

@@ -33,8 +33,16 @@ function folderOf(arg: unknown): string | undefined {
 export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
   const { runtime, log, colonies } = s;
 
-  /** The session a colony goes into: the argument, the chat's, the only running one, a pick, or a new one. */
-  const targetSession = async (arg: unknown, title: string): Promise<LiveSession | undefined> => {
+  /**
+   * The session a colony goes into: the argument, the chat's, the only running one, a pick, or, with none
+   * running, the runtime's colony-open path (Hive's rule 5: the session its metadata.json names, resumed, or a
+   * new one with its queen) when loading `colonyFolder`, else a new session.
+   */
+  const targetSession = async (
+    arg: unknown,
+    title: string,
+    colonyFolder?: string,
+  ): Promise<LiveSession | undefined> => {
     const manager = await runtime.getManager();
     let id = sessionIdOf(arg);
     const active = s.activeSessionId();
@@ -42,7 +50,7 @@ export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
     if (!id) {
       const live = manager.list();
       if (live.length === 0) {
-        const created = await manager.createSession();
+        const created = colonyFolder ? await manager.openColony(colonyFolder) : await manager.createSession();
         await s.chat.open(created.id);
         return created;
       }
@@ -82,9 +90,11 @@ export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
         });
         return { loaded: false, reason: 'no-colony', message, folder };
       }
-      const session = await targetSession(sessionArg, 'Hive: Load Colony into Session');
+      const session = await targetSession(sessionArg, 'Hive: Load Colony into Session', folder);
       if (!session) return { loaded: false, reason: 'no-session', folder };
-      await session.loadColony(folder);
+      // openColony may have loaded it already.
+      const loaded = session.colony?.path;
+      if (!loaded || path.resolve(loaded) !== path.resolve(folder)) await session.loadColony(folder);
       await colonies.watch({ sessionId: session.id, folder, dir: location.dir });
       log.info(`colony ${folder} loaded into session ${session.id}`);
       info(`Hive: colony "${path.basename(folder)}" loaded.`);

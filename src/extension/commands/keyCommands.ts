@@ -1,15 +1,17 @@
 // Set / Clear API Key: SecretStorage only.
 import * as vscode from 'vscode';
 import { validateApiKey } from '../apiKey';
-import { type HiveServices, info, reportError } from '../services';
+import { automationAllowed, type HiveServices, info, reportError } from '../services';
 
 export function registerKeyCommands(s: HiveServices): vscode.Disposable[] {
   const { keys, log } = s;
   return [
-    // The argument is for automation (tests); from the palette the key is typed into a password box.
+    // The argument is for our own tests only; otherwise the key is typed into a password box.
     vscode.commands.registerCommand('hive.setApiKey', async (given?: unknown) => {
       try {
-        let key = typeof given === 'string' ? given : undefined;
+        if (given !== undefined && typeof given === 'string' && !automationAllowed(s.context))
+          log.warn('Set API Key: a key passed by another extension was ignored; asking the user');
+        let key = typeof given === 'string' && automationAllowed(s.context) ? given : undefined;
         if (key === undefined) {
           key = await vscode.window.showInputBox({
             title: 'Hive: Set API Key',

@@ -7,7 +7,7 @@ import type { CreateSessionOptions } from '../../runtime/session/types';
 import { findSessionDir } from '../../runtime/storage/paths';
 import { MissingApiKeyError } from '../missingKey';
 import { pickColdSession, pickLiveSession } from '../pickers';
-import { type HiveServices, info, reportError } from '../services';
+import { automationAllowed, type HiveServices, info, reportError } from '../services';
 import { type MoreNode, sessionIdOf } from '../tree/nodes';
 
 export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
@@ -137,7 +137,8 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
           return false;
         }
         const live = runtime.isLive(id);
-        if (opts?.confirmed !== true) {
+        // Only our own tests may skip the question (any extension can run this command).
+        if (opts?.confirmed !== true || !automationAllowed(s.context)) {
           const action = live ? 'Stop and Delete' : 'Delete';
           const answer = await vscode.window.showWarningMessage(
             live ? `Session ${id} is running. Stop it and delete it?` : `Delete session ${id}?`,
@@ -163,8 +164,10 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
     reg('hive.refreshSessions', async () => {
       try {
         await tree.refresh();
+        return true;
       } catch (err) {
         reportError(log, 'Refresh Sessions', err);
+        return false;
       }
     }),
 

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { LiveSessionSummary } from '../../runtime/session/types';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
 import { isSessionLocked } from '../../runtime/storage/session-lock';
+import { colonyDisplayName } from '../../shared/displayNames';
+import { queenLabel, queenLabelWithId } from '../queenNames';
 import { plainPreview } from './plainPreview';
 import { formatDate, relativeTime } from './relativeTime';
 
@@ -19,6 +21,8 @@ export interface GroupNode {
   colonyId: string | null;
   rows: ColdSessionEntry[];
   expanded: boolean;
+  /** Rows of sessions live now (shown above the groups, not in this one). */
+  liveCount?: number;
 }
 export interface ColdNode {
   kind: 'cold';
@@ -80,54 +84,79 @@ function messages(n: number): string {
   return `${n} message${n === 1 ? '' : 's'}`;
 }
 
+/** A row's title: the user's first message (Cline titles a task by its request). */
+function titleOf(e: ColdSessionEntry | undefined): string | undefined {
+  return plainPreview(e?.first_message ?? undefined);
+}
+
 function liveItem(node: LiveNode): vscode.TreeItem {
   const s = node.session;
-  const item = new vscode.TreeItem(previewOf(node.cold) ?? `${s.queen_name}: new session`);
+  const queen = queenLabel(s.queen_id);
+  const colony = s.colony_name ? colonyDisplayName(s.colony_name) : null;
+  const item = new vscode.TreeItem(titleOf(node.cold) ?? `${queen}: new session`);
   item.id = `live:${s.session_id}`;
-  item.description = ['live', s.busy ? 'working…' : s.phase, s.queen_name, s.colony_name]
-    .filter(Boolean)
-    .join(' · ');
+  // "replying" for a turn in progress: "working" is also the name of a phase.
+  const state = s.busy ? 'replying…' : 'idle';
+  item.description = ['live', state, queen, colony, previewOf(node.cold)].filter(Boolean).join(' · ');
   item.iconPath = s.busy
     ? new vscode.ThemeIcon('loading~spin')
     : new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('charts.green'));
   item.contextValue = 'session.live';
   item.command = { command: 'hive.openChat', title: 'Open Chat', arguments: [s.session_id] };
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**Live session** — ${mdEscape(s.queen_name)}\n\n`);
+  md.appendMarkdown(`**Live session** — ${mdEscape(queen)}\n\n`);
+  const latest = previewOf(node.cold);
+  if (latest) md.appendMarkdown(`${mdEscape(shorten(latest, 300))}\n\n`);
+  md.appendMarkdown(`- State: ${s.busy ? 'replying' : 'idle, waiting for your message'}\n`);
   md.appendMarkdown(`- Session: \`${s.session_id}\`\n- Phase: ${mdEscape(s.phase)}\n`);
-  if (s.colony_name) md.appendMarkdown(`- Colony: ${mdEscape(s.colony_name)}\n`);
-  md.appendMarkdown(`- ${s.busy ? 'Working on a turn' : 'Idle'}\n- Folder: \`${s.dir}\`\n`);
+  md.appendMarkdown(`- Queen: ${mdEscape(queenLabelWithId(s.queen_id))}\n`);
+  if (s.colony_name) md.appendMarkdown(`- Colony: ${mdEscape(colony ?? '')} (\`${s.colony_name}\`)\n`);
+  md.appendMarkdown(`- Folder: \`${s.dir}\`\n`);
   item.tooltip = md;
   return item;
 }
 
 function groupItem(node: GroupNode): vscode.TreeItem {
-  const label = node.colonyId ? `${node.colonyId} · ${node.queenId}` : node.queenId;
+  const queen = queenLabel(node.queenId);
+  const colony = node.colonyId ? colonyDisplayName(node.colonyId) : null;
+  const label = colony ? `${colony} · ${queen}` : queen;
   const item = new vscode.TreeItem(
     label,
     node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
   );
   item.id = `group:${node.key}`;
-  item.description = `${node.rows.length} session${node.rows.length === 1 ? '' : 's'}`;
+  // The rows shown: a session running now is listed above, not in its group.
+  const shown = node.rows.length - (node.liveCount ?? 0);
+  item.description = `${shown} session${shown === 1 ? '' : 's'}`;
   item.iconPath = new vscode.ThemeIcon(node.colonyId ? 'organization' : 'account');
   item.contextValue = node.colonyId ? 'group.colony' : 'group.queen';
   item.tooltip = node.colonyId
-    ? `Sessions of queen ${node.queenId} in colony ${node.colonyId}`
-    : `Sessions with queen ${node.queenId}`;
+    ? `Sessions of ${queenLabelWithId(node.queenId)} in colony ${colony} (${node.colonyId})`
+    : `Sessions with ${queenLabelWithId(node.queenId)}`;
   return item;
 }
 
 function coldItem(e: ColdSessionEntry, now: number): vscode.TreeItem {
   const damaged = e.damaged;
-  const item = new vscode.TreeItem(previewOf(e) ?? (e.has_messages ? e.session_id : 'Empty session'));
+  const item = new vscode.TreeItem(
+    titleOf(e) ?? previewOf(e) ?? (e.has_messages ? e.session_id : 'Empty session'),
+  );
   item.id = `cold:${e.key}`;
   const when = relativeTime(e.last_active_at, now);
   // Listed as past but its lock is held: another VS Code window or a `hive chat` is running it.
   const elsewhere = !damaged && isSessionLocked(e.dir);
   item.description = damaged
     ? `damaged · ${shorten(damaged.reason, 60)}`
-    : `${when} · ${messages(e.message_count)}${elsewhere ? ' · open in another process' : ''}`;
-  const colony = e.colony_id ?? (e.agent_path ? e.agent_name || 'colony' : null);
+    : [
+        when,
+        messages(e.message_count),
+        elsewhere ? 'open in another process' : '',
+        titleOf(e) && previewOf(e),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+  const colonyId = e.colony_id ?? (e.agent_path ? e.agent_name || 'colony' : null);
+  const colony = e.colony_id ? colonyDisplayName(e.colony_id) : colonyId;
   item.iconPath = damaged
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
     : new vscode.ThemeIcon(colony ? 'organization' : 'history');
@@ -139,10 +168,12 @@ function coldItem(e: ColdSessionEntry, now: number): vscode.TreeItem {
   if (damaged) md.appendMarkdown(`> ${mdEscape(damaged.reason)}\n\n`);
   if (elsewhere)
     md.appendMarkdown('Running in another process (a VS Code window or `hive chat`): continue it there.\n\n');
+  const title = titleOf(e);
+  if (title) md.appendMarkdown(`**${mdEscape(shorten(title, 200))}**\n\n`);
   const preview = previewOf(e);
   if (preview) md.appendMarkdown(`${mdEscape(shorten(preview, 300))}\n\n`);
   md.appendMarkdown(`- Session: \`${e.session_id}\`\n`);
-  if (e.queen_id) md.appendMarkdown(`- Queen: ${mdEscape(e.queen_id)}\n`);
+  if (e.queen_id) md.appendMarkdown(`- Queen: ${mdEscape(queenLabelWithId(e.queen_id))}\n`);
   if (colony) md.appendMarkdown(`- Colony: ${mdEscape(colony)}\n`);
   md.appendMarkdown(`- Created: ${formatDate(e.created_at)}\n`);
   md.appendMarkdown(`- Last activity: ${formatDate(e.last_active_at)} (${when})\n`);

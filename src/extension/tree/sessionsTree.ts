@@ -51,7 +51,12 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     if (!node) {
       await this.ensureLoaded();
       const live = this.liveNodes();
-      const out: SessionNode[] = [...live, ...this.order];
+      // Live sessions are listed above: a group counts (and shows) only its other rows.
+      const liveIds = this.liveIds();
+      for (const g of this.order)
+        g.liveCount = liveIds.size ? g.rows.filter((r) => liveIds.has(r.session_id)).length : 0;
+      const groups = this.order.filter((g) => g.rows.length > (g.liveCount ?? 0));
+      const out: SessionNode[] = [...live, ...groups];
       if (this.loadError)
         out.push({ kind: 'notice', message: 'Could not list sessions', detail: this.loadError });
       return out;

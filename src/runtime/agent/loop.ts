@@ -65,6 +65,8 @@ export class AgentLoop {
   readonly approvals: ApprovalGate;
   private iterationCounter: number;
   private readonly queue: NewPart[] = [];
+  /** Injected parts being written (never rejects). */
+  private injected: Promise<unknown> = Promise.resolve();
   private current: { controller: AbortController; promise: Promise<RunResult> } | undefined;
   private readonly spiller: Spiller;
   private readonly compactor: Compactor;
@@ -113,9 +115,33 @@ export class AgentLoop {
     return this.current.promise.then((r) => (this.queue.includes(part) ? this.run() : r));
   }
 
-  /** Queues a user message (a trigger, a worker report) for the next model call without starting a run. */
+  /**
+   * A user message (a trigger, a worker report, a system note) for the next model call, without starting a
+   * run. With no run going it is written to the conversation at once, so a stop before the next turn loses
+   * nothing (Hive holds it in memory only: agent_loop/agent_loop.py inject_event). During a run it waits for
+   * the run's next model call: written now, it could land between a tool call and its result.
+   */
   inject(content: string, fields: Partial<NewPart> = {}): void {
-    this.queue.push({ ...fields, role: 'user', content });
+    const part: NewPart = { ...fields, role: 'user', content };
+    if (this.current) {
+      this.queue.push(part);
+      return;
+    }
+    // A failed write keeps the message for the next run (which writes it again, or reports the failure).
+    const written = this.opts.store.append({ ...this.opts.partFields?.(), ...part }).then(
+      () => undefined,
+      () => {
+        this.queue.unshift(part);
+      },
+    );
+    this.injected = Promise.all([this.injected, written]);
+  }
+
+  /** Writes what is still queued (the run that would have taken it was stopped); call once the run ended. */
+  async persistQueued(): Promise<void> {
+    await this.injected;
+    if (this.current) return;
+    while (this.queue.length > 0) await this.append(this.queue.shift()!, []);
   }
 
   /** Runs (or joins the run in progress) until the model stops and no queued message is left. */
@@ -135,6 +161,7 @@ export class AgentLoop {
   }
 
   private async runLoop(signal: AbortSignal): Promise<RunResult> {
+    await this.injected;
     let parts = await this.opts.store.readAll();
     let result: RunResult = { status: 'idle', text: '', usage: { ...ZERO_USAGE }, modelCalls: 0 };
     do {

@@ -54,15 +54,31 @@ export class ApprovalBroker {
         tool_name: req.toolName,
         category: req.category,
         tool_input: req.input,
+        requester: req.requester ?? (typeof origin.worker_id === 'string' ? origin.worker_id : 'queen'),
+        // write_file / edit_file: {proposal}; run_command: {command, cwd, timeout} (src/runtime/tools/README.md).
+        ...(req.preview ?? {}),
         ...origin,
       });
     });
   };
 
-  /** The user's answer; an unknown or already answered id is ignored (a double click). */
-  answer(requestId: string, decision: 'approve' | 'deny', opts: { always?: boolean } = {}): boolean {
+  /**
+   * The user's answer; an unknown or already answered id is ignored (a double click). `content` with an
+   * approval: the user's edited version of the proposal, which the tool writes instead.
+   */
+  answer(
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts: { always?: boolean; content?: string } = {},
+  ): boolean {
     const answer: ApprovalAnswer =
-      decision === 'approve' ? { decision: 'approve', always: opts.always === true } : 'deny';
+      decision === 'approve'
+        ? {
+            decision: 'approve',
+            always: opts.always === true,
+            ...(typeof opts.content === 'string' ? { content: opts.content } : {}),
+          }
+        : 'deny';
     return this.settle(requestId, decision, undefined, answer);
   }
 

@@ -15,7 +15,7 @@ export {
   phaseTools,
   QUEEN_READ_TOOL_NAMES,
   toolsForPhase,
-  workspaceReadTools,
+  workspaceTools,
 } from './queen-tools';
 export { QuestionBroker, type UserQuestion } from './question-broker';
 export { type LoadColonyOptions, SessionColony, type SessionColonyHost } from './session-colony';

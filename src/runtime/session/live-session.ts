@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { AgentLoop } from '../agent/loop';
 import type { Tool, ToolCategory } from '../agent/types';
 import type { ColonyRuntime, Timers, WorkerSnapshot } from '../colony/runtime';
@@ -16,10 +17,13 @@ import type { QueenIdentity } from '../queen/selection';
 import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
+import { Checkpoints, type RestoreResult } from '../tools';
+import { colonyStateDir } from '../triggers/colonyState';
+import type { TriggerSecretStore } from '../triggers/secrets';
 import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
 import { createColonyTool, spawnedColonyFolder, startIncubatingColonyTool } from './colony-create-tools';
-import { askUserTool, phaseTools, toolsForPhase, workspaceReadTools } from './queen-tools';
+import { askUserTool, phaseTools, toolsForPhase, workspaceTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
 import { type LoadColonyOptions, SessionColony } from './session-colony';
 import type { ColonyInfo, ColonyState, ModelProviderLike, SessionLogger, UsageTotals } from './types';
@@ -49,8 +53,12 @@ export interface LiveSessionInit {
   clock: () => number;
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
-  colony?: { concurrency?: number; timers?: Timers };
+  colony?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
+  /** For the colonies' machine state (triggers/colonyState.ts). */
   hiveHome: string;
+  triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
+  /** What the session spent before this start (a resume), so the totals go on from there. */
+  initialUsage?: UsageTotals;
   /** A fresh session id (for the fork of create_colony). */
   newSessionId: () => string;
   /** The spawn lock read from meta.json: this session made that colony and takes no more messages. */
@@ -124,12 +132,15 @@ export class LiveSession {
   private recalled: RecalledMemory[] = [];
   private readonly complete: Complete;
   private readonly colonies: SessionColony;
+  /** File changes of the queen and the workers, in `<session>/checkpoints` (a shadow git repository). */
+  readonly checkpoints: Checkpoints;
 
   constructor(private readonly init: LiveSessionInit) {
     this.id = init.id;
     this.dir = init.dir;
     this.bus = init.bus;
     this.queen = init.queen;
+    if (init.initialUsage) this.usage = { ...init.initialUsage };
     this.complete = completeVia(init.provider);
     this.spawnedColony = init.spawnedColony ?? null;
     this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
@@ -152,6 +163,7 @@ export class LiveSession {
       logger: init.logger,
     });
     this.extraNames = (init.extraTools ?? []).map((t) => t.name);
+    this.checkpoints = new Checkpoints({ dir: `${init.dir}/checkpoints` });
     const creation = {
       sessionId: init.id,
       sessionDir: init.dir,
@@ -173,7 +185,7 @@ export class LiveSession {
       ...phaseTools(this.phases),
       startIncubatingColonyTool(creation),
       createColonyTool(creation),
-      ...(init.workingDir ? workspaceReadTools(init.workingDir) : []),
+      ...(init.workingDir ? workspaceTools(init.workingDir, this.checkpoints) : []),
       ...(init.extraTools ?? []),
     ];
     this.triggers = new SessionTriggers({
@@ -188,6 +200,8 @@ export class LiveSession {
         void this.wakeQueen();
       },
       isQueenBusy: () => this.busy,
+      stateDir: (colonyDir) => colonyStateDir(init.hiveHome, colonyDir),
+      secrets: init.triggerSecrets,
       // A delivery's id is in the payload text of the trigger part that handed it over.
       wasDelivered: async (ids) => {
         const texts = (await init.store.readAll())
@@ -211,6 +225,7 @@ export class LiveSession {
       clock: init.clock,
       logger: init.logger,
       approvals: this.approvals,
+      checkpoints: this.checkpoints,
       questions: this.questions,
       phases: this.phases,
       inject: (text) => this.loop.inject(text),
@@ -329,8 +344,35 @@ export class LiveSession {
     this.loop.stop();
   }
 
-  answerApproval(requestId: string, decision: 'approve' | 'deny', opts?: { always?: boolean }): void {
+  /** `content` with an approval: the user's edited version of the proposal, written as approved. */
+  answerApproval(
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void {
     this.approvals.answer(requestId, decision, opts);
+  }
+
+  /**
+   * Puts back every file changed from the queen's turn `turnId` on (the `seq` of the assistant part that
+   * made the change, as in `checkpoint_recorded` events), workers' later changes included. Files the user
+   * changed after the agent wrote them are returned as conflicts and left alone, unless `force`.
+   */
+  restoreFilesBeforeTurn(turnId: number | string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+    const n = typeof turnId === 'number' ? turnId : Number(turnId);
+    if (!Number.isInteger(n)) return Promise.reject(new Error(`not a turn id: ${String(turnId)}`));
+    return this.checkpoints.restoreFilesBeforeTurn(n, opts);
+  }
+
+  /**
+   * The user's undo of the agent's changes in the working folder: one file (relative to it) or all,
+   * with undo_changes' conflict rule.
+   */
+  async undoChanges(file?: string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+    const root = this.init.workingDir;
+    if (!root) return { restored: [], conflicts: [] };
+    const rel = file === undefined || file === '' ? undefined : file.split(path.sep).join('/');
+    return this.checkpoints.forRoot(root).undo(rel, opts);
   }
 
   answerQuestion(requestId: string, answer: string): void {
@@ -408,6 +450,11 @@ export class LiveSession {
     await this.colonies.stop();
     const running = this.current;
     if (running) await waitAtMost(running, this.init.stopTurnWaitMs);
+    await this.checkpoints.settle();
+    // Text injected for a turn that will not come now is kept in the conversation.
+    await this.loop
+      .persistQueued()
+      .catch((err: unknown) => this.init.logger.warn(`injected text not saved: ${String(err)}`));
     if (this.reflection) await waitAtMost(this.reflection.reflectOnStop(), this.init.stopReflectionWaitMs);
     await this.init.store
       .flush()
@@ -498,6 +545,7 @@ export class LiveSession {
       emit: (type, data) => this.publish(type, data),
       approve: this.approvals.request,
       autoApprove: this.init.autoApprove,
+      requester: 'queen',
       dataDir: `${this.dir}/data`,
       // The bus adds the resume offset; the loop only counts this process's iterations.
       iterationOffset,

@@ -3,9 +3,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_COMPACTION } from '../agent/compaction';
 import { loadColony } from '../colony/colony-load';
+import { ensureAllColonyDbs } from '../colony/progress/colony-dbs';
+import { cleanupStaleSessions } from '../colony/stale-sessions';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
+import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
@@ -19,6 +22,7 @@ import {
   sessionDirFor,
 } from '../storage/paths';
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
+import type { RestoreResult } from '../tools';
 import { spawnedColonyFolder } from './colony-create-tools';
 import { completeVia, LiveSession, type SpawnedColony } from './live-session';
 import type {
@@ -28,6 +32,7 @@ import type {
   ResumeSessionOptions,
   SessionLogger,
   SessionManagerOptions,
+  UsageTotals,
 } from './types';
 
 /**
@@ -70,6 +75,8 @@ interface StartPlan {
   metaPatch: Partial<SessionMeta>;
   agentPath: string | null;
   iterationOffset: number;
+  /** Tokens and cost spent before this start (resume), read from events.jsonl. */
+  usage?: UsageTotals;
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
@@ -94,6 +101,7 @@ export class SessionManager {
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly listeners = new Set<() => void>();
   private providerPromise: Promise<ModelProviderLike> | undefined;
+  private homeReady: Promise<void> | undefined;
   private readonly logger: SessionLogger;
   private readonly clock: () => number;
 
@@ -175,6 +183,29 @@ export class SessionManager {
     }));
   }
 
+  /** The live session's approval answer (see LiveSession.answerApproval; `content`: the user's edit). */
+  answerApproval(
+    id: string,
+    requestId: string,
+    decision: 'approve' | 'deny',
+    opts?: { always?: boolean; content?: string },
+  ): void {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    s.answerApproval(requestId, decision, opts);
+  }
+
+  /** Restores the live session's files to before the queen's turn `turnId` (see LiveSession). */
+  restoreFilesBeforeTurn(
+    id: string,
+    turnId: number | string,
+    opts: { force?: boolean } = {},
+  ): Promise<RestoreResult> {
+    const s = this.live.get(id);
+    if (!s) throw new SessionNotFoundError(id);
+    return s.restoreFilesBeforeTurn(turnId, opts);
+  }
+
   /** Restarts the queen loop of a live session whose loop failed (history and numbering kept). */
   reviveQueen(id: string): LiveSession {
     const s = this.live.get(id);
@@ -249,8 +280,44 @@ export class SessionManager {
     return this.providerPromise;
   }
 
+  /**
+   * Hive's startup steps for the home, once per manager before the first session starts (rule 1 and rule 22):
+   * every colony's progress.db created or migrated with stale claims reclaimed, and worker state.json files
+   * still `active` from a dead runtime marked cancelled. Failures are reported, never fatal.
+   */
+  prepareHome(): Promise<void> {
+    if (!this.homeReady) {
+      this.homeReady = (async () => {
+        const home = this.opts.hiveHome;
+        const dbs = await ensureAllColonyDbs(home).catch((err: unknown) => {
+          this.logger.warn(`colony databases not prepared: ${String(err)}`);
+          return undefined;
+        });
+        for (const f of dbs?.failed ?? []) this.logger.warn(`progress.db of colony ${f.colony}: ${f.error}`);
+        if (dbs?.reclaimed) this.logger.info?.(`progress.db: ${dbs.reclaimed} stale claim(s) reclaimed`);
+        await this.cleanupStale().catch((err: unknown) =>
+          this.logger.warn(`stale worker sessions not cleaned up: ${String(err)}`),
+        );
+      })();
+    }
+    return this.homeReady;
+  }
+
+  /** Rule 22 for one colony (on its load) or all of them (at start). */
+  private async cleanupStale(colony?: string): Promise<void> {
+    const r = await cleanupStaleSessions({
+      hiveHome: this.opts.hiveHome,
+      colony,
+      isLive: (id) => this.live.has(id),
+    });
+    if (r.cancelled.length > 0)
+      this.logger.info?.(`stale worker sessions marked cancelled: ${r.cancelled.length}`);
+    for (const c of r.corrupt) this.logger.warn(`worker state ${c.file} unreadable: ${c.error}`);
+  }
+
   private track(id: string, plan: () => Promise<StartPlan>): Promise<LiveSession> {
     const run = (async () => {
+      await this.prepareHome();
       const p = await plan();
       return this.start(p);
     })();
@@ -336,6 +403,7 @@ export class SessionManager {
       tornMeta: read.ok ? undefined : read.error,
       agentPath,
       iterationOffset: await readIterationOffset(path.join(loc.dir, 'events.jsonl')),
+      usage: (await readSessionDigest(path.join(loc.dir, 'events.jsonl'))).usage,
       prompt: options.prompt,
       createdDir: false,
       spawnedColony: spawnLockOf(this.opts.hiveHome, meta),
@@ -433,8 +501,15 @@ export class SessionManager {
         logger: this.logger,
         clock: this.clock,
         onChange: () => this.changed(),
-        colony: { concurrency: this.opts.colonyConcurrency, timers: this.opts.colonyTimers },
+        colony: {
+          concurrency: this.opts.colonyConcurrency,
+          timers: this.opts.colonyTimers,
+          // Rule 22 on colony load: a home-level colony's worker sessions left `active` by a dead runtime.
+          onLoad: (name) => (isValidId('colony', name) ? this.cleanupStale(name) : Promise.resolve()),
+        },
         hiveHome: this.opts.hiveHome,
+        triggerSecrets: this.opts.triggerSecrets,
+        initialUsage: p.usage,
         newSessionId: () => this.freshId(),
         spawnedColony: p.spawnedColony ?? null,
       });

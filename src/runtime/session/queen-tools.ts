@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { type PhaseController, PhaseTransitionError, phaseToolNames, type QueenPhase } from '../queen/phases';
-import { createReadTools, createSearchTool, defineTool, FolderJail, type Tool, toolError } from '../tools';
+import { type Checkpoints, createCoderTools, defineTool, type Tool, toolError } from '../tools';
 import type { QuestionBroker, UserQuestion } from './question-broker';
 
-/** The workspace tools a queen may use before the colony issue brings write and command tools. */
+/** The workspace tools every phase offers; INDEPENDENT adds the writing ones (queen/phases.ts). */
 export const QUEEN_READ_TOOL_NAMES = ['read_file', 'list_directory', 'search_files'] as const;
 
-/** read_file, list_directory and search_files confined to `root`. */
-export function workspaceReadTools(root: string): Tool[] {
-  const jail = new FolderJail(root);
-  return [...createReadTools(jail), createSearchTool(jail)];
+/** Hive's coder tools over the session's working folder, recording changes in its checkpoints. */
+export function workspaceTools(root: string, checkpoints: Checkpoints): Tool[] {
+  return createCoderTools(root, { checkpoints });
 }
 
 /** ask_user: the turn waits until the user answers through LiveSession.answerQuestion (or stops it). */

@@ -18,6 +18,7 @@ import type { TurnUsage } from '../llm/types';
 import { canTransition, type PhaseController, type QueenPhase } from '../queen/phases';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart } from '../storage/parts';
+import type { Checkpoints } from '../tools';
 import type { ApprovalBroker } from './approval-broker';
 import { colonyTools } from './colony-tools';
 import type { QuestionBroker } from './question-broker';
@@ -31,10 +32,12 @@ export interface SessionColonyHost {
   provider: ModelProviderLike;
   queenParts(): Promise<ConversationPart[]>;
   autoApprove?: ToolCategory[];
-  options?: { concurrency?: number; timers?: Timers };
+  options?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
   clock: () => number;
   logger: SessionLogger;
   approvals: ApprovalBroker;
+  /** The session's checkpoints: workers' file changes are recorded with the queen's. */
+  checkpoints?: Checkpoints;
   questions: QuestionBroker;
   phases: PhaseController;
   /** Into the queen loop current at call time (a revived loop too: Hive's bug 9). */
@@ -133,12 +136,18 @@ export class SessionColony {
     if (this.rt) throw new Error(`colony ${this.rt.colony.name} is already loaded; unload it first`);
     return this.exclusive(async () => {
       const colony = await loadColony(folder);
+      await h.options
+        ?.onLoad?.(colony.name)
+        .catch((err: unknown) =>
+          h.logger.warn(`colony ${colony.name}: stale-session cleanup failed: ${String(err)}`),
+        );
       const runtime = await ColonyRuntime.start({
         colony,
         sessionDir: h.dir,
         bus: h.bus,
         provider: h.provider,
         queenParts: () => h.queenParts(),
+        toolOptions: { checkpoints: h.checkpoints },
         approve: (workerId) => (req, signal) => h.approvals.request(req, signal, { worker_id: workerId }),
         autoApprove: h.autoApprove,
         concurrency: h.options?.concurrency,
@@ -157,6 +166,7 @@ export class SessionColony {
         onUsage: (usage) => h.addUsage(usage),
       });
       await this.attach(runtime);
+      this.announceRenamed(runtime);
       // With the session's triggers running, their own text says which are active (Hive said
       // "inactive" for all: bug 5); without them, Hive's listing of the colony's triggers.
       const triggerText = await this.attachTriggers(colony.dir);
@@ -184,6 +194,7 @@ export class SessionColony {
         bus: h.bus,
         provider: h.provider,
         queenParts: () => h.queenParts(),
+        toolOptions: { checkpoints: h.checkpoints },
         clock: h.clock,
         logger: h.logger,
         onChange: () => this.changed(),
@@ -287,6 +298,13 @@ export class SessionColony {
     }
     this.rt = runtime;
     this.host.phases.setAgentPath(runtime.colony.folder);
+  }
+
+  /** Says which MCP tools are offered under another name (or not at all): in the log and the chat. */
+  private announceRenamed(runtime: ColonyRuntime): void {
+    const renamed = runtime.mcpRenamed;
+    if (!renamed.length) return;
+    this.host.publish('tools_renamed', { colony: runtime.colony.name, tools: renamed });
   }
 
   private announce(runtime: ColonyRuntime): void {

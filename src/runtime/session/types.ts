@@ -3,6 +3,7 @@ import type { Timers } from '../colony/runtime';
 import type { PendingEscalation } from '../colony/runtime/escalations';
 import type { ModelProvider, TurnUsage } from '../llm/types';
 import type { QueenPhase } from '../queen/phases';
+import type { TriggerSecretStore } from '../triggers/secrets';
 
 export type { QueenPhase } from '../queen/phases';
 
@@ -34,6 +35,8 @@ export interface SessionManagerOptions {
   stopTurnWaitMs?: number;
   /** Colony workers running at once per session (default 3). */
   colonyConcurrency?: number;
+  /** Where a colony's webhook secrets are kept (VS Code: SecretStorage). Default: a 0600 file under HIVE_HOME. */
+  triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
   /** Timers of the workers' soft/hard timeouts (tests fire them by hand). */
   colonyTimers?: Timers;
 }

@@ -24,6 +24,8 @@ export interface ColdSessionEntry extends ColdSession {
   dir: string;
   colony_id: string | null;
   layout: SessionSummary['layout'];
+  /** The user's first message (the row's title); not a Hive listing field. */
+  first_message: string | null;
 }
 
 /** Hive's get_cold_session_info, plus where the session lives. */
@@ -90,6 +92,7 @@ export function toEntry(s: SessionSummary, dir: string): ColdSessionEntry {
     dir,
     colony_id: s.colony_id,
     layout: s.layout,
+    first_message: s.first_message ?? null,
   };
   if (s.damaged) row.damaged = { ...s.damaged };
   return row;

@@ -16,7 +16,7 @@ export interface IndexEntry {
   summary: SessionSummary;
 }
 
-const VERSION = 3;
+const VERSION = 4;
 
 export function defaultCacheFile(home: string): string {
   return path.join(extensionStateDir(home), 'session-index.json');
@@ -61,6 +61,7 @@ const STRING_OR_NULL = [
   'agent_name',
   'agent_path',
   'last_message',
+  'first_message',
   'spawned_colony_name',
   'spawned_colony_id',
 ];

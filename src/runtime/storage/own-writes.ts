@@ -1,24 +1,27 @@
 /**
- * What this process wrote last to each file, by content hash: a file watcher (the extension's colony
+ * What this process wrote lately to each file, by content hash: a file watcher (the extension's colony
  * watch) tells our own writes (trigger toggles, state files) from the user's edits by asking whether a
- * file still holds exactly what we wrote. Bounded: the oldest entries go first.
+ * file holds exactly something we wrote. A few versions per file, because the watcher may read the file
+ * between two quick writes (a trigger switched off and on). Bounded: the oldest files go first.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 const LIMIT = 500;
-const written = new Map<string, string>();
+const VERSIONS = 8;
+const written = new Map<string, string[]>();
 
 const hash = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
 
 export function recordOwnWrite(file: string, data: string | Buffer): void {
   const key = path.resolve(file);
+  const versions = written.get(key) ?? [];
   written.delete(key);
-  written.set(key, hash(data));
+  written.set(key, [hash(data), ...versions].slice(0, VERSIONS));
   if (written.size > LIMIT) written.delete(written.keys().next().value as string);
 }
 
-/** True when `data` is what this process last wrote to `file`. */
+/** True when `data` is one of the last versions this process wrote to `file`. */
 export function isOwnWrite(file: string, data: string | Buffer): boolean {
-  return written.get(path.resolve(file)) === hash(data);
+  return written.get(path.resolve(file))?.includes(hash(data)) ?? false;
 }

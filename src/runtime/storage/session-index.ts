@@ -79,6 +79,9 @@ export class SessionIndex {
   private dirty = false;
   private saveTimer: NodeJS.Timeout | undefined;
   private saving: Promise<void> | undefined;
+  /** Set by close(): from then on nothing is scheduled, and once the last write is done nothing is written. */
+  private closing: Promise<void> | undefined;
+  private closed = false;
 
   constructor(options: SessionIndexOptions) {
     this.home = options.home;
@@ -163,9 +166,20 @@ export class SessionIndex {
     if (this.dirty) await this.save();
   }
 
-  /** Flushes and stops the write timer. */
-  async close(): Promise<void> {
-    await this.flush();
+  /**
+   * The index's last write: waits for the refresh in progress, writes the cache if it changed, and
+   * never writes again (a home the user switched away from may be deleted right after). Reads keep
+   * working from memory.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.saveTimer) clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      await this.chain;
+      await this.flush();
+      this.closed = true;
+    })();
+    return this.closing;
   }
 
   private async entryFor(sessionId: string): Promise<IndexEntry | undefined> {
@@ -317,7 +331,7 @@ export class SessionIndex {
   }
 
   private scheduleSave(): void {
-    if (!this.cacheFile || this.saveTimer) return;
+    if (!this.cacheFile || this.saveTimer || this.closing) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       void this.save();
@@ -326,7 +340,7 @@ export class SessionIndex {
   }
 
   private async save(): Promise<void> {
-    if (!this.cacheFile) return;
+    if (!this.cacheFile || this.closed) return;
     while (this.saving) await this.saving;
     if (!this.isDirPath(this.home)) return; // never create HIVE_HOME just to hold our cache
     this.dirty = false;

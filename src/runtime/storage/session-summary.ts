@@ -26,6 +26,11 @@ export interface SessionSummary {
   agent_path: string | null;
   /** Last assistant text among client-facing messages, first 120 characters, stripped. */
   last_message: string | null;
+  /**
+   * The user's first message (first 120 characters, stripped): the session's title, as Cline titles
+   * a task by its request. Not one of Hive's listing fields; null when the user never wrote.
+   */
+  first_message: string | null;
   message_count: number;
   /** Rule 19: `conversations/` exists and message_count > 0. */
   has_messages: boolean;
@@ -173,6 +178,10 @@ export function readSessionSummary(
     const fd = writeSummaryFile(dir, summaryOfParts(parts));
     if (fd !== undefined) closeSync(fd);
   }
+  // The title: summary.json does not keep it, so with a fresh one only the first parts are read.
+  const firstMessage = namesOnly
+    ? firstClientInput(readFirstParts(fs, path.join(conv, 'parts')))
+    : firstClientInput([...client].sort((a, b) => a.seq - b.seq).map((p) => p.raw));
 
   const summary: SessionSummary = {
     key: loc.key,
@@ -185,6 +194,7 @@ export function readSessionSummary(
     agent_name: agentName,
     agent_path: agentPath,
     last_message: lastMessage,
+    first_message: firstMessage,
     message_count: messageCount,
     has_messages: convExists && messageCount > 0,
     has_part_files: hasPartFiles,
@@ -275,4 +285,40 @@ function describe(err: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOTDIR') return 'not a directory';
   return code;
+}
+
+/** Part files read at most to find a session's first user message when summary.json is fresh. */
+const FIRST_PARTS_READ = 16;
+
+/** The first parts of a parts folder, in seq order (unreadable ones skipped). */
+function readFirstParts(fs: IndexFs, partsDir: string): Record<string, unknown>[] {
+  let names: string[];
+  try {
+    names = fs
+      .readdir(partsDir)
+      .map((e) => e.name)
+      .filter(isPartFileName)
+      .sort()
+      .slice(0, FIRST_PARTS_READ);
+  } catch {
+    return [];
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const name of names) {
+    try {
+      const raw = JSON.parse(fs.readFile(path.join(partsDir, name))) as unknown;
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) out.push(raw as Record<string, unknown>);
+    } catch {}
+  }
+  return out;
+}
+
+/** The user's first message (first 120 characters, stripped), or null. */
+function firstClientInput(parts: readonly Record<string, unknown>[]): string | null {
+  for (const p of parts) {
+    if (p.role !== 'user' || !pyTruthy(p.is_client_input)) continue;
+    const content = Array.isArray(p.content) ? textOfBlocks(p.content) : p.content;
+    if (typeof content === 'string' && content.trim()) return pyStrip(pyHead(content, 120));
+  }
+  return null;
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { lstat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
+import type { RootCheckpoints } from './checkpoints';
 import type { FolderJail } from './folder-jail';
 import { defineTool, type Tool, toolError } from './tool';
 
@@ -17,53 +18,63 @@ export interface CommandToolOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra variables to remove, e.g. the key variable named in ~/.hive/configuration.json. */
   scrubEnv?: string[];
+  /** What the command changes in the folder is journaled (snapshots before and after it). */
+  checkpoints?: RootCheckpoints;
 }
 
 /** Never handed to a command: the model's credentials. */
 export const SCRUBBED_ENV = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'];
 
 /**
- * run_command: a shell command in the colony folder (or a folder inside it). It runs in its own
+ * run_command(command, cwd, timeout), Hive's tool (Hive: tools/coder_tools_server.py): a shell command in
+ * the working folder (or a folder inside it). It runs in its own
  * process group, so a timeout, a Stop, or the end of the command kills what it started too (background
  * jobs included: nothing outlives the call). The command itself is not confined to the folder, which is
- * why it is a `command` tool and needs approval.
+ * why it is a `command` tool and needs approval. Like Hive, a timeout above the maximum is clamped.
  */
 export function createCommandTool(jail: FolderJail, options: CommandToolOptions = {}): Tool {
   const defTimeout = options.defaultTimeoutMs ?? 120_000;
   const maxTimeout = options.maxTimeoutMs ?? 600_000;
   const maxChars = options.maxOutputChars ?? 30_000;
   const grace = options.killGraceMs ?? 2_000;
+  const schema = z.object({
+    command: z.string().min(1, 'must not be empty').describe('Shell command to execute'),
+    cwd: z
+      .string()
+      .default('')
+      .describe(`Working directory, relative to the ${jail.label} (default: the folder itself)`),
+    timeout: z
+      .number()
+      .positive()
+      .optional()
+      .describe(`Timeout in seconds (default ${defTimeout / 1000}, max ${maxTimeout / 1000})`),
+  });
+  const seconds = (t: number | undefined) => Math.min(t ?? defTimeout / 1000, maxTimeout / 1000);
+  const folder = async (cwd: string) => {
+    const dir = await jail.resolveExisting(cwd || '.');
+    if (!(await lstat(dir)).isDirectory()) throw new Error(`${cwd} is not a folder`);
+    return dir;
+  };
   return defineTool({
     name: 'run_command',
     description:
-      'Run a shell command in the colony folder and return its exit code and output (stdout and stderr ' +
+      `Run a shell command in the ${jail.label} and return its exit code and output (stdout and stderr ` +
       `together; long output keeps its start and end). Times out after ${defTimeout / 1000} s unless ` +
-      `timeout_seconds says otherwise (at most ${maxTimeout / 1000}).`,
+      `timeout says otherwise (at most ${maxTimeout / 1000}).`,
     category: 'command',
-    schema: z.object({
-      command: z.string().min(1, 'must not be empty').describe('Shell command line'),
-      timeout_seconds: z
-        .number()
-        .positive()
-        .max(maxTimeout / 1000)
-        .optional(),
-      cwd: z
-        .string()
-        .optional()
-        .describe('Folder to run in, relative to the colony folder (default: the folder)'),
-    }),
-    async run({ command, timeout_seconds, cwd }, ctx) {
-      const dir = await jail.resolveExisting(cwd ?? '.');
-      if (!(await lstat(dir)).isDirectory()) return toolError(`${cwd} is not a folder`);
+    schema,
+    async preview({ command, cwd, timeout }) {
+      return { command, cwd: await folder(cwd), timeout: seconds(timeout) };
+    },
+    async run({ command, timeout, cwd }, ctx) {
+      const dir = await folder(cwd);
       if (ctx.signal?.aborted) return toolError('Stopped before it started.');
       const env = scrubbedEnv(options.env ?? process.env, options.scrubEnv ?? []);
-      const timeoutMs = timeout_seconds !== undefined ? timeout_seconds * 1000 : defTimeout;
-      const r = await runInGroup(command, dir, env, {
-        timeoutMs,
-        graceMs: grace,
-        maxChars,
-        signal: ctx.signal,
-      });
+      const timeoutMs = seconds(timeout) * 1000;
+      const exec = () =>
+        runInGroup(command, dir, env, { timeoutMs, graceMs: grace, maxChars, signal: ctx.signal });
+      const meta = { toolUseId: ctx.toolUseId, requester: ctx.requester, turnId: ctx.turnId, emit: ctx.emit };
+      const r = options.checkpoints ? await options.checkpoints.around(meta, exec) : await exec();
       const lines: string[] = [];
       if (r.timedOut)
         lines.push(`Timed out after ${timeoutMs / 1000} s; the command and its children were killed.`);

@@ -20,7 +20,11 @@ export class FolderJail {
   private real: Promise<string> | undefined;
   readonly root: string;
 
-  constructor(root: string) {
+  /** `label` names the folder in messages ("working folder", "colony folder"). */
+  constructor(
+    root: string,
+    readonly label = 'working folder',
+  ) {
     this.root = path.resolve(root);
   }
 
@@ -28,7 +32,7 @@ export class FolderJail {
   realRoot(): Promise<string> {
     this.real ??= (async () => {
       const info = await stat(this.root).catch(() => undefined);
-      if (!info?.isDirectory()) throw new PathEscapeError(`The colony folder ${this.root} does not exist`);
+      if (!info?.isDirectory()) throw new PathEscapeError(`The ${this.label} ${this.root} does not exist`);
       return realpath(this.root);
     })();
     return this.real;
@@ -83,7 +87,7 @@ export class FolderJail {
     if (input.includes('\0')) throw new PathEscapeError('The path contains a NUL character');
     if (input.split(/[\\/]+/).includes('..'))
       throw new PathEscapeError(
-        `Refused ${JSON.stringify(input)}: ".." is not allowed; use a path inside the colony folder`,
+        `Refused ${JSON.stringify(input)}: ".." is not allowed; use a path inside the ${this.label}`,
       );
     const realRoot = await this.realRoot();
     if (!path.isAbsolute(input)) return path.resolve(realRoot, input);
@@ -91,7 +95,7 @@ export class FolderJail {
     // An absolute path may name the folder by its given path or by its real path.
     if (inside(this.root, abs)) return path.join(realRoot, path.relative(this.root, abs));
     if (inside(realRoot, abs)) return abs;
-    throw new PathEscapeError(`Refused ${input}: it is outside the colony folder`);
+    throw new PathEscapeError(`Refused ${input}: it is outside the ${this.label}`);
   }
 
   private async checkReal(input: string, abs: string): Promise<string> {
@@ -103,7 +107,7 @@ export class FolderJail {
     }
     if (!inside(await this.realRoot(), real))
       throw new PathEscapeError(
-        `Refused ${input}: it resolves (through a symlink) outside the colony folder`,
+        `Refused ${input}: it resolves (through a symlink) outside the ${this.label}`,
       );
     return real;
   }

@@ -28,16 +28,18 @@ function readFileTool(jail: FolderJail, limits: ReadToolLimits): Tool {
   return defineTool({
     name: 'read_file',
     description:
-      'Read a text file inside the colony folder. Lines come numbered ("    12\\tline"); the numbers are not ' +
-      `part of the file. Reads at most ${MAX_LINES} lines per call: pass start_line/end_line (1-based, inclusive) ` +
-      'for the rest of a long file.',
+      `Read a text file inside the ${jail.label}. Lines come numbered ("    12\\tline"); the numbers are not ` +
+      `part of the file. Reads at most ${MAX_LINES} lines per call: pass offset (first line, 1-based) and limit ` +
+      '(number of lines) for the rest of a long file.',
     category: 'read',
     schema: z.object({
-      path: z.string().describe('File path, relative to the colony folder'),
-      start_line: z.number().int().min(1).optional().describe('First line to read (1-based)'),
-      end_line: z.number().int().min(1).optional().describe('Last line to read (inclusive)'),
+      path: z.string().describe(`File path, relative to the ${jail.label}`),
+      offset: z.number().int().min(1).default(1).describe('First line to read (1-based)'),
+      limit: z.number().int().min(0).default(0).describe(`Lines to read (0: up to ${MAX_LINES})`),
     }),
-    async run({ path: p, start_line, end_line }) {
+    async run({ path: p, offset, limit }) {
+      const start_line = offset;
+      const end_line = limit > 0 ? offset + limit - 1 : undefined;
       const file = await jail.resolveExisting(p);
       const info = await lstat(file);
       if (info.isDirectory()) return toolError(`${p} is a folder; use list_directory`);
@@ -52,11 +54,9 @@ function readFileTool(jail: FolderJail, limits: ReadToolLimits): Tool {
       const lines = buf.toString('utf8').split('\n');
       if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
       const total = lines.length;
-      const from = start_line ?? 1;
-      if (end_line !== undefined && end_line < from)
-        return toolError('end_line must not be before start_line');
+      const from = start_line;
       if (from > Math.max(total, 1))
-        return toolError(`${p} has ${total} lines; start_line ${from} is past the end`);
+        return toolError(`${p} has ${total} lines; offset ${from} is past the end`);
       const to = Math.min(total, end_line ?? from + MAX_LINES - 1, from + MAX_LINES - 1);
       const width = String(to).length;
       let out = '';
@@ -72,8 +72,7 @@ function readFileTool(jail: FolderJail, limits: ReadToolLimits): Tool {
         last = n;
       }
       const header = `${p} (lines ${from}-${last} of ${total})\n`;
-      const more =
-        last < total ? `[… ${total - last} more lines; read on with start_line=${last + 1}]\n` : '';
+      const more = last < total ? `[… ${total - last} more lines; read on with offset=${last + 1}]\n` : '';
       return header + out + more;
     },
   });
@@ -84,11 +83,11 @@ function listDirectoryTool(jail: FolderJail, limits: ReadToolLimits): Tool {
   return defineTool({
     name: 'list_directory',
     description:
-      'List a folder inside the colony folder: sub-folders end with "/", files show their size, symlinks their ' +
+      `List a folder inside the ${jail.label}: sub-folders end with "/", files show their size, symlinks their ` +
       'target. recursive=true walks sub-folders (node_modules and .git are listed but not entered).',
     category: 'read',
     schema: z.object({
-      path: z.string().default('.').describe('Folder path, relative to the colony folder'),
+      path: z.string().default('.').describe(`Folder path, relative to the ${jail.label}`),
       recursive: z.boolean().default(false),
     }),
     async run({ path: p, recursive }) {

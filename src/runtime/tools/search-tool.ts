@@ -25,20 +25,21 @@ export function createSearchTool(jail: FolderJail, limits: SearchLimits = {}): T
   return defineTool({
     name: 'search_files',
     description:
-      'Search files inside the colony folder. `pattern` is a JavaScript regular expression matched line by ' +
-      'line (results "path:line: text"); `glob` filters file paths (e.g. "*.ts", "src/**/*.md"; without a "/" ' +
-      'it matches file names anywhere). Give a glob alone to list matching files. node_modules, .git, binary ' +
+      `Search files inside the ${jail.label}. \`pattern\` is a JavaScript regular expression matched line by ` +
+      'line (results "path:line: text"); `include` is a glob filtering file paths (e.g. "*.ts", "src/**/*.md"; ' +
+      'without a "/" it matches file names anywhere). Give include alone to list matching files. node_modules, .git, binary ' +
       'files and symlinks are skipped.',
     category: 'read',
     schema: z.object({
       pattern: z.string().min(1).optional().describe('Regular expression to find in file contents'),
-      glob: z.string().min(1).optional().describe('Only files whose path matches this glob'),
-      path: z.string().default('.').describe('Folder to search, relative to the colony folder'),
+      include: z.string().optional().describe('Only files whose path matches this glob'),
+      path: z.string().default('.').describe(`Folder to search, relative to the ${jail.label}`),
       case_insensitive: z.boolean().default(false),
       max_results: z.number().int().min(1).max(MAX_RESULTS).default(100),
     }),
-    async run({ pattern, glob, path: p, case_insensitive, max_results }) {
-      if (!pattern && !glob) return toolError('Give a pattern, a glob, or both');
+    async run({ pattern, include, path: p, case_insensitive, max_results }) {
+      const glob = include || undefined;
+      if (!pattern && !glob) return toolError('Give a pattern, an include glob, or both');
       let re: RegExp | undefined;
       if (pattern) {
         try {

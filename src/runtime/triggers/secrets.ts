@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { readTextSafe } from '../storage/safe-read';
@@ -54,12 +54,22 @@ export class FileSecretStore implements TriggerSecretStore {
     return new FileSecretStore(path.join(colonyDir, SECRETS_FILE));
   }
 
+  /** The CLI's store: in the colony's state folder under HIVE_HOME (see colonyState.ts), mode 0600. */
+  static in(stateDir: string): FileSecretStore {
+    return new FileSecretStore(path.join(stateDir, SECRETS_FILE));
+  }
+
   get location(): string {
     return this.file;
   }
 
   async get(id: string): Promise<string | undefined> {
     return (await this.load())[id];
+  }
+
+  /** Every secret of a secrets file (throws SecretFileError when it cannot be used). */
+  static async readAll(file: string): Promise<Record<string, string>> {
+    return { ...(await new FileSecretStore(file).load()) };
   }
 
   set(id: string, secret: string): Promise<void> {
@@ -117,7 +127,11 @@ export class FileSecretStore implements TriggerSecretStore {
   }
 
   private async save(all: Record<string, string>): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
+    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    // write-file-atomic writes through a symlink to its target: a secret must not land outside.
+    const link = await lstat(this.file).catch(() => undefined);
+    if (link?.isSymbolicLink())
+      throw new SecretFileError(this.file, 'is a symbolic link; refusing to write a secret through it');
     await writeFileAtomic(this.file, `${JSON.stringify(all, null, 2)}\n`, { fsync: true, mode: 0o600 });
     this.cache = all;
   }
@@ -126,8 +140,8 @@ export class FileSecretStore implements TriggerSecretStore {
   private async tightenMode(): Promise<void> {
     if (process.platform === 'win32') return;
     try {
-      const s = await stat(this.file);
-      if ((s.mode & 0o077) !== 0) await chmod(this.file, 0o600);
+      const s = await lstat(this.file); // never chmod a symlink's target
+      if (s.isFile() && (s.mode & 0o077) !== 0) await chmod(this.file, 0o600);
     } catch {
       // Best effort: reading worked, so the secrets stay usable.
     }
@@ -147,4 +161,26 @@ export class MemorySecretStore implements TriggerSecretStore {
   async delete(id: string) {
     this.secrets.delete(id);
   }
+}
+
+/**
+ * Moves the secrets an older version kept in the workspace (`<colony>/trigger-secrets.json`) into
+ * `store`, once: each secret the store lacks is copied, then the old file is deleted, so a later
+ * `git add .` cannot commit it. A symlinked or otherwise odd file is left alone (never followed).
+ * Returns the notice for the user, or undefined when there was nothing to move.
+ */
+export async function moveWorkspaceSecrets(
+  colonyDir: string,
+  store: TriggerSecretStore,
+): Promise<string | undefined> {
+  const old = path.join(colonyDir, SECRETS_FILE);
+  if (store.location === old) return undefined;
+  const info = await lstat(old).catch(() => undefined);
+  if (!info) return undefined;
+  if (!info.isFile())
+    return `${old} is not a regular file; left alone (webhook secrets are kept in ${store.location})`;
+  const secrets = await FileSecretStore.readAll(old);
+  for (const [id, secret] of Object.entries(secrets)) if (!(await store.get(id))) await store.set(id, secret);
+  await unlink(old);
+  return `Moved ${Object.keys(secrets).length} webhook secret(s) out of the workspace: ${old} → ${store.location}`;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   type Clock,
   silentLogger,
@@ -28,8 +29,8 @@ import { IntervalTimer } from './intervalTimer';
 import { hiveLastFiredAt, type MissedTrigger, mergeMissed, missedReport, newlyMissed } from './missed';
 import type { RateLimit } from './rateLimit';
 import { type Schedule, scheduleOf } from './schedule';
-import { FileSecretStore, type TriggerSecretStore } from './secrets';
-import { TriggerStateStore } from './triggerState';
+import { FileSecretStore, moveWorkspaceSecrets, type TriggerSecretStore } from './secrets';
+import { moveStateFile, TriggerStateStore } from './triggerState';
 import {
   liveConfig,
   type TriggerSnapshot,
@@ -71,7 +72,11 @@ export interface TriggerManagerOptions {
   webhook?: { maxBodyBytes?: number; rateLimit?: RateLimit; maxQueuedPerTrigger?: number };
   busyPollMs?: number;
   retryDelaysMs?: number[];
-  /** Where our per-colony machine state goes (the webhook delivery journal). Default: `colonyDir`. */
+  /**
+   * Where our per-colony machine state goes (delivery journal, trigger statistics, and the default
+   * secrets file): colonyState.ts's folder under HIVE_HOME. Default (tests): `colonyDir`. Files an older
+   * version left in the colony folder are moved here on load.
+   */
   stateDir?: string;
   /**
    * Which of these journaled delivery ids the queen already has (a crash can fall between her
@@ -123,6 +128,7 @@ export class TriggerManager {
   private readonly runtimes = new Map<string, Runtime>();
   private readonly webhooks: WebhookHost;
   private readonly journal: DeliveryJournal;
+  private readonly secrets: TriggerSecretStore;
   /** Webhook requests being persisted (awaited by close, so none is half-accepted). */
   private readonly accepting = new Set<Promise<unknown>>();
   private chain: Promise<unknown> = Promise.resolve();
@@ -134,15 +140,16 @@ export class TriggerManager {
     this.clock = o.clock ?? systemClock;
     this.timers = o.timers ?? systemTimers;
     this.logger = o.logger ?? silentLogger;
+    this.secrets = o.secrets ?? FileSecretStore.in(o.stateDir ?? o.colonyDir);
     this.webhooks = new WebhookHost({
-      secrets: o.secrets ?? FileSecretStore.beside(o.colonyDir),
+      secrets: this.secrets,
       triggersFile: this.file,
       now: () => this.clock.now(),
       logger: this.logger,
       maxBodyBytes: o.webhook?.maxBodyBytes,
       rateLimit: o.webhook?.rateLimit,
     });
-    this.state = TriggerStateStore.beside(o.colonyDir, () => this.clock.now(), this.logger);
+    this.state = TriggerStateStore.beside(o.stateDir ?? o.colonyDir, () => this.clock.now(), this.logger);
     this.journal = DeliveryJournal.in(o.stateDir ?? o.colonyDir, () => this.clock.now());
     this.queue = new DeliveryQueue({
       inject: o.inject,
@@ -179,6 +186,7 @@ export class TriggerManager {
         result.fileError = err.message;
         this.logger.warn(err.message);
       }
+      await this.moveOutOfWorkspace();
       await this.state.load();
       const now = this.clock.now();
       for (const def of defs) {
@@ -555,6 +563,25 @@ export class TriggerManager {
     this.emit('webhook_received', { ...shown, delivery_id: deliveryId }, id);
     this.queue.enqueue({ trigger_id: id, trigger_type: 'webhook', payload, kind: 'webhook', deliveryId });
     return { accepted: true };
+  }
+
+  /** Secrets and statistics an older version kept in the colony folder move to the state folder, once. */
+  private async moveOutOfWorkspace(): Promise<void> {
+    const notices: string[] = [];
+    try {
+      const moved = await moveWorkspaceSecrets(this.o.colonyDir, this.secrets);
+      if (moved) notices.push(moved);
+    } catch (err) {
+      notices.push(`Webhook secrets in ${this.o.colonyDir} could not be moved: ${(err as Error).message}`);
+    }
+    if (this.o.stateDir && path.resolve(this.o.stateDir) !== path.resolve(this.o.colonyDir)) {
+      const moved = await moveStateFile(this.o.colonyDir, this.o.stateDir).catch((err: Error) => err.message);
+      if (moved) notices.push(moved);
+    }
+    for (const message of notices) {
+      this.logger.warn(message);
+      this.emit('custom', { kind: 'trigger_files_moved', message });
+    }
   }
 
   /** Hands over again the deliveries a stop or crash left in the journal (each once). */

@@ -1,6 +1,6 @@
-import { rename } from 'node:fs/promises';
+import { lstat, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { writeJsonAtomically } from '../storage/atomic';
+import { writeFileAtomically, writeJsonAtomically } from '../storage/atomic';
 import { readTextSafe } from '../storage/safe-read';
 
 /**
@@ -158,4 +158,19 @@ function sanitize(raw: unknown): TriggerStats | undefined {
     };
   }
   return out;
+}
+
+/**
+ * Moves an older version's `trigger-state.json` from the colony folder to `stateDir`, once (kept
+ * there when the new one exists already). Returns a notice, or undefined when nothing was there.
+ */
+export async function moveStateFile(colonyDir: string, stateDir: string): Promise<string | undefined> {
+  const old = path.join(colonyDir, STATE_FILE);
+  const info = await lstat(old).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  const target = path.join(stateDir, STATE_FILE);
+  if (!(await lstat(target).catch(() => undefined)))
+    await writeFileAtomically(target, await readTextSafe(old));
+  await unlink(old);
+  return `Moved trigger statistics out of the colony folder: ${old} → ${target}`;
 }

@@ -47,3 +47,17 @@ export function persistableHeaders(headers: IncomingHttpHeaders): Record<string,
   }
   return out;
 }
+
+// Query strings carry credentials too (`?token=…`, `?sig=…`, `?code=…`): such parameters are dropped.
+const PRIVATE_QUERY =
+  /secret|token|api[-_]?key|password|passwd|signature|^(sig|code|key|auth|access|state|session)$/i;
+
+/** Query parameters safe to pass on and persist (credential-like names dropped; repeated names: the first). */
+export function persistableQuery(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (PRIVATE_QUERY.test(name) || name in out) continue;
+    out[name] = value;
+  }
+  return out;
+}

@@ -16,17 +16,32 @@ export interface WebhookHostOptions {
 }
 
 /**
- * The session's webhook side: one server, started by the first webhook trigger on that trigger's
- * port (Hive's rule), then shared by every webhook trigger; routes come and go while it runs.
+ * The session's webhook side: one server per distinct port that a webhook trigger names, so every
+ * trigger is served where it says (Hive served only the first trigger's port, bug in
+ * Hive: core/framework/triggers/webhook_server.py); a trigger naming no port joins a server already
+ * running (else the default port). Routes come and go while servers run; a server left without
+ * routes is closed.
  * Secrets: the definition's own `trigger_config.secret` if any, else the store's, else a new one.
  */
 export class WebhookHost {
-  private server: WebhookServer | undefined;
+  /** By the port asked for (0: any free port), in start order. */
+  private readonly servers = new Map<number, WebhookServer>();
 
   constructor(private readonly o: WebhookHostOptions) {}
 
+  /** The first server's port (the only one when every trigger shares it). */
   get port(): number | undefined {
-    return this.server?.port;
+    return this.servers.values().next().value?.port;
+  }
+
+  /** Every listening port. */
+  get ports(): number[] {
+    return [...this.servers.values()].flatMap((s) => (s.port !== undefined ? [s.port] : []));
+  }
+
+  private serverOf(id: string): WebhookServer | undefined {
+    for (const s of this.servers.values()) if (s.hasRoute(id)) return s;
+    return undefined;
   }
 
   /** Serves the trigger's path; starts the server if needed (throws if its port is taken). */
@@ -36,7 +51,9 @@ export class WebhookHost {
   ): Promise<void> {
     const secret = await this.secretFor(def);
     const s = webhookSettings(def);
-    const server = await this.ensureServer(s.port);
+    const named = typeof def.trigger_config.port === 'number';
+    const joined = named ? undefined : this.servers.values().next().value;
+    const server = joined ?? (await this.ensureServer(s.port));
     server.addRoute({
       id: def.id,
       path: s.path,
@@ -48,23 +65,30 @@ export class WebhookHost {
   }
 
   detach(id: string): void {
-    this.server?.removeRoute(id);
+    const server = this.serverOf(id);
+    if (!server) return;
+    server.removeRoute(id);
+    if (server.routeCount === 0) {
+      for (const [port, s] of this.servers) if (s === server) this.servers.delete(port);
+      void server.close();
+    }
   }
 
   /** The URL callers use, when the trigger is being served. */
   urlFor(def: TriggerDefinition): string | undefined {
-    return this.server?.hasRoute(def.id) ? this.server.url(webhookSettings(def).path) : undefined;
+    return this.serverOf(def.id)?.url(webhookSettings(def).path);
   }
 
   async info(def: TriggerDefinition): Promise<WebhookInfo> {
     const secret = await this.secretFor(def);
     const s = webhookSettings(def);
-    const listening = this.server?.hasRoute(def.id) === true;
+    const server = this.serverOf(def.id);
+    const listening = server !== undefined;
     const location =
       typeof def.trigger_config.secret === 'string'
         ? `${this.o.triggersFile} (trigger_config.secret)`
         : this.o.secrets.location;
-    return webhookInfo(s, secret, this.server?.port ?? s.port, listening, location);
+    return webhookInfo(s, secret, server?.port ?? s.port, listening, location);
   }
 
   forget(id: string): Promise<void> {
@@ -73,13 +97,14 @@ export class WebhookHost {
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    await server?.close();
+    const servers = [...this.servers.values()];
+    this.servers.clear();
+    await Promise.all(servers.map((s) => s.close()));
   }
 
   private async ensureServer(port: number): Promise<WebhookServer> {
-    if (this.server) return this.server;
+    const running = this.servers.get(port);
+    if (running) return running;
     const server = new WebhookServer({
       port,
       maxBodyBytes: this.o.maxBodyBytes,
@@ -87,7 +112,7 @@ export class WebhookHost {
       now: this.o.now,
     });
     await server.start();
-    this.server = server;
+    this.servers.set(port, server);
     this.o.logger.info(`Webhook server listening on 127.0.0.1:${server.port}`);
     return server;
   }

@@ -5,11 +5,13 @@ import { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rateL
 import {
   firstHeader,
   persistableHeaders,
+  persistableQuery,
   SECRET_HEADER,
   SIGNATURE_HEADERS,
   secretMatches,
   signatureMatches,
 } from './webhookAuth';
+import { parsePayload } from './webhookBody';
 
 /**
  * The session's webhook server (HIVE_FORMAT.md §3 rule 11, minus §5 bug 4): bound to 127.0.0.1 only,
@@ -161,6 +163,10 @@ export class WebhookServer {
     return this.routes.delete(id);
   }
 
+  get routeCount(): number {
+    return this.routes.size;
+  }
+
   hasRoute(id: string): boolean {
     return this.routes.has(id);
   }
@@ -269,8 +275,8 @@ export class WebhookServer {
         path: url.pathname,
         method,
         headers: persistableHeaders(req.headers),
-        payload: parsePayload(body),
-        query_params: Object.fromEntries(url.searchParams),
+        payload: parsePayload(body, firstHeader(req.headers, 'content-type')),
+        query_params: persistableQuery(url.searchParams),
       };
       const key = DELIVERY_ID_HEADERS.map((h) => firstHeader(req.headers, h)).find((v) => v !== undefined);
       if (key !== undefined && key.length <= 200) info.delivery_key = key;
@@ -417,15 +423,5 @@ export class WebhookServer {
       socket?.end();
       setTimeout(() => socket?.destroy(), 1000).unref();
     });
-  }
-}
-
-function parsePayload(body: Buffer): unknown {
-  if (body.length === 0) return {};
-  const text = body.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { raw_body: text };
   }
 }

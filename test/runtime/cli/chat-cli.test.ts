@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import net from 'node:net';
 import path from 'node:path';
 import { acquireSessionLock, SESSION_LOCK_FILE } from '../../../src/runtime/storage/session-lock';
+import { cliNode } from '../../support/cli-node';
 import {
   fault,
   type RecordedRequest,
@@ -25,7 +26,7 @@ interface Run {
 /** The real CLI in a child process: `node -r tsx/cjs src/cli/main.ts …`. */
 function hive(argv: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), MAIN, ...argv], {
+    const child = spawn(cliNode(), ['-r', require.resolve('tsx/cjs'), MAIN, ...argv], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -207,7 +208,7 @@ describe('hive chat CLI', function () {
   it('Ctrl-C stops the turn and the session cleanly: exit 130, the partial answer kept as truncated', async () => {
     queenStep = () => reply.text('one two three four five six seven eight', { chunkSize: 4, delayMs: 150 });
     const child = spawn(
-      process.execPath,
+      cliNode(),
       [
         '-r',
         require.resolve('tsx/cjs'),

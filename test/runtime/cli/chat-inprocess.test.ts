@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/run';
 import { pendingShutdownReflections } from '../../../src/runtime/queen';
@@ -78,6 +78,45 @@ describe('hive chat in-process: approvals, questions, live listing', function ()
     assert.deepEqual(ran, ['x']);
     assert.equal(toolResults(home)[0], 'written');
     assert.doesNotMatch(run.err, /denied/);
+  });
+
+  describe('the coder tools over --workspace', () => {
+    let work: string;
+    beforeEach(() => {
+      work = tempDir('hive-cli-work-');
+      writeFileSync(path.join(work, 'a.txt'), 'old\n');
+    });
+    afterEach(() => removeDir(work));
+
+    it('without --auto-approve, write_file is denied with the stderr line and the file is left', async () => {
+      server.enqueue(reply.toolUse('write_file', { path: 'a.txt', content: 'new\n' }, { id: 'toolu_w' }));
+      const run = await chat(['--workspace', work, 'rewrite a'], []);
+      assert.equal(run.code, 0, run.err);
+      assert.match(
+        run.err,
+        /^hive: denied write_file \(write tool\): non-interactive run; pass --auto-approve to allow$/m,
+      );
+      assert.equal(readFileSync(path.join(work, 'a.txt'), 'utf8'), 'old\n');
+      assert.match(toolResults(home)[0]!, /denied/);
+    });
+
+    it('with --auto-approve, edit_file and run_command run; a ../ path is refused', async () => {
+      server.enqueue(
+        reply.toolUse('edit_file', { path: 'a.txt', old_text: 'old', new_text: 'new' }, { id: 'toolu_e' }),
+        reply.toolUse('run_command', { command: 'cat a.txt > b.txt' }, { id: 'toolu_c' }),
+        reply.toolUse('write_file', { path: '../escape.txt', content: 'x' }, { id: 'toolu_x' }),
+        reply.text('Done.'),
+      );
+      const run = await chat(['--workspace', work, '--auto-approve', 'edit a'], []);
+      assert.equal(run.code, 0, run.err);
+      assert.equal(readFileSync(path.join(work, 'a.txt'), 'utf8'), 'new\n');
+      assert.equal(readFileSync(path.join(work, 'b.txt'), 'utf8'), 'new\n');
+      const results = toolResults(home);
+      assert.match(results[0]!, /Replaced 1 occurrence in a\.txt/);
+      assert.match(results[1]!, /exit code: 0/);
+      assert.match(results[2]!, /"\.\.\/escape\.txt": "\.\." is not allowed/);
+      assert.equal(existsSync(path.join(work, '..', 'escape.txt')), false);
+    });
   });
 
   it('answers ask_user with a notice instead of waiting forever', async () => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run';
+import { colonyStateDir } from '../../../src/runtime/triggers/colonyState';
+import { cliNode } from '../../support/cli-node';
 import { httpRequest } from '../../support/http-client';
 import {
   echoResponder,
@@ -113,7 +115,7 @@ describe('hive colony run', function () {
   it('runs the triggers headless: a webhook with the secret fires into the queen, SIGTERM stops and saves', async () => {
     const colonyDir = writeColony(folder);
     child = spawn(
-      process.execPath,
+      cliNode(),
       [
         '-r',
         require.resolve('tsx/cjs'),
@@ -140,7 +142,10 @@ describe('hive colony run', function () {
     const [, url] = await out.waitFor(/Webhook gh: POST (http:\/\/127\.0\.0\.1:\d+\/hooks\/gh)\n/);
     const [, secretsFile] = await out.waitFor(/Webhook secrets: (\S+) /);
     await out.waitFor(/Running; Ctrl\+C to stop\./);
-    assert.equal(secretsFile, path.join(colonyDir, 'trigger-secrets.json'));
+    // Machine state and secrets live under HIVE_HOME (0600), never in the workspace.
+    assert.equal(secretsFile, path.join(colonyStateDir(home, colonyDir), 'trigger-secrets.json'));
+    assert.equal(statSync(secretsFile!).mode & 0o777, 0o600);
+    assert.equal(existsSync(path.join(colonyDir, 'trigger-secrets.json')), false);
     assert.match(
       out.text,
       /Active triggers[\s\S]*- gh \(webhook: POST \/hooks\/gh\) -> task: "Triage the event"/,
@@ -176,7 +181,9 @@ describe('hive colony run', function () {
     assert.match(out.text, /SIGTERM: stopping[\s\S]*Stopped; triggers and session saved\./);
 
     // Everything persisted: fire stats, the session's events, meta and the trigger message.
-    const state = JSON.parse(readFileSync(path.join(colonyDir, 'trigger-state.json'), 'utf8'));
+    const state = JSON.parse(
+      readFileSync(path.join(colonyStateDir(home, colonyDir), 'trigger-state.json'), 'utf8'),
+    );
     assert.equal(state.triggers.gh.fire_count, 1);
     const sessionDir = path.join(home, 'queens', 'queen_operations', 'sessions', sid!);
     const meta = JSON.parse(readFileSync(path.join(sessionDir, 'meta.json'), 'utf8'));
@@ -188,6 +195,21 @@ describe('hive colony run', function () {
     const partsDir = path.join(sessionDir, 'conversations', 'parts');
     const parts = readdirSync(partsDir).map((f) => readFileSync(path.join(partsDir, f), 'utf8'));
     assert.ok(parts.some((p) => p.includes('[TRIGGER: webhook/gh]')));
+
+    // `hive colony secrets` shows the URL and the secret, by folder and as JSON.
+    let listed = '';
+    const code2 = await runCli(['colony', 'secrets', folder, '--home', home, '--json'], {
+      out: (s) => (listed += s),
+      err: () => undefined,
+      env: {},
+    });
+    assert.equal(code2, 0);
+    const rows = JSON.parse(listed) as { trigger_id: string; url: string; secret: string }[];
+    assert.deepEqual(
+      rows.map((r) => [r.trigger_id, r.secret]),
+      [['gh', secret]],
+    );
+    assert.match(rows[0]!.url, /^http:\/\/127\.0\.0\.1:\d+\/hooks\/gh$/);
   });
 
   it('--missed run fires missed triggers once; --resume continues the same session with nothing missed', async () => {
@@ -248,7 +270,9 @@ describe('hive colony run', function () {
     assert.match(out, /Missed fires: running each once/);
     assert.ok(server.requests.some((r) => JSON.stringify(r.body.messages).includes('\\"catch_up\\": true')));
     const [, sid] = out.match(/Session (session_\w+) /)!;
-    const state = JSON.parse(readFileSync(path.join(colonyDir, 'trigger-state.json'), 'utf8'));
+    const state = JSON.parse(
+      readFileSync(path.join(colonyStateDir(home, colonyDir), 'trigger-state.json'), 'utf8'),
+    );
     assert.equal(state.triggers.hourly.fire_count, 3);
     assert.equal(state.triggers.hourly.pending_missed, undefined);
 
@@ -298,8 +322,9 @@ describe('hive colony run', function () {
       },
     );
     const [, url] = await watcher.waitFor(/Webhook gh: POST (\S+)\n/);
-    const secret = JSON.parse(readFileSync(path.join(colonyDir, 'trigger-secrets.json'), 'utf8'))
-      .gh as string;
+    const secret = JSON.parse(
+      readFileSync(path.join(colonyStateDir(home, colonyDir), 'trigger-secrets.json'), 'utf8'),
+    ).gh as string;
     const send = () =>
       httpRequest(Number(new URL(url!).port), {
         path: '/hooks/gh',

@@ -94,19 +94,25 @@ describe('colony MCP servers', function () {
         },
       ],
       enabledMcpTools: null,
-      reservedNames: ['echo'],
+      reservedNames: ['echo', 'add', 'good__add'],
     });
     assert.deepEqual(
       host.failures.map((f) => f.server),
       ['broken', 'crashing'],
     );
     assert.match(host.failures[1]!.error, /boom/, 'stderr of a crashing server is in the error');
+    // echo is taken: offered as good__echo; add and good__add are both taken: left out.
     assert.deepEqual(
       host.tools.map((t) => t.name),
-      ['add'],
+      ['good__echo'],
     );
+    assert.deepEqual(host.renamed, [
+      { server: 'good', tool: 'echo', as: 'good__echo' },
+      { server: 'good', tool: 'add', as: null },
+    ]);
     assert.equal(host.pids().length, 1);
     assert.match(host.warnings.join('\n'), /"remote" uses the http transport/);
-    assert.match(host.warnings.join('\n'), /"echo" of server "good" is left out/);
+    assert.match(host.warnings.join('\n'), /"echo" of server "good" is offered as "good__echo"/);
+    assert.match(host.warnings.join('\n'), /"add" of server "good" is left out/);
   });
 });

@@ -214,6 +214,29 @@ describe('SessionIndex (incremental)', () => {
     assert.deepEqual(second.list(), await rebuild(home));
   });
 
+  it('close() writes the cache a last time, after the refresh in progress, and then never again', async () => {
+    buildTree(home, 6);
+    const index = new SessionIndex({ home, persistDelayMs: 0, now: later });
+    await index.refresh();
+    await index.flush();
+    const cacheFile = defaultCacheFile(home);
+    buildTree(home, 9); // three more sessions
+    const running = index.refresh(); // in progress while the home switch closes the index
+    await index.close();
+    await running;
+    assert.equal(JSON.parse(readFileSync(cacheFile, 'utf8')).entries.length, 9, 'the last write has them');
+
+    // The home is deleted right after the switch: nothing writes into it any more.
+    removeTree(home);
+    mkdirSync(home);
+    buildTree(home, 2);
+    await index.refresh(); // still answers from the files, in memory
+    await index.flush();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(index.count(), 2);
+    assert.deepEqual(readdirSync(home).includes('.hive-vscode'), false, 'no cache written after close');
+  });
+
   for (const [name, bytes] of [
     ['truncated', '{"version":1,"home":'],
     ['wrong version', '{"version":99,"home":"x","entries":[]}'],

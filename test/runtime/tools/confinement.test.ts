@@ -57,7 +57,7 @@ describe('worker file tools stay inside the colony folder', () => {
     for (const p of [...hostile(), 'link-out/new.txt', 'link-out/deeper/new.txt']) {
       const w = await call('write_file', { path: p, content: 'pwned' });
       assert.equal(w.isError, true, `write_file ${JSON.stringify(p)} should be refused: ${w.content}`);
-      const e = await call('edit_file', { path: p, old_string: 'TOP', new_string: 'pwned' });
+      const e = await call('edit_file', { path: p, old_text: 'TOP', new_text: 'pwned' });
       assert.equal(e.isError, true, `edit_file ${JSON.stringify(p)} should be refused`);
     }
     assert.equal(readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'TOP SECRET\n');

@@ -39,10 +39,10 @@ describe('worker file tools', () => {
       });
       assert.equal((await call('read_file', null)).isError, true);
       assert.equal((await call('read_file', 'a.txt')).isError, true);
-      assert.match((await call('read_file', { path: 'a', start_line: 0 })).content, /start_line: Too small/);
+      assert.match((await call('read_file', { path: 'a', offset: 0 })).content, /offset: Too small/);
       assert.match(
-        (await call('edit_file', { path: 'a', old_string: '', new_string: 'x' })).content,
-        /old_string: must not be empty/,
+        (await call('edit_file', { path: 'a', old_text: '', new_text: 'x' })).content,
+        /old_text: must not be empty/,
       );
     });
 
@@ -73,16 +73,12 @@ describe('worker file tools', () => {
         all.content,
         'a.txt (lines 1-4 of 4)\n     1\tone\n     2\ttwo\n     3\tthree\n     4\tfour\n',
       );
-      const part = await call('read_file', { path: 'a.txt', start_line: 2, end_line: 3 });
+      const part = await call('read_file', { path: 'a.txt', offset: 2, limit: 2 });
       assert.equal(
         part.content,
-        'a.txt (lines 2-3 of 4)\n     2\ttwo\n     3\tthree\n[… 1 more lines; read on with start_line=4]\n',
+        'a.txt (lines 2-3 of 4)\n     2\ttwo\n     3\tthree\n[… 1 more lines; read on with offset=4]\n',
       );
-      assert.match((await call('read_file', { path: 'a.txt', start_line: 9 })).content, /has 4 lines/);
-      assert.match(
-        (await call('read_file', { path: 'a.txt', start_line: 3, end_line: 2 })).content,
-        /end_line/,
-      );
+      assert.match((await call('read_file', { path: 'a.txt', offset: 9 })).content, /has 4 lines/);
     });
 
     it('refuses folders, oversize and binary files; reports empty files', async () => {
@@ -135,14 +131,17 @@ describe('worker file tools', () => {
     it('finds regex matches with path and line, skipping node_modules, .git and binaries', async () => {
       const r = await call('search_files', { pattern: 'TODO' });
       assert.equal(r.content, 'docs/c.md:1: TODO in docs\nsrc/a.ts:2: // TODO: fix');
-      const ci = await call('search_files', { pattern: 'todo', case_insensitive: true, glob: '*.ts' });
+      const ci = await call('search_files', { pattern: 'todo', case_insensitive: true, include: '*.ts' });
       assert.equal(ci.content, 'src/a.ts:2: // TODO: fix\nsrc/deep/b.ts:1: todo later');
       const under = await call('search_files', { pattern: 'todo', case_insensitive: true, path: 'src/deep' });
       assert.equal(under.content, 'src/deep/b.ts:1: todo later');
     });
 
     it('lists files by glob alone, caps results, rejects bad regexes', async () => {
-      assert.equal((await call('search_files', { glob: 'src/**/*.ts' })).content, 'src/a.ts\nsrc/deep/b.ts');
+      assert.equal(
+        (await call('search_files', { include: 'src/**/*.ts' })).content,
+        'src/a.ts\nsrc/deep/b.ts',
+      );
       const capped = await call('search_files', { pattern: '.', max_results: 2 });
       assert.match(capped.content, /\[results capped at 2; narrow the search for more\]$/);
       assert.equal(capped.content.split('\n').length, 3);
@@ -181,28 +180,28 @@ describe('worker file tools', () => {
 
     it('replaces one exact, unique occurrence', async () => {
       put('f.txt', 'alpha beta\nbeta gamma\nprice $1\n');
-      const multi = await call('edit_file', { path: 'f.txt', old_string: 'beta', new_string: 'B' });
+      const multi = await call('edit_file', { path: 'f.txt', old_text: 'beta', new_text: 'B' });
       assert.equal(multi.isError, true);
       assert.match(multi.content, /occurs 2 times/);
-      const missing = await call('edit_file', { path: 'f.txt', old_string: 'delta', new_string: 'D' });
+      const missing = await call('edit_file', { path: 'f.txt', old_text: 'delta', new_text: 'D' });
       assert.match(missing.content, /was not found/);
-      const one = await call('edit_file', { path: 'f.txt', old_string: 'beta gamma', new_string: 'G $& $1' });
+      const one = await call('edit_file', { path: 'f.txt', old_text: 'beta gamma', new_text: 'G $& $1' });
       assert.equal(one.content, 'Replaced 1 occurrence in f.txt.');
       assert.equal(readFileSync(path.join(root, 'f.txt'), 'utf8'), 'alpha beta\nG $& $1\nprice $1\n');
       const all = await call('edit_file', {
         path: 'f.txt',
-        old_string: '$1',
-        new_string: '$2',
+        old_text: '$1',
+        new_text: '$2',
         replace_all: true,
       });
       assert.equal(all.content, 'Replaced 2 occurrences in f.txt.');
       assert.equal(readFileSync(path.join(root, 'f.txt'), 'utf8'), 'alpha beta\nG $& $2\nprice $2\n');
       assert.match(
-        (await call('edit_file', { path: 'f.txt', old_string: 'a', new_string: 'a' })).content,
+        (await call('edit_file', { path: 'f.txt', old_text: 'a', new_text: 'a' })).content,
         /the same/,
       );
       assert.match(
-        (await call('edit_file', { path: 'nope', old_string: 'a', new_string: 'b' })).content,
+        (await call('edit_file', { path: 'nope', old_text: 'a', new_text: 'b' })).content,
         /No such file/,
       );
     });

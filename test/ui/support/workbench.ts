@@ -60,7 +60,8 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   before(async function () {
-    this.timeout(120_000);
+    // A busy machine (several suites at once) takes up to ~100 s to draw the workbench.
+    this.timeout(300_000);
     const host = uiHost();
     context = await (await sharedBrowser()).newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
@@ -165,7 +166,8 @@ export async function pickQuickInput(page: Page, text: string): Promise<void> {
  */
 export async function trustWorkspace(page: Page): Promise<void> {
   const restricted = page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' });
-  await restricted.waitFor({ state: 'visible' });
+  // On a busy machine the item comes long after the workbench is drawn.
+  await restricted.waitFor({ state: 'visible', timeout: 90_000 });
   await restricted.click();
   await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
   await page.locator('.workspace-trust-editor.trusted').waitFor({ state: 'visible' });

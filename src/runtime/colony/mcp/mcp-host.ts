@@ -21,7 +21,10 @@ export interface McpHostOptions {
   servers: McpServerSpec[];
   /** tools.json `enabled_mcp_tools`: null = every tool, [] = none. */
   enabledMcpTools: string[] | null;
-  /** Names that MCP tools may not take (the worker's built-in tools). */
+  /**
+   * Names MCP tools may not take: the built-in tools the worker is actually offered. A colliding MCP
+   * tool is offered as `<server>__<tool>` instead; only if that is taken too is it left out.
+   */
   reservedNames?: Iterable<string>;
   /** Connect + list tools, per server (default 30 s). */
   startTimeoutMs?: number;
@@ -34,6 +37,14 @@ export interface McpHostOptions {
 export interface McpServerFailure {
   server: string;
   error: string;
+}
+
+/** An MCP tool offered under another name, or not at all, because its name was taken. */
+export interface McpToolRename {
+  server: string;
+  tool: string;
+  /** The name it is offered under; null: left out. */
+  as: string | null;
 }
 
 interface Running {
@@ -51,11 +62,13 @@ export class McpHost {
     readonly tools: Tool[],
     readonly failures: McpServerFailure[],
     readonly warnings: string[],
+    readonly renamed: McpToolRename[] = [],
   ) {}
 
   static async start(options: McpHostOptions): Promise<McpHost> {
     const warnings: string[] = [];
     const failures: McpServerFailure[] = [];
+    const renamed: McpToolRename[] = [];
     // `[]` allows no MCP tool at all: no server needs to run.
     const wanted = options.enabledMcpTools?.length === 0 ? [] : options.servers;
     const specs = wanted.filter((s) => {
@@ -78,18 +91,28 @@ export class McpHost {
       }
       running.push(result.running);
       for (const t of result.tools) {
-        if (allow && !allow.has(t.name)) continue;
-        if (taken.has(t.name)) {
+        const namespaced = namespacedName(spec.name, t.name);
+        if (allow && !allow.has(t.name) && !allow.has(namespaced)) continue;
+        let name = t.name;
+        if (taken.has(name)) {
+          if (taken.has(namespaced)) {
+            renamed.push({ server: spec.name, tool: t.name, as: null });
+            warnings.push(
+              `MCP tool "${t.name}" of server "${spec.name}" is left out: "${t.name}" and "${namespaced}" are taken`,
+            );
+            continue;
+          }
+          name = namespaced;
+          renamed.push({ server: spec.name, tool: t.name, as: name });
           warnings.push(
-            `MCP tool "${t.name}" of server "${spec.name}" is left out: the name is already taken`,
+            `MCP tool "${t.name}" of server "${spec.name}" is offered as "${name}": "${t.name}" is a built-in tool`,
           );
-          continue;
         }
-        taken.add(t.name);
-        tools.push(toTool(result.running, t, options));
+        taken.add(name);
+        tools.push(toTool(result.running, t, options, name));
       }
     }
-    return new McpHost(running, tools, failures, warnings);
+    return new McpHost(running, tools, failures, warnings, renamed);
   }
 
   /** Process ids of the running servers. */
@@ -158,10 +181,15 @@ async function startServer(
   }
 }
 
-function toTool(running: Running, t: ListedTool, options: McpHostOptions): Tool {
+/** `<server>__<tool>` within the model API's tool-name rule (`[a-zA-Z0-9_-]{1,64}`). */
+export function namespacedName(server: string, tool: string): string {
+  return `${server.replace(/[^a-zA-Z0-9_-]/g, '_')}__${tool}`.slice(0, 64);
+}
+
+function toTool(running: Running, t: ListedTool, options: McpHostOptions, name = t.name): Tool {
   const maxChars = options.maxOutputChars ?? 60_000;
   return {
-    name: t.name,
+    name,
     description: t.description || `${t.name} (MCP server ${running.spec.name})`,
     inputSchema: (t.inputSchema ?? { type: 'object' }) as JsonSchemaObject,
     category: t.annotations?.readOnlyHint === true ? 'read' : 'command',

@@ -7,7 +7,7 @@ import type { ModelProvider, TurnUsage } from '../../llm/types';
 import { newSessionId } from '../../storage/ids';
 import type { ConversationPart } from '../../storage/parts';
 import type { LoadedColony } from '../colony-load';
-import { McpHost } from '../mcp/mcp-host';
+import { McpHost, type McpToolRename } from '../mcp/mcp-host';
 import {
   type ControlCallbacks,
   createWorkerTools,
@@ -138,9 +138,10 @@ export class ColonyRuntime {
       mcp = await McpHost.start({
         servers: opts.colony.mcpServers,
         enabledMcpTools: opts.colony.enabledMcpTools,
-        reservedNames: builtinToolNames(opts.colony.workFolder),
+        reservedNames: builtinToolNames(opts.colony),
       });
       for (const f of mcp.failures) opts.logger?.warn(`MCP server ${f.server} did not start: ${f.error}`);
+      for (const w of mcp.warnings) opts.logger?.warn(w);
     }
     return new ColonyRuntime({ ...opts, mcp });
   }
@@ -148,6 +149,11 @@ export class ColonyRuntime {
   /** The names of the tools a worker gets (for the queen's worker profile). */
   workerToolNames(): string[] {
     return this.toolsFor(null).map((t) => t.name);
+  }
+
+  /** MCP tools renamed (`<server>__<tool>`) or left out because their name was taken. */
+  get mcpRenamed(): McpToolRename[] {
+    return this.opts.mcp?.renamed ?? [];
   }
 
   get mcpPids(): number[] {
@@ -342,6 +348,7 @@ export class ColonyRuntime {
           systemPrompt: workerSystemPrompt(this.colony),
           tools: this.toolsFor(w),
           emit: (type, data) => this.publish(w.id, type, data),
+          requester: w.id,
           approve: this.opts.approve?.(w.id),
           autoApprove: this.opts.autoApprove,
           dataDir: `${dir}/data`,
@@ -528,8 +535,12 @@ function outcome(
   }
 }
 
-/** Names MCP tools may not take: the worker's built-in tools. */
-function builtinToolNames(root: string): string[] {
+/** Names MCP tools may not take: the built-in tools a worker is offered (its allowlist applied). */
+function builtinToolNames(colony: LoadedColony): string[] {
   const noop = { onReport() {}, onEscalate: () => undefined, onSetOutput() {} };
-  return createWorkerTools({ root, control: noop }).map((t) => t.name);
+  const wanted = colony.worker.config.tools;
+  const allowed = wanted?.length ? new Set<string>([...wanted, ...WORKER_CONTROL_TOOL_NAMES]) : undefined;
+  return createWorkerTools({ root: colony.workFolder, control: noop })
+    .map((t) => t.name)
+    .filter((n) => !allowed || allowed.has(n));
 }

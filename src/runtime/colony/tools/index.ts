@@ -1,10 +1,7 @@
 import {
+  type Checkpoints,
   type CommandToolOptions,
-  createCommandTool,
-  createReadTools,
-  createSearchTool,
-  createWriteTools,
-  FolderJail,
+  createCoderTools,
   type ReadToolLimits,
   type SearchLimits,
   type Tool,
@@ -18,6 +15,8 @@ export interface WorkerToolsOptions {
   /** The colony folder every file tool is confined to (and run_command's working folder). */
   root: string;
   control: ControlCallbacks;
+  /** The session's checkpoints: workers' changes are recorded with the queen's. */
+  checkpoints?: Checkpoints;
   read?: ReadToolLimits;
   search?: SearchLimits;
   write?: WriteToolLimits;
@@ -29,12 +28,6 @@ export interface WorkerToolsOptions {
  * back to the colony runtime: report_to_parent, escalate, set_output (control).
  */
 export function createWorkerTools(options: WorkerToolsOptions): Tool[] {
-  const jail = new FolderJail(options.root);
-  return [
-    ...createReadTools(jail, options.read),
-    createSearchTool(jail, options.search),
-    ...createWriteTools(jail, options.write),
-    createCommandTool(jail, options.command),
-    ...createControlTools(options.control),
-  ];
+  const { root, control, ...rest } = options;
+  return [...createCoderTools(root, { ...rest, label: 'colony folder' }), ...createControlTools(control)];
 }
