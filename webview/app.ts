@@ -2,6 +2,7 @@
 // Clicks and keys are handled by delegation on data-action attributes, so virtualised rows that
 // come and go need no listeners of their own.
 import {
+  type ColonyAction,
   type HostToWebview,
   MAX_TEXT_LENGTH,
   parseHostMessage,
@@ -301,6 +302,11 @@ export class App {
       case 'copy-secret':
         this.io.post({ type: 'copyWebhookSecret', triggerId: id });
         break;
+      case 'colony-action': {
+        const action = el.dataset.op as ColonyAction | undefined;
+        if (action) this.io.post({ type: 'colonyAction', colony: el.dataset.colony ?? '', action });
+        break;
+      }
     }
   }
 

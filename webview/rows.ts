@@ -2,6 +2,7 @@
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
 import { approvalOutcome, approvalStatus } from './approvalCard';
 import type { Row, RowOf } from './chatModel';
+import { colonyCard, createdColonyOf } from './colonyCard';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
@@ -176,6 +177,8 @@ function assistantRow(row: RowOf<'assistant'>, ctx: RowContext): HTMLElement {
 }
 
 function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
+  const created = createdColonyOf(row);
+  if (created) return colonyCard(created);
   const pending = row.approval?.state === 'pending';
   const open = ctx.toolOpen.get(row.id) ?? pending;
   const status = toolStatus(row);

@@ -5,6 +5,7 @@ import { pendingShutdownReflections, selectQueen } from '../runtime/queen';
 import {
   completeVia,
   type LiveSession,
+  SessionLockedError,
   type SessionLogger,
   SessionManager,
   SessionNotFoundError,
@@ -138,6 +139,11 @@ export async function chatCommand(argv: string[], io: CliIo, deps: ChatDeps = {}
   });
   let code = 0;
   try {
+    // Hive answers 409 here: the session spawned a colony; the message is refused before any model call.
+    if (session.spawnedColony) {
+      io.err(`hive: ${new SessionLockedError(session.id, session.spawnedColony).message}\n`);
+      return 3;
+    }
     const outcome = await runTurn(session, message, io, {
       json: values.json === true,
       autoApprove: values['auto-approve'] === true,

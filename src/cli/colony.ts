@@ -1,20 +1,22 @@
 import path from 'node:path';
-import { findColonyDir } from '../runtime/colony/colony-locate';
+import { loadColony } from '../runtime/colony/colony-load';
+import { findColonyDir, homeColonyFolder } from '../runtime/colony/colony-locate';
 import { resolveModelSettings } from '../runtime/config/modelSettings';
 import { AnthropicProvider } from '../runtime/llm';
 import { pendingShutdownReflections } from '../runtime/queen';
 import { type LiveSession, SessionManager, SessionNotFoundError } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
-import { InvalidIdError, validateId } from '../runtime/storage/ids';
+import { InvalidIdError, isValidId, validateId } from '../runtime/storage/ids';
 import { describeProblem, STATE_FILE, webhookSettings } from '../runtime/triggers';
 import { colonyStateDir } from '../runtime/triggers/colonyState';
+import { runTurn } from './chat-turn';
 import { followHeadless } from './colony-follow';
 import { colonySecrets } from './colony-secrets';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export const COLONY_USAGE =
-  'usage: hive colony run <folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] ' +
-  '[--model M] [--base-url URL] [--auto-approve] [--no-reflection]';
+  'usage: hive colony run <name|folder> [--home DIR] [--queen ID] [--resume SESSION_ID] [--missed run|skip] ' +
+  '[--worker [--task TEXT]] [--model M] [--base-url URL] [--auto-approve] [--no-reflection]';
 
 /** `hive colony run …` */
 export async function colonyCommand(argv: string[], io: CliIo): Promise<number> {
@@ -36,7 +38,27 @@ function parse(argv: string[]) {
     'base-url': { type: 'string' },
     'auto-approve': { type: 'boolean' },
     'no-reflection': { type: 'boolean' },
+    worker: { type: 'boolean' },
+    task: { type: 'string' },
   });
+}
+
+/**
+ * The colony a `colony run` argument names: a bare name (`^[a-z0-9_]+$`) of HIVE_HOME/colonies when that
+ * colony exists, else a folder (relative to the current one).
+ */
+export async function resolveColonyArg(arg: string, home: string): Promise<string> {
+  if (isValidId('colony', arg) && /^[a-z0-9_]+$/.test(arg)) {
+    const inHome = homeColonyFolder(home, arg);
+    if (await findColonyDir(inHome)) return inHome;
+  }
+  const folder = path.resolve(arg);
+  if (!(await findColonyDir(folder)))
+    throw new UsageError(
+      `${arg}: no colony of that name under ${path.join(home, 'colonies')}, and no colony in folder ${folder} ` +
+        '(expected metadata.json or worker.json in .hive/ or at the root)',
+    );
+  return folder;
 }
 
 function checkId(kind: 'queen' | 'session', id: string | undefined): void {
@@ -104,12 +126,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--queen picks the queen of a new session, not --resume');
   checkId('queen', values.queen);
   checkId('session', values.resume);
-  const folder = path.resolve(positionals[0]!);
-  if (!(await findColonyDir(folder)))
-    throw new UsageError(
-      `${folder}: no colony here (expected metadata.json or worker.json in .hive/ or at the root)`,
-    );
+  if (values.worker && (values.resume || values.queen || values.missed))
+    throw new UsageError('--worker starts a worker-only session: no --queen, --resume or --missed');
+  if (values.task !== undefined && !values.worker) throw new UsageError('--task goes with --worker');
   const home = resolveHiveHome(values.home, io.env);
+  const folder = await resolveColonyArg(positionals[0]!, home);
   const settings = await resolveModelSettings({
     hiveHome: home,
     model: values.model,
@@ -141,6 +162,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     workingDir: folder,
     autoApprove: values['auto-approve'] ? ['read', 'write', 'command', 'control'] : undefined,
   });
+  if (values.worker)
+    return runWorker(manager, folder, io, {
+      task: values.task,
+      autoApprove: values['auto-approve'] === true,
+    });
   const session = await openSession(manager, folder, values.resume, values.queen);
   try {
     const colony = session.colony!;
@@ -199,4 +225,42 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   await pendingShutdownReflections();
   io.out('Stopped; triggers and session saved.\n');
   return 0;
+}
+
+/**
+ * `--worker`: a worker-only session (Hive's _create_worker_only_session): the colony's worker is the
+ * primary chat; it is given its task (worker.json goal, or --task) once, its answer streams to stdout.
+ */
+async function runWorker(
+  manager: SessionManager,
+  folder: string,
+  io: CliIo,
+  opts: { task?: string; autoApprove: boolean },
+): Promise<number> {
+  let code = 0;
+  try {
+    const colony = await loadColony(folder);
+    const workerName = path.basename(colony.worker.file, '.json');
+    const task = opts.task?.trim() || colony.worker.config.goal?.description?.trim();
+    if (!task)
+      throw new UsageError(`${colony.worker.file} has no goal.description; give the task with --task`);
+    const session = await manager.openColony(folder, { workerName });
+    io.err(
+      `Worker-only session ${session.id} (worker ${workerName} of colony ${colony.name}) in ${session.dir}\n`,
+    );
+    const outcome = await runTurn(session, task, io, {
+      json: false,
+      autoApprove: opts.autoApprove,
+      verbose: false,
+    });
+    if (outcome.failure) {
+      io.err(`hive: model call failed (${outcome.failure.kind}): ${outcome.failure.error}\n`);
+      code = 1;
+    }
+    io.err(`session ${session.id}\n`);
+  } finally {
+    await manager.stopAll();
+  }
+  await pendingShutdownReflections();
+  return code;
 }

@@ -11,7 +11,8 @@ const USAGE = `usage: hive <command> [options]
 commands:
   sessions list [--home DIR] [--json] [--limit N]   past sessions, newest activity first
   sessions show <session_id> [--home DIR] [--json]  one session's details and transcript
-  colony run <folder> [options]                     run a colony's triggers headless until Ctrl+C / SIGTERM
+  colony run <name|folder> [options]                run a colony's triggers headless until Ctrl+C / SIGTERM
+                                                    (a name is a colony of HIVE_HOME/colonies)
   colony secrets <folder-or-name> [--home DIR] [--json]  each webhook trigger's URL and secret
   chat [options] "message"                          one message to a queen; the answer streams to stdout
 
@@ -21,6 +22,8 @@ colony run options:
   --model M, --base-url URL   as for chat
   --auto-approve      let the queen's write/command tools run; without it they are denied
   --no-reflection     no memory reflection after turns and on stop
+  --worker            a worker-only session instead: the colony's worker runs its task (worker.json
+                      goal, or --task TEXT) once, its answer streams to stdout, then it exits
   Prints the webhook URLs, where the secrets are (under HIVE_HOME, 0600) and every fire.
 
 chat options:
@@ -39,7 +42,8 @@ chat options:
 
 HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive
 exit codes: 0 ok; 1 no API key, model unreachable or failed after retries;
-            2 bad usage or unknown session id; 130 chat stopped by Ctrl-C`;
+            2 bad usage or unknown session id; 3 the session is locked (it created a colony:
+            continue in the colony); 130 chat stopped by Ctrl-C`;
 
 const processIo: CliIo = {
   out: (s) => process.stdout.write(s),

@@ -2,7 +2,8 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /**
  * Exit codes: 0 ok; 1 runtime failure (no API key, model unreachable or failing after its retries);
- * 2 bad usage or an unknown session id (`sessions show`, `chat --session`); 130 a chat stopped by Ctrl-C.
+ * 2 bad usage or an unknown session id (`sessions show`, `chat --session`); 3 a spawn-locked session (it
+ * created a colony); 130 a chat stopped by Ctrl-C.
  */
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -1,10 +1,12 @@
 // What activate() returns: a small surface for the extension-host tests (and other extensions) to
 // observe the extension without UI. Nothing here exposes the API key.
 import type { SessionManager } from '../runtime/session';
+import type { ColoniesTreeProvider } from './colonies/coloniesTree';
 import type { SessionsTreeProvider } from './tree/sessionsTree';
 
 export interface HiveExtensionApi {
   readonly sessionsTree: SessionsTreeProvider;
+  readonly coloniesTree: ColoniesTreeProvider;
   hiveHome(): string;
   getManager(): Promise<SessionManager>;
   /** Where the API key comes from now ('secret-storage', 'env:ANTHROPIC_API_KEY', … or 'none'). */

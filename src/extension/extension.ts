@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './apiKey';
 import { Attention } from './attention/attention';
+import { ColoniesTreeProvider } from './colonies/coloniesTree';
 import { WorkspaceColonies } from './colonies/workspaceColonies';
+import { registerColoniesViewCommands } from './commands/coloniesViewCommands';
 import { registerColonyCommands } from './commands/colonyCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerReviewCommands } from './commands/reviewCommands';
@@ -40,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     trustPending: () => runtime.trustPending,
   });
   const colonies = new WorkspaceColonies(context.workspaceState, log);
+  const coloniesView = new ColoniesTreeProvider(runtime, log);
   let activeSession: string | undefined;
   const view = vscode.window.createTreeView('hive.sessions', {
     treeDataProvider: tree,
@@ -65,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
       activeSession = id;
       status.update();
     }),
+    coloniesView,
+    vscode.window.createTreeView('hive.colonies', { treeDataProvider: coloniesView }),
   );
 
   const updateKeyContext = async () => {
@@ -85,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
   context.subscriptions.push(
     ...registerSessionCommands(services),
     ...registerColonyCommands(services),
+    ...registerColoniesViewCommands(services, coloniesView),
     ...registerKeyCommands(services),
     ...registerTriggerCommands(services),
     ...registerReviewCommands(services),
@@ -123,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
 
   return {
     sessionsTree: tree,
+    coloniesTree: coloniesView,
     hiveHome: () => runtime.hiveHome,
     getManager: () => runtime.getManager(),
     keySource: async () => (await runtime.modelSettings()).keySource,

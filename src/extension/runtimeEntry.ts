@@ -2,7 +2,9 @@
 // the Anthropic SDK), colony scaffolding. The extension requires it on first use (bundles.ts), so
 // activation never even parses it.
 
+export { loadColony } from '../runtime/colony/colony-load';
 export { findColonyDir } from '../runtime/colony/colony-locate';
+export { colonyOverviews } from '../runtime/colony/colony-overview';
 export { checkColonyFiles, isCheckedColonyFile } from '../runtime/colony/colony-problems';
 export { scaffoldColony } from '../runtime/colony/colony-scaffold';
 export { AnthropicProvider } from '../runtime/llm/provider';

@@ -357,6 +357,12 @@ const webviewSchemas = {
   openLink: z.strictObject({ type: z.literal('openLink'), url }),
   /** The panel scrolled near the oldest message shown: the next older history page, please. */
   loadOlder: z.strictObject({ type: z.literal('loadOlder'), sessionId: id }),
+  /** A button of the "Colony created" card: the colony is named (HIVE_HOME/colonies/<name>), never a path. */
+  colonyAction: z.strictObject({
+    type: z.literal('colonyAction'),
+    colony: z.string().check(z.regex(/^[a-z0-9_]{1,64}$/, 'must be a colony name')),
+    action: z.enum(['open', 'startTriggers', 'stopTriggers', 'runWorker', 'reveal']),
+  }),
 } as const;
 
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
@@ -375,6 +381,7 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.attachText,
   webviewSchemas.openLink,
   webviewSchemas.loadOlder,
+  webviewSchemas.colonyAction,
 ]);
 
 export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;
@@ -391,6 +398,7 @@ export type LaneStatus = z.infer<typeof LaneStatusSchema>;
 export type ApprovalDetail = z.infer<typeof ApprovalDetailSchema>;
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
+export type ColonyAction = WebviewMessageOf<'colonyAction'>['action'];
 export type HostMessageOf<T extends HostToWebview['type']> = Extract<HostToWebview, { type: T }>;
 export type WebviewMessageOf<T extends WebviewToHost['type']> = Extract<WebviewToHost, { type: T }>;
 

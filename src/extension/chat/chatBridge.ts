@@ -56,6 +56,8 @@ export interface ChatBridgeDeps {
   log: BridgeLogger;
   /** Called when the panel shows another session (or none). */
   onDidChangeSession?(sessionId: string | undefined): void;
+  /** A "Colony created" card button: the same action as the Colonies view's (a VS Code command). */
+  colonyAction?(action: WebviewMessageOf<'colonyAction'>['action'], colony: string): PromiseLike<unknown>;
   /** Opens the diff review of a pending file approval (the chat card's "Review diff"). */
   reviewProposal?(session: ChatSession, approvalId: string): Promise<void>;
   /** The user's edited version of a proposal under review, if its diff editor holds one. */
@@ -384,6 +386,10 @@ export class ChatBridge {
       case 'copyText':
       case 'openLink':
         return; // the panel handles these itself
+      case 'colonyAction':
+        // Also from a past session's card: no live session needed.
+        await this.deps.colonyAction?.(message.action, message.colony);
+        return;
     }
     const s = this.session;
     if (!s) {

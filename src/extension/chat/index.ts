@@ -11,6 +11,14 @@ import { openColdSession } from './coldSession';
 import { SessionFeed } from './sessionFeed';
 import type { ChatSession } from './sessionSources';
 
+const COLONY_COMMANDS = {
+  open: 'hive.openColony',
+  startTriggers: 'hive.startColonyTriggers',
+  stopTriggers: 'hive.stopColonyTriggers',
+  runWorker: 'hive.runColonyWorker',
+  reveal: 'hive.revealColony',
+} as const;
+
 export interface ChatDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
@@ -135,6 +143,8 @@ export class ChatController implements vscode.Disposable {
         this.updateTitle();
         this.sessionChanged.fire(id);
       },
+      // The card's buttons run the Colonies view's commands (trust checks and all).
+      colonyAction: (action, colony) => vscode.commands.executeCommand(COLONY_COMMANDS[action], colony),
     });
     this.bridge = bridge;
     this.panelSubs = [

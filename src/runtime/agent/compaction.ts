@@ -140,23 +140,37 @@ export class Compactor {
     return { marker: appended, level, partsCompacted: old.length };
   }
 
-  private async summarize(parts: ConversationPart[], signal: AbortSignal, depth: number): Promise<string> {
-    const text = formatForSummary(parts);
-    if (text.length > this.settings.charLimit && parts.length > 1 && depth < MAX_SPLIT_DEPTH) {
-      const mid = Math.ceil(parts.length / 2);
-      const a = await this.summarize(parts.slice(0, mid), signal, depth + 1);
-      const b = await this.summarize(parts.slice(mid), signal, depth + 1);
-      return `${a}\n\n${b}`;
-    }
-    const { text: summary } = await complete(this.provider, {
-      system: SUMMARY_SYSTEM,
-      prompt: summaryPrompt(text.slice(0, this.settings.charLimit)),
-      maxTokens: this.settings.summaryMaxTokens,
-      signal,
-    });
-    if (!summary.trim()) throw new ModelError('invalid_response', 'the summary came back empty');
-    return summary.trim();
+  private summarize(parts: ConversationPart[], signal: AbortSignal, depth: number): Promise<string> {
+    return summarizeParts(this.provider, parts, { signal, settings: this.settings, depth });
   }
+}
+
+/**
+ * The model's summary of `parts` (long transcripts in halves). Also used by the colony fork to compact
+ * the inherited conversation into one part. Throws on a failed or empty summary.
+ */
+export async function summarizeParts(
+  provider: ModelProvider,
+  parts: ConversationPart[],
+  opts: { signal?: AbortSignal; settings?: CompactionSettings; depth?: number } = {},
+): Promise<string> {
+  const settings = opts.settings ?? DEFAULT_COMPACTION;
+  const depth = opts.depth ?? 0;
+  const text = formatForSummary(parts);
+  if (text.length > settings.charLimit && parts.length > 1 && depth < MAX_SPLIT_DEPTH) {
+    const mid = Math.ceil(parts.length / 2);
+    const a = await summarizeParts(provider, parts.slice(0, mid), { ...opts, depth: depth + 1 });
+    const b = await summarizeParts(provider, parts.slice(mid), { ...opts, depth: depth + 1 });
+    return `${a}\n\n${b}`;
+  }
+  const { text: summary } = await complete(provider, {
+    system: SUMMARY_SYSTEM,
+    prompt: summaryPrompt(text.slice(0, settings.charLimit)),
+    maxTokens: settings.summaryMaxTokens,
+    signal: opts.signal,
+  });
+  if (!summary.trim()) throw new ModelError('invalid_response', 'the summary came back empty');
+  return summary.trim();
 }
 
 const SUMMARY_SYSTEM =

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId } from '../storage/ids';
 import { ColonyFileError, parseWith, readJsonFile } from './colony-errors';
@@ -22,6 +23,11 @@ export interface LoadedColony {
   folder: string;
   /** The folder holding the colony files. */
   dir: string;
+  /**
+   * Where the workers' file tools and commands work: metadata.json `workspace_folder` when the colony was
+   * made from a session on a workspace folder (and that folder exists), else the colony folder.
+   */
+  workFolder: string;
   layout: ColonyLayout;
   metadata: ColonyMetadata | null;
   /** The colony's worker (Hive's first worker config) or the one asked for by name. */
@@ -100,10 +106,12 @@ export async function loadColony(folder: string, options: LoadColonyOptions = {}
   )
     name = path.basename(root);
   const dataDir = path.join(dir, 'data');
+  const workFolder = await workFolderOf(metadata, root, warnings);
   return {
     name,
     folder: root,
     dir,
+    workFolder,
     layout,
     metadata,
     worker,
@@ -117,6 +125,20 @@ export async function loadColony(folder: string, options: LoadColonyOptions = {}
     progressDbPath: path.join(dataDir, 'progress.db'),
     warnings,
   };
+}
+
+/** metadata.workspace_folder when it is an absolute path to an existing folder; else the colony folder. */
+async function workFolderOf(
+  metadata: ColonyMetadata | null,
+  root: string,
+  warnings: string[],
+): Promise<string> {
+  const wanted = metadata?.workspace_folder;
+  if (!wanted) return root;
+  const info = path.isAbsolute(wanted) ? await stat(wanted).catch(() => undefined) : undefined;
+  if (info?.isDirectory()) return path.resolve(wanted);
+  warnings.push(`metadata.json: workspace_folder ${wanted} is not an existing folder; workers use ${root}`);
+  return root;
 }
 
 /** Loads `HIVE_HOME/colonies/<name>` the same way as any folder. */

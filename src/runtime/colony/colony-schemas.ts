@@ -84,6 +84,8 @@ export const colonyMetadataSchema = z.looseObject(
       )
       .nullish(),
     enabled_mcp_tools: strArray().nullish(),
+    /** Ours: the workspace folder the colony was made for; its workers work there. */
+    workspace_folder: optStr(),
   },
   expect('a JSON object'),
 );

@@ -290,3 +290,40 @@ export function phaseChangeText(
       );
   }
 }
+
+/**
+ * Tools a colony worker inherits from the queen (Hive: core/framework/server/routes_execution.py
+ * _WORKER_INHERITED_TOOLS): file I/O, the shell and the framework synthetics. Every other tool of a
+ * phase list, plus Hive's lifecycle extras, is queen-only and stripped from worker.json.
+ */
+const WORKER_INHERITED_TOOLS = new Set([
+  'read_file',
+  'write_file',
+  'edit_file',
+  'hashline_edit',
+  'list_directory',
+  'search_files',
+  'undo_changes',
+  'run_command',
+  'set_output',
+  'escalate',
+  'ask_user',
+]);
+const QUEEN_LIFECYCLE_EXTRAS = [
+  'switch_to_reviewing',
+  'switch_to_independent',
+  'list_credentials',
+  'get_worker_health_summary',
+  'enqueue_task',
+];
+
+export const QUEEN_ONLY_TOOLS: ReadonlySet<string> = new Set([
+  ...[...PHASE_TOOL_NAMES].filter((n) => !WORKER_INHERITED_TOOLS.has(n)),
+  ...QUEEN_LIFECYCLE_EXTRAS,
+  ...LEGACY_QUEEN_TOOLS,
+]);
+
+/** The queen's tool names a forked worker keeps (MCP and other extra tools pass through). */
+export function workerToolNames(queenTools: readonly string[]): string[] {
+  return [...new Set(queenTools.filter((n) => !QUEEN_ONLY_TOOLS.has(n)))];
+}

@@ -1,7 +1,14 @@
 /** The SessionManager and its live sessions: the runtime's one public entry point. */
 export { ApprovalBroker } from './approval-broker';
 export { type ColonyToolHost, colonyTools } from './colony-tools';
-export { completeVia, LiveSession, QUEEN_NODE, QUEEN_STREAM } from './live-session';
+export {
+  completeVia,
+  LiveSession,
+  QUEEN_NODE,
+  QUEEN_STREAM,
+  SessionLockedError,
+  type SpawnedColony,
+} from './live-session';
 export { DuplicateSessionError, SessionManager, SessionNotFoundError } from './manager';
 export {
   askUserTool,

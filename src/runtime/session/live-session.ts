@@ -22,6 +22,7 @@ import { colonyStateDir } from '../triggers/colonyState';
 import type { TriggerSecretStore } from '../triggers/secrets';
 import { SessionTriggers } from '../triggers/sessionTriggers';
 import { ApprovalBroker } from './approval-broker';
+import { createColonyTool, spawnedColonyFolder, startIncubatingColonyTool } from './colony-create-tools';
 import { askUserTool, phaseTools, toolsForPhase, workspaceTools } from './queen-tools';
 import { QuestionBroker } from './question-broker';
 import { type LoadColonyOptions, SessionColony } from './session-colony';
@@ -58,6 +59,31 @@ export interface LiveSessionInit {
   triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
   /** What the session spent before this start (a resume), so the totals go on from there. */
   initialUsage?: UsageTotals;
+  /** A fresh session id (for the fork of create_colony). */
+  newSessionId: () => string;
+  /** The spawn lock read from meta.json: this session made that colony and takes no more messages. */
+  spawnedColony?: SpawnedColony | null;
+}
+
+export interface SpawnedColony {
+  name: string;
+  /** HIVE_HOME/colonies/<name>. */
+  path: string;
+  at?: string;
+}
+
+/** Hive answers 409 to a message for a spawn-locked session; we throw this, naming the colony. */
+export class SessionLockedError extends Error {
+  override name = 'SessionLockedError';
+  constructor(
+    readonly sessionId: string,
+    readonly colony: SpawnedColony,
+  ) {
+    super(
+      `This session is locked: it created the colony '${colony.name}' (${colony.path}) and takes no more ` +
+        `messages. Continue in the colony: open it from the Colonies view or run \`hive colony run ${colony.name}\`.`,
+    );
+  }
 }
 
 export type { LoadColonyOptions } from './session-colony';
@@ -91,6 +117,8 @@ export class LiveSession {
   /** The queen's loop threw (not a model error): send/retry/revive start a new one. */
   queenDead = false;
   stopped = false;
+  /** Set once the session forked into a colony from INCUBATING: new messages are refused. */
+  spawnedColony: SpawnedColony | null;
 
   private loop: AgentLoop;
   private readonly phases: PhaseController;
@@ -114,6 +142,7 @@ export class LiveSession {
     this.queen = init.queen;
     if (init.initialUsage) this.usage = { ...init.initialUsage };
     this.complete = completeVia(init.provider);
+    this.spawnedColony = init.spawnedColony ?? null;
     this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
     this.questions = new QuestionBroker(
       (data) => this.publish('client_input_requested', data),
@@ -135,9 +164,27 @@ export class LiveSession {
     });
     this.extraNames = (init.extraTools ?? []).map((t) => t.name);
     this.checkpoints = new Checkpoints({ dir: `${init.dir}/checkpoints` });
+    const creation = {
+      sessionId: init.id,
+      sessionDir: init.dir,
+      hiveHome: init.hiveHome,
+      queenId: init.queen.queen_id,
+      workingDir: init.workingDir ?? null,
+      phases: this.phases,
+      provider: init.provider,
+      complete: this.complete,
+      readParts: () => init.store.readAll(),
+      queenToolNames: () => this.tools.map((t) => t.name),
+      newSessionId: init.newSessionId,
+      clock: init.clock,
+      publish: (type: string, data: Record<string, unknown>) => this.publish(type, data),
+      lock: (name: string, at: string) => this.lockToColony(name, at),
+    };
     this.tools = [
       askUserTool(this.questions),
       ...phaseTools(this.phases),
+      startIncubatingColonyTool(creation),
+      createColonyTool(creation),
       ...(init.workingDir ? workspaceTools(init.workingDir, this.checkpoints) : []),
       ...(init.extraTools ?? []),
     ];
@@ -271,6 +318,7 @@ export class LiveSession {
   /** A user message. While ask_user waits, the message is the answer. */
   async send(text: string): Promise<void> {
     this.assertLive();
+    if (this.spawnedColony) throw new SessionLockedError(this.id, this.spawnedColony);
     const waiting = this.questions.pendingIds[0];
     if (waiting) {
       this.questions.answer(waiting, text);
@@ -516,6 +564,13 @@ export class LiveSession {
       // biome-ignore lint/suspicious/noExplicitAny: data shapes vary by type; the bus stores them as given
       data: (known ? data : { kind: type, ...data }) as any,
     });
+  }
+
+  /** Rule 13 / Hive's persist_colony_spawn_lock: meta.json first, then the in-memory lock. */
+  private async lockToColony(name: string, at: string): Promise<void> {
+    await updateMeta(this.dir, { colony_spawned: true, spawned_colony_name: name, spawned_colony_at: at });
+    this.spawnedColony = { name, path: spawnedColonyFolder(this.init.hiveHome, name), at };
+    this.init.onChange();
   }
 
   private assertLive(): void {

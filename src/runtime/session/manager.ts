@@ -24,7 +24,8 @@ import {
 import { acquireSessionLock, type SessionLock } from '../storage/session-lock';
 import { sweepTempFiles } from '../storage/temp-sweep';
 import type { RestoreResult } from '../tools';
-import { completeVia, LiveSession } from './live-session';
+import { spawnedColonyFolder } from './colony-create-tools';
+import { completeVia, LiveSession, type SpawnedColony } from './live-session';
 import type {
   CreateSessionOptions,
   LiveSessionSummary,
@@ -80,6 +81,8 @@ interface StartPlan {
   prompt?: string;
   /** A folder this start created, removed again if the start fails. */
   createdDir: boolean;
+  /** The spawn lock of meta.json (a DM that created a colony). */
+  spawnedColony?: SpawnedColony | null;
   /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
   tornMeta?: MetaError;
   /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
@@ -404,6 +407,7 @@ export class SessionManager {
       usage: (await readSessionDigest(path.join(loc.dir, 'events.jsonl'))).usage,
       prompt: options.prompt,
       createdDir: false,
+      spawnedColony: spawnLockOf(this.opts.hiveHome, meta),
       colony: agentPath
         ? {
             folder: agentPath,
@@ -509,6 +513,8 @@ export class SessionManager {
         hiveHome: this.opts.hiveHome,
         triggerSecrets: this.opts.triggerSecrets,
         initialUsage: p.usage,
+        newSessionId: () => this.freshId(),
+        spawnedColony: p.spawnedColony ?? null,
       });
       bus.publish({
         type: 'queen_identity_selected',
@@ -537,4 +543,16 @@ export class SessionManager {
       throw err;
     }
   }
+}
+
+/** Hive's spawn lock (`colony_spawned` + the colony's name; HEAD calls it spawned_colony_id). */
+function spawnLockOf(home: string, meta: SessionMeta): SpawnedColony | null {
+  if (meta.colony_spawned !== true) return null;
+  const name = meta.spawned_colony_name ?? meta.spawned_colony_id;
+  const valid = typeof name === 'string' && isValidId('colony', name);
+  return {
+    name: valid ? name : String(name ?? 'unknown'),
+    path: valid ? spawnedColonyFolder(home, name) : '(unknown colony)',
+    at: typeof meta.spawned_colony_at === 'string' ? meta.spawned_colony_at : undefined,
+  };
 }

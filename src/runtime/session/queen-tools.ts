@@ -71,16 +71,9 @@ function phaseTool(
   });
 }
 
-/** The phase tools of rule 13 that need no colony runtime. */
+/** The phase tools of rule 13 that need no colony runtime (start_incubating_colony: colony-create-tools.ts). */
 export function phaseTools(phases: PhaseController): Tool[] {
   return [
-    phaseTool(
-      phases,
-      'start_incubating_colony',
-      'Start drafting a colony (a team of workers) for a task too big to do alone. Moves you to INCUBATING.',
-      'incubating',
-      true,
-    ),
     phaseTool(
       phases,
       'cancel_incubation',

@@ -218,3 +218,17 @@ describe('parseWebviewMessage', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 });
+
+describe('colonyAction (the "Colony created" card)', () => {
+  it('names a colony of HIVE_HOME/colonies by name, never a path', () => {
+    assert.deepEqual(accepted({ type: 'colonyAction', colony: 'morning_digest', action: 'runWorker' }), {
+      type: 'colonyAction',
+      colony: 'morning_digest',
+      action: 'runWorker',
+    });
+    for (const colony of ['../etc', '/tmp/x', 'Morning', 'a-b', '', 'x'.repeat(65)])
+      assert.match(rejected({ type: 'colonyAction', colony, action: 'open' }), /colony/);
+    rejected({ type: 'colonyAction', colony: 'ok', action: 'delete' });
+    rejected({ type: 'colonyAction', colony: 'ok', action: 'open', folder: '/tmp' });
+  });
+});

@@ -143,7 +143,12 @@ describe('LiveSession (queen)', () => {
     const s = await mgr.createSession({ queenId: 'queen_technology' });
     const seen = record(s);
     server.enqueue(
-      reply.toolUse('start_incubating_colony', { colony_name: 'lead_scoring' }),
+      reply.toolUse('start_incubating_colony', {
+        colony_name: 'lead_scoring',
+        intended_purpose: 'Score new leads every hour.',
+      }),
+      // The readiness evaluator's verdict (one model call of its own).
+      reply.text('{"ready": true, "reasons": ["settled"], "missing_prerequisites": []}'),
       reply.text('Drafting.'),
       reply.text('Back to solo.'),
     );
@@ -153,18 +158,19 @@ describe('LiveSession (queen)', () => {
     assert.equal(change?.data.phase, 'incubating');
     const meta = () => JSON.parse(readFileSync(path.join(s.dir, 'meta.json'), 'utf8'));
     assert.equal(meta().phase, 'incubating');
-    const incubatingTools = offeredTools(server, 1);
+    const incubatingTools = offeredTools(server, 2);
     assert.ok(incubatingTools.includes('cancel_incubation'));
+    assert.ok(incubatingTools.includes('create_colony'));
     assert.ok(!incubatingTools.includes('start_incubating_colony'));
-    assert.match(JSON.stringify(server.requests[1]?.body.system), /lead_scoring/);
+    assert.match(JSON.stringify(server.requests[2]?.body.system), /lead_scoring/);
 
     await s.setPhase('independent', 'user');
     assert.equal(meta().phase, 'independent');
     await s.send('ok');
-    const msgs = JSON.stringify(server.requests[2]?.body.messages);
+    const msgs = JSON.stringify(server.requests[3]?.body.messages);
     assert.match(msgs, /\[PHASE CHANGE\] Switched to INDEPENDENT/);
     // The tool-made change did not inject a note.
-    assert.doesNotMatch(JSON.stringify(server.requests[1]?.body.messages), /PHASE CHANGE/);
+    assert.doesNotMatch(JSON.stringify(server.requests[2]?.body.messages), /PHASE CHANGE/);
     await assert.rejects(
       s.setPhase('reviewing' as never, 'user').then(() => s.setPhase('incubating')),
       /Cannot/,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as checklist from './checklist';
+import { importPendingTasks } from './pending-tasks';
 import { type ReclaimOptions, type ReclaimResult, reclaimStale, releaseClaims } from './reclaim';
 import { applyPragmas, migrate } from './schema';
 import { openSqlite, plain, plainAll, type SqliteDatabase, type SqlValue } from './sqlite';
@@ -364,6 +365,7 @@ export function ensureProgressDb(
 ): { db: ProgressDb; reclaimed: ReclaimResult } {
   const db = ProgressDb.open(path.join(dataDir, 'progress.db'), options);
   try {
+    importPendingTasks(db, dataDir);
     return { db, reclaimed: db.reclaimStale(options) };
   } catch (err) {
     db.close();

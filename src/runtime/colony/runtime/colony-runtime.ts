@@ -441,7 +441,7 @@ export class ColonyRuntime {
     const allowed = wanted?.length ? new Set<string>([...wanted, ...WORKER_CONTROL_TOOL_NAMES]) : undefined;
     const builtins = createWorkerTools({
       ...this.opts.toolOptions,
-      root: this.colony.folder,
+      root: this.colony.workFolder,
       control,
     }).filter((t) => !allowed || allowed.has(t.name));
     return [...builtins, ...(this.opts.mcp?.tools ?? [])];
@@ -540,7 +540,7 @@ function builtinToolNames(colony: LoadedColony): string[] {
   const noop = { onReport() {}, onEscalate: () => undefined, onSetOutput() {} };
   const wanted = colony.worker.config.tools;
   const allowed = wanted?.length ? new Set<string>([...wanted, ...WORKER_CONTROL_TOOL_NAMES]) : undefined;
-  return createWorkerTools({ root: colony.folder, control: noop })
+  return createWorkerTools({ root: colony.workFolder, control: noop })
     .map((t) => t.name)
     .filter((n) => !allowed || allowed.has(n));
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { LoadedColony } from '../colony-load';
+import { PENDING_TASKS_FILE } from '../progress/pending-tasks';
 import { ensureProgressDb, type ProgressDb } from '../progress/progress-db';
 
 /**
@@ -50,7 +52,12 @@ export class ColonyTaskQueue {
   private open(): ProgressDb | null {
     if (this.db !== undefined) return this.db;
     this.db = null;
-    if (!existsSync(this.colony.progressDbPath)) return null;
+    // A colony created on a Node without sqlite has its tasks in pending_tasks.json until now.
+    if (
+      !existsSync(this.colony.progressDbPath) &&
+      !existsSync(path.join(this.colony.dataDir, PENDING_TASKS_FILE))
+    )
+      return null;
     try {
       this.db = ensureProgressDb(this.colony.dataDir).db;
     } catch (err) {

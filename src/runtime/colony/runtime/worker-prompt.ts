@@ -18,10 +18,10 @@ export function workerSystemPrompt(colony: LoadedColony, opts: { primary?: boole
     : '';
   const conduct = opts.primary
     ? `# How you work\nYou are the worker "${colony.worker.name}" of the colony "${colony.name}", talking with ` +
-      `the user directly (no queen). Your file tools work inside ${colony.folder}. If you need a decision or ` +
+      `the user directly (no queen). Your file tools work inside ${colony.workFolder}. If you need a decision or ` +
       'credentials, call escalate: the user answers.'
     : `# How you work\nYou are a worker of the colony "${colony.name}", started by the queen for one task. ` +
-      `Your file tools work inside ${colony.folder}. When the task is done (or cannot go further), call ` +
+      `Your file tools work inside ${colony.workFolder}. When the task is done (or cannot go further), call ` +
       'report_to_parent once with a status, a summary and structured data, and stop. If you need a decision, ' +
       'credentials or user input, call escalate and wait for the queen.';
   return [
