@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { cliNode } from './cli-node';
 
 /** Loaded into a child with -r: prints the child's peak RSS (bytes) on stderr as it exits. */
 const PEAK_REPORTER = path.join(__dirname, 'peak-rss.cjs');
@@ -24,14 +25,10 @@ export function runHiveChild(
   const main = path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(
-      process.execPath,
-      ['-r', require.resolve('tsx/cjs'), '-r', PEAK_REPORTER, main, ...argv],
-      {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(cliNode(), ['-r', require.resolve('tsx/cjs'), '-r', PEAK_REPORTER, main, ...argv], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killed = false;
