@@ -41,8 +41,9 @@ const RICH_REPLY = [
 const THEMES: [label: string, bodyClass: string][] = [
   ['Light Modern', 'vscode-light'],
   ['Dark Modern', 'vscode-dark'],
-  ['Dark High Contrast', 'vscode-high-contrast'],
-  ['Light High Contrast', 'vscode-high-contrast-light'],
+  // The high-contrast themes' setting values are their ids, not their labels.
+  ['Default High Contrast', 'vscode-high-contrast'],
+  ['Default High Contrast Light', 'vscode-high-contrast-light'],
 ];
 
 /**
