@@ -80,7 +80,7 @@ export class TriggerList {
           data,
           ariaLabel: `${t.enabled ? 'Deactivate' : 'Activate'} trigger ${t.name}`,
         }),
-        button('Run now', { action: 'trigger-run', data, ariaLabel: `Run trigger ${t.name} now` }),
+        button('Run now', { action: 'trigger-run', data, ariaLabel: `Run now: trigger ${t.name}` }),
       ),
       h(
         'div',
@@ -106,7 +106,7 @@ export class TriggerList {
             action: 'copy-secret',
             data,
             disabled: !t.webhook.secretAvailable,
-            ariaLabel: `Copy the webhook secret of ${t.name}`,
+            ariaLabel: `Copy secret of the webhook ${t.name}`,
             title: t.webhook.secretAvailable ? 'Copy the secret callers must send' : 'No secret stored yet',
           }),
         ),

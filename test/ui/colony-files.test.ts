@@ -29,7 +29,7 @@ describe('Colony files', () => {
     await head.waitFor({ state: 'visible', timeout: 20_000 });
     if ((await head.getAttribute('aria-expanded')) !== 'true') await head.click();
     const hook = chat.locator('li.trigger[data-trigger-id="on_push"]');
-    await hook.getByRole('button', { name: /Run trigger .* now/ }).click();
+    await hook.getByRole('button', { name: /Run now: trigger / }).click();
     await waitUntil('the fire to be counted', async () =>
       /fired 1×/.test((await hook.locator('.fire-stats').textContent()) ?? ''),
     );

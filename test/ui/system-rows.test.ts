@@ -36,7 +36,7 @@ describe('System rows in the chat', () => {
     const head = chat.locator('.section-head[data-action="toggle-triggers"]');
     if ((await head.getAttribute('aria-expanded')) !== 'true') await head.click();
     const item = chat.locator('li.trigger[data-trigger-id="morning_notes"]');
-    await item.getByRole('button', { name: /Run trigger .* now/ }).click();
+    await item.getByRole('button', { name: /Run now: trigger / }).click();
     await chat
       .locator('.sys-row', { hasText: 'Timer morning_notes fired' })
       .first()

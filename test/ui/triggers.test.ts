@@ -58,7 +58,7 @@ describe('Triggers', () => {
     const chat = chatFrame(page());
     const item = chat.locator(`li.trigger[data-trigger-id="${timer.id}"]`);
     assert.equal((await item.locator('.fire-stats').textContent())?.trim(), 'never fired');
-    await item.getByRole('button', { name: /Run trigger .* now/ }).click();
+    await item.getByRole('button', { name: /Run now: trigger / }).click();
     await waitUntil('the fire to be counted', async () =>
       /fired 1×/.test((await item.locator('.fire-stats').textContent()) ?? ''),
     );
