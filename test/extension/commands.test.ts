@@ -192,11 +192,26 @@ describe('palette commands', () => {
     assert.equal(await vscode.commands.executeCommand('hive.stopSession', FIXTURE_COLD), true);
   });
 
-  it('reports a damaged session it cannot resume, without throwing', async () => {
+  it('resumes a session whose meta.json is torn, keeping the damaged file beside the new one', async () => {
     const api = await hiveApi();
-    const r = await vscode.commands.executeCommand('hive.resumeSession', FIXTURE_DAMAGED);
-    assert.equal(r, undefined);
-    assert.ok(!(await api.getManager()).isLive(FIXTURE_DAMAGED));
+    const manager = await api.getManager();
+    // A copy, so the fixture stays damaged for the Sessions view's tests.
+    const source = sessionFolder(api.hiveHome(), FIXTURE_DAMAGED);
+    assert.ok(source, 'the damaged fixture session is on disk');
+    const copyId = 'session_20260419_080001_deadbee1';
+    const copy = path.join(path.dirname(source!), copyId);
+    fs.cpSync(source!, copy, { recursive: true });
+    const r = await vscode.commands.executeCommand<string>('hive.resumeSession', copyId);
+    assert.equal(r, copyId);
+    assert.ok(manager.isLive(copyId));
+    const kept = fs.readdirSync(copy).filter((f) => f.startsWith('meta.json.damaged-'));
+    assert.equal(kept.length, 1, 'the torn meta.json is kept aside');
+    assert.equal(
+      fs.readFileSync(path.join(copy, kept[0]!), 'utf8'),
+      fs.readFileSync(path.join(source!, 'meta.json'), 'utf8'),
+    );
+    assert.doesNotThrow(() => JSON.parse(fs.readFileSync(path.join(copy, 'meta.json'), 'utf8')));
+    assert.equal(await vscode.commands.executeCommand('hive.stopSession', copyId), true);
   });
 
   it('reveals a session folder', async () => {
@@ -255,3 +270,15 @@ describe('palette commands', () => {
       assert.equal(await vscode.commands.executeCommand(c, id, 'morning_notes'), false, c);
   });
 });
+
+/** The folder of a session in either of Hive's layouts (agents/queens or queens). */
+function sessionFolder(home: string, id: string): string | undefined {
+  for (const queens of [path.join(home, 'agents', 'queens'), path.join(home, 'queens')]) {
+    if (!fs.existsSync(queens)) continue;
+    for (const q of fs.readdirSync(queens)) {
+      const dir = path.join(queens, q, 'sessions', id);
+      if (fs.existsSync(dir)) return dir;
+    }
+  }
+  return undefined;
+}

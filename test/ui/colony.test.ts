@@ -68,6 +68,7 @@ describe('The queen creates a colony', () => {
     const chat = chatFrame(page());
     const card = chat.locator('.colony-card', { hasText: COLONY.colony_name });
     await card.waitFor({ state: 'visible', timeout: 60_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property
     assert.match(await card.innerText(), /Triggers: daily, push/);
     for (const label of ['Open', 'Start triggers', 'Stop triggers', 'Run worker', 'Reveal'])
       assert.equal(await card.getByText(label, { exact: true }).count(), 1, `the card has ${label}`);
@@ -81,6 +82,7 @@ describe('The queen creates a colony', () => {
     if (!(await viewPane(page(), 'Colonies').isVisible())) await activityBarItem(page(), 'Hive').click();
     const row = treeItem(page(), 'Colonies', COLONY.colony_name);
     await row.waitFor({ state: 'visible', timeout: 30_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property
     assert.match(await row.innerText(), /not running/);
     await snap(page(), this, 'view');
 
@@ -88,6 +90,7 @@ describe('The queen creates a colony', () => {
     await card.getByText('Start triggers', { exact: true }).click();
     await waitUntil(
       'the colony shown running',
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property
       async () => !/not running/.test(await row.innerText()) && /running ·/.test(await row.innerText()),
       60_000,
     );

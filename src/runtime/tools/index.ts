@@ -66,8 +66,16 @@ export function createCoderTools(root: string, options: CoderToolsOptions = {}):
   return tools.map((t) => ({
     ...t,
     ...(t.preview
-      ? { preview: (input: unknown, ctx: ToolContext) => (warmUp(), t.preview!(input, ctx)) }
+      ? {
+          preview: (input: unknown, ctx: ToolContext) => {
+            warmUp();
+            return t.preview!(input, ctx);
+          },
+        }
       : {}),
-    execute: (input: unknown, ctx?: ToolContext) => (warmUp(), t.execute(input, ctx)),
+    execute: (input: unknown, ctx?: ToolContext) => {
+      warmUp();
+      return t.execute(input, ctx);
+    },
   }));
 }
