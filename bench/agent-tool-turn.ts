@@ -1,5 +1,5 @@
 /**
- * A tool turn's runtime cost (issue 3): one user message answered with three read-tool calls and a final
+ * A tool turn's runtime cost: one user message answered with three read-tool calls and a final
  * text, i.e. two model calls and six parts (user, assistant with calls, three results, answer). The
  * scripted server runs in a child process with zero model latency. The same turns run once with Hive part
  * files and once with an in-memory store; the difference is what durable parts cost per tool turn.

@@ -1,5 +1,5 @@
 /**
- * Runtime overhead per agent turn (issue 3): the scripted Anthropic server runs in a child process with
+ * Runtime overhead per agent turn: the scripted Anthropic server runs in a child process with
  * zero model latency; we time (a) a raw streaming HTTP request (fetch + JSON.stringify, read to the end)
  * carrying the same conversation as the turn, and (b) a full AgentLoop turn through the real SDK with
  * Hive part files and events.jsonl persistence. Overhead per turn = (b) − (a): what our runtime adds on

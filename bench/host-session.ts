@@ -1,5 +1,5 @@
 /**
- * A long cold session in Hive's on-disk format (HIVE_FORMAT.md §1, §2.3) for the real-host bench:
+ * A long cold session in Hive's on-disk format (docs/hive-format.md §1, §2.3) for the real-host bench:
  * `agents/queens/<queen>/sessions/<sid>/` with meta.json, conversations/{meta,cursor}.json and one
  * part file per message. Users ask, the queen answers in markdown, like a long working session. The first and the newest message carry markers the bench
  * looks for in the chat.

@@ -1,5 +1,5 @@
 /**
- * Real-host figures (issue 8 item 6), measured in code-server's real extension host and Chromium:
+ * Real-host figures, measured in code-server's real extension host and Chromium:
  *
  * - extension activation: what VS Code itself reports in "Developer: Show Running Extensions"
  *   (code loading + the activate() call) when the Hive view is first opened on an idle host; one

@@ -1,6 +1,6 @@
 /**
  * Cold-session listing: the incremental SessionIndex against a naive full re-read that parses
- * every part file on every call (what Hive's list_cold_sessions does, HIVE_FORMAT.md §5 bug 2).
+ * every part file on every call (what Hive's list_cold_sessions does, docs/hive-format.md §5 bug 2).
  *
  * Env: BENCH_SESSIONS (default 10000), BENCH_PARTS (default 50), BENCH_KEEP=1 keeps the tree.
  */

@@ -11,7 +11,7 @@ if ! bash scripts/vscode-host.sh >/dev/null; then
   exit 1
 fi
 # The UI suite runs the packaged extension: `npm run package` builds dist/ (production) and the .vsix,
-# which code-server installs like a user would (issue 7: it works when installed from the .vsix).
+# which code-server installs like a user would (it works when installed from the .vsix).
 npm run --silent package >/dev/null
 node scripts/build-host-tests.mjs
 exec node --import tsx scripts/host/run-tests.ts --vsix hive-vscode.vsix "$@"

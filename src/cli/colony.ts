@@ -89,7 +89,7 @@ function untilSignal(): Promise<string> {
 const stamp = () => new Date().toISOString();
 
 /**
- * Rule 5 (`openColony`: a session already on this colony, its metadata's queen_session_id, or a new
+ * docs/hive-format.md §3 Rule 5 (`openColony`: a session already on this colony, its metadata's queen_session_id, or a new
  * one), or the session asked for with this colony loaded (re-loaded by the resume, else loaded now).
  */
 async function openSession(

@@ -47,7 +47,7 @@ export function registerColoniesViewCommands(
     return false;
   };
 
-  /** The live session running the colony, or a new/resumed one (rule 5: its triggers start on load). */
+  /** The live session running the colony, or a new/resumed one (docs/hive-format.md §3 rule 5: its triggers start on load). */
   const running = async (folder: string): Promise<LiveSession> => {
     const manager = await runtime.getManager();
     const session = await manager.openColony(folder);

@@ -35,7 +35,7 @@ export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
 
   /**
    * The session a colony goes into: the argument, the chat's, the only running one, a pick, or, with none
-   * running, the runtime's colony-open path (Hive's rule 5: the session its metadata.json names, resumed, or a
+   * running, the runtime's colony-open path (Hive's docs/hive-format.md §3 rule 5: the session its metadata.json names, resumed, or a
    * new one with its queen) when loading `colonyFolder`, else a new session.
    */
   const targetSession = async (

@@ -6,7 +6,7 @@ import type { ConversationPart } from '../storage/parts';
 
 export type { ConversationPart, HiveToolCall } from '../storage/parts';
 
-/** The loop's only dependency on storage (CONTRACTS.md). */
+/** The loop's only dependency on storage. */
 export interface ConversationStore {
   readAll(): Promise<ConversationPart[]>;
   append(part: Omit<ConversationPart, 'seq'>): Promise<ConversationPart>;

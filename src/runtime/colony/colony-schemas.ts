@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { expect } from './colony-errors';
 
 /*
- * Schemas of a colony's files (HIVE_FORMAT.md §2.6). Objects are loose: Hive writes more keys than we
+ * Schemas of a colony's files (docs/hive-format.md §2.6). Objects are loose: Hive writes more keys than we
  * read and we keep them. Optional strings accept null because Python writes `None` as null.
  */
 

@@ -6,14 +6,14 @@ import { readTextSafe } from '../storage/safe-read';
 import { isPidAlive as defaultIsPidAlive } from './pid';
 
 /**
- * Stale worker-session cleanup (HIVE_FORMAT.md §3 rule 22). A worker `state.json` still saying
+ * Stale worker-session cleanup (docs/hive-format.md §3 rule 22). A worker `state.json` still saying
  * `active` after its runtime died would show as running forever. Like Hive, a session is left alone when
  * it is live in this process or its recorded `pid` is a running process; otherwise (dead pid, or no pid
  * at all, as Hive does) it becomes `cancelled` with `result.error = "Stale session: runtime restarted"`.
  * `paused`, `completed`, … are never touched. Unlike Hive the write is atomic, a file that changed while
  * we looked is left for the next pass, and a corrupt file is reported and left as it is.
  *
- * Layouts scanned (both Hive eras, HIVE_FORMAT.md §1 and §6):
+ * Layouts scanned (both Hive eras, docs/hive-format.md §1 and §6):
  *   agents/<colony>/sessions/<sid>/state.json            (what Hive's cleaner scans)
  *   agents/<colony>/<worker>/sessions/<sid>/state.json   (AgentHost worker state, worker = "worker")
  *   colonies/<colony>/workers/<sid>/state.json           (Hive HEAD)

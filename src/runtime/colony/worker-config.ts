@@ -7,7 +7,7 @@ import { type WorkerConfig, workerConfigSchema } from './colony-schemas';
 /**
  * Hive's AgentLoader takes the first `*.json` of the colony folder alphabetically, except agent,
  * flowchart, triggers, configuration and metadata. That lets `skills_overrides.json` and `tools.json`
- * (both sorted before `worker.json`) be taken as the worker (HIVE_FORMAT.md §5 bug 11), so we also
+ * (both sorted before `worker.json`) be taken as the worker (docs/hive-format.md §5 bug 11), so we also
  * exclude them and `mcp_servers.json`. A workspace folder's root is full of other JSON (package.json,
  * tsconfig.json), so a candidate must also look like a worker config: a JSON object with a
  * `system_prompt` or `goal` key. In a colony written by Hive this picks exactly what Hive picks.

@@ -34,7 +34,7 @@ interface HiveLlmConfig {
 }
 
 /**
- * Key order (DESIGN.md §3): SecretStorage, then ANTHROPIC_API_KEY, then the env var that Hive's
+ * Key order (docs/architecture.md, "The model"): SecretStorage, then ANTHROPIC_API_KEY, then the env var that Hive's
  * `~/.hive/configuration.json` names in `llm.api_key_env_var`. Editor settings beat the file for
  * model, base URL and max tokens, so a Hive user gets their Hive choices without retyping them.
  */

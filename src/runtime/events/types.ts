@@ -1,5 +1,5 @@
 /**
- * Hive's event vocabulary (HIVE_FORMAT.md §2.2, `host/event_bus.py` at 0ba1fa8) and the envelope written to a
+ * Hive's event vocabulary (docs/hive-format.md §2.2, `host/event_bus.py` at 0ba1fa8) and the envelope written to a
  * session's `events.jsonl`. The names and data keys are Hive's own so a Hive reader replays our files unchanged.
  */
 

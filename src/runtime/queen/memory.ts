@@ -6,7 +6,7 @@ import { validateId } from '../storage/ids';
 import { type Clock, errorMessage, firstIssue, isNotFound } from './types';
 
 /**
- * Memory files (HIVE_FORMAT.md §2.8, Hive's queen_memory_v2): one `.md` per memory with a small
+ * Memory files (docs/hive-format.md §2.8, Hive's queen_memory_v2): one `.md` per memory with a small
  * frontmatter (name, description, type) and a body, ≤4096 bytes each, ≤200 per folder, flat names.
  */
 

@@ -1,7 +1,7 @@
 import { errorMessage, type QueenLogger, silentLogger } from './types';
 
 /**
- * Queen phases (HIVE_FORMAT.md §3 rule 13, §4): independent → incubating → working → reviewing,
+ * Queen phases (docs/hive-format.md §3 rule 13, §4): independent → incubating → working → reviewing,
  * each with its own tool set. Tool sets are names; the session maps them to real tools and drops
  * names it has no implementation for yet.
  */
@@ -54,7 +54,7 @@ const PHASE_SPECIFIC_TOOLS: Record<QueenPhase, readonly string[]> = {
   ],
 };
 
-/** Hive's dead tools (bug 6): they call missing phase switches and must never be offered. */
+/** Hive's dead tools (Hive's bug, docs/hive-format.md §5.6): they call missing phase switches and must never be offered. */
 export const LEGACY_QUEEN_TOOLS: readonly string[] = [
   'switch_to_building',
   'switch_to_planning',
@@ -139,7 +139,7 @@ export function readStoredPhase(raw: unknown): StoredPhase {
   };
 }
 
-/** Rule 4: the requested phase, else working when a worker is loaded, else independent. */
+/** docs/hive-format.md §3 Rule 4: the requested phase, else working when a worker is loaded, else independent. */
 export function initialPhase(requested: QueenPhase | null | undefined, workerLoaded: boolean): QueenPhase {
   return requested ?? (workerLoaded ? 'working' : 'independent');
 }

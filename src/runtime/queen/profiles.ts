@@ -9,7 +9,7 @@ import { DEFAULT_QUEEN_ID, DEFAULT_QUEENS } from './default-profiles';
 import { errorMessage, firstIssue, isNotFound, type QueenLogger, silentLogger } from './types';
 
 /**
- * Queen profiles (HIVE_FORMAT.md §2.7): `QUEENS_DIR/<id>/profile.yaml`. The queens folder is
+ * Queen profiles (docs/hive-format.md §2.7): `QUEENS_DIR/<id>/profile.yaml`. The queens folder is
  * passed in: the storage layer owns the layout (seed-era `agents/queens` or HEAD's `queens`).
  */
 

@@ -3,7 +3,7 @@ import type { ParsedQueenProfile } from './profiles';
 import { formatRecallBlock, type RecalledMemory } from './recall';
 
 /**
- * The queen's system prompt (rule 13): identity + phase + extra sections (credentials, skills,
+ * The queen's system prompt (docs/hive-format.md §3 rule 13): identity + phase + extra sections (credentials, skills,
  * protocols, supplied by their owners) + recalled memories. The identity and phase parts are stable
  * across turns so the provider's prompt cache stays warm; recall comes last because it changes.
  */

@@ -11,7 +11,7 @@ import {
 } from './types';
 
 /**
- * Recall (rule 21): before each user message, pick the few memories relevant to it and put them
+ * Recall (docs/hive-format.md §3 rule 21): before each user message, pick the few memories relevant to it and put them
  * in the queen's system prompt. As Hive does, a small model call over names and descriptions picks them
  * (`select`); keyword scoring is the fallback, optionally reranked by the model.
  */

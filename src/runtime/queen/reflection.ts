@@ -9,14 +9,14 @@ import {
 import { type Clock, type Complete, errorMessage, type QueenLogger, silentLogger } from './types';
 
 /**
- * Reflection (HIVE_FORMAT.md §3 rule 21): after queen turns, a background model call distils
+ * Reflection (docs/hive-format.md §3 rule 21): after queen turns, a background model call distils
  * durable facts about the user into memory files. Short reflections read the recent conversation;
  * long ones tidy the memory folders. One runs at a time; the one on stop is shielded.
  */
 
 export type ReflectionKind = 'short' | 'long';
 
-/** A conversation part as stored (HIVE_FORMAT.md §2.3); only role and text content are used. */
+/** A conversation part as stored (docs/hive-format.md §2.3); only role and text content are used. */
 export interface TranscriptPart {
   role: string;
   content?: unknown;

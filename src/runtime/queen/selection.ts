@@ -12,7 +12,7 @@ import {
 import { type Complete, errorMessage, parseJsonReply, type QueenLogger, silentLogger } from './types';
 
 /**
- * Queen choice (HIVE_FORMAT.md §3 rule 3): an explicit queen (unless `default`), then the resumed
+ * Queen choice (docs/hive-format.md §3 rule 3): an explicit queen (unless `default`), then the resumed
  * session's queen; the first that loads wins. Otherwise one JSON-mode model call picks from the
  * profiles on disk given the first message, falling back to the default queen on any failure.
  */

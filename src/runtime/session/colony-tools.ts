@@ -10,7 +10,7 @@ import { defineTool, type Tool, toolError } from '../tools/tool';
 /** What the queen's colony tools need from her session. */
 export interface ColonyToolHost {
   runtime(): ColonyRuntime | null;
-  /** run_parallel_workers moved the queen to WORKING (rule 13). */
+  /** run_parallel_workers moved the queen to WORKING (docs/hive-format.md §3 rule 13). */
   workersStarted(): Promise<void>;
   replyToEscalation(requestId: string, reply: string): boolean;
 }
@@ -20,7 +20,7 @@ const NO_COLONY = toolError('No colony is loaded in this session.');
 const workerIdField = z.string().trim().optional().describe('One worker (default: all)');
 
 /**
- * The queen's colony tools (rule 14, §4): run_parallel_workers, get_worker_status, inject_message,
+ * The queen's colony tools (docs/hive-format.md §3 rule 14, §4): run_parallel_workers, get_worker_status, inject_message,
  * stop_worker, list_worker_questions, reply_to_worker. Which phase offers which is phases.ts's business.
  */
 export function colonyTools(host: ColonyToolHost): Tool[] {

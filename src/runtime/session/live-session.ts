@@ -192,7 +192,7 @@ export class LiveSession {
       sessionId: init.id,
       sessionDir: init.dir,
       bus: init.bus,
-      // Rule 18: one is_trigger user part, then the queen runs on it (after her turn in progress).
+      // docs/hive-format.md §3 Rule 18: one is_trigger user part, then the queen runs on it (after her turn in progress).
       injectToQueen: (text) => {
         if (this.stopped) return;
         if (this.queenDead) this.revive();
@@ -415,7 +415,7 @@ export class LiveSession {
   }
 
   /**
-   * Rules 7 and 12: loads the colony in `folder` (its `.hive/` subfolder or its root), starts its MCP
+   * docs/hive-format.md §3 Rules 7 and 12: loads the colony in `folder` (its `.hive/` subfolder or its root), starts its MCP
    * servers, tells the queen in Hive's words, records agent_name/agent_path in meta.json (so a cold
    * resume re-loads it), emits `worker_colony_loaded` and moves her to a phase with the colony tools.
    */
@@ -425,7 +425,7 @@ export class LiveSession {
   }
 
   /**
-   * Rule 7: stops the workers and the MCP servers, tells the queen she works alone again, clears
+   * docs/hive-format.md §3 Rule 7: stops the workers and the MCP servers, tells the queen she works alone again, clears
    * agent_path from meta.json and moves her to INDEPENDENT. False when no colony was loaded.
    */
   unloadColony(): Promise<boolean> {
@@ -437,7 +437,7 @@ export class LiveSession {
   }
 
   /**
-   * Rule 20: stop listening, end the turn, a shutdown reflection that is waited for at most
+   * docs/hive-format.md §3 Rule 20: stop listening, end the turn, a shutdown reflection that is waited for at most
    * `stopReflectionWaitMs` (it finishes in the background), then close the log. Idempotent.
    */
   async stop(): Promise<void> {
@@ -566,7 +566,7 @@ export class LiveSession {
     });
   }
 
-  /** Rule 13 / Hive's persist_colony_spawn_lock: meta.json first, then the in-memory lock. */
+  /** docs/hive-format.md §3 Rule 13 / Hive's persist_colony_spawn_lock: meta.json first, then the in-memory lock. */
   private async lockToColony(name: string, at: string): Promise<void> {
     await updateMeta(this.dir, { colony_spawned: true, spawned_colony_name: name, spawned_colony_at: at });
     this.spawnedColony = { name, path: spawnedColonyFolder(this.init.hiveHome, name), at };

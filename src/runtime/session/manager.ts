@@ -72,7 +72,7 @@ interface StartPlan {
   dir: string;
   selection: QueenSelection;
   provider: ModelProviderLike;
-  /** Merged into meta.json (rule 4). */
+  /** Merged into meta.json (docs/hive-format.md §3 rule 4). */
   metaPatch: Partial<SessionMeta>;
   agentPath: string | null;
   iterationOffset: number;
@@ -85,12 +85,12 @@ interface StartPlan {
   spawnedColony?: SpawnedColony | null;
   /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
   tornMeta?: MetaError;
-  /** Rule 5: a colony loaded in the same step (create fails with it); rule 6: re-loaded on resume. */
+  /** docs/hive-format.md §3 Rule 5: a colony loaded in the same step (create fails with it); docs/hive-format.md §3 rule 6: re-loaded on resume. */
   colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
 }
 
 /**
- * The runtime's one entry point (HIVE_FORMAT.md §3 rules 2–4, 20): queen sessions created, resumed in place,
+ * The runtime's one entry point (docs/hive-format.md §3 rules 2–4, 20): queen sessions created, resumed in place,
  * listed and stopped. Every start of an id is registered synchronously before its first await, so racing
  * calls on one id see each other: a second create fails, a second resume joins the first.
  */
@@ -127,7 +127,7 @@ export class SessionManager {
   }
 
   /**
-   * Rule 5, opening a colony: a live session already on this colony is returned; else the session named
+   * docs/hive-format.md §3 Rule 5, opening a colony: a live session already on this colony is returned; else the session named
    * by the colony's metadata.json `queen_session_id` is resumed when it exists (with the colony loaded);
    * else a new session is created with it, its queen from metadata `queen_name` unless one is given.
    */
@@ -282,7 +282,7 @@ export class SessionManager {
   }
 
   /**
-   * Hive's startup steps for the home, once per manager before the first session starts (rule 1 and rule 22):
+   * Hive's startup steps for the home, once per manager before the first session starts (docs/hive-format.md §3 rule 1 and docs/hive-format.md §3 rule 22):
    * every colony's progress.db created or migrated with stale claims reclaimed, and worker state.json files
    * still `active` from a dead runtime marked cancelled. Failures are reported, never fatal.
    */
@@ -304,7 +304,7 @@ export class SessionManager {
     return this.homeReady;
   }
 
-  /** Rule 22 for one colony (on its load) or all of them (at start). */
+  /** docs/hive-format.md §3 Rule 22 for one colony (on its load) or all of them (at start). */
   private async cleanupStale(colony?: string): Promise<void> {
     const r = await cleanupStaleSessions({
       hiveHome: this.opts.hiveHome,
@@ -339,7 +339,7 @@ export class SessionManager {
       throw new Error(`session ${id} already exists on disk; resume it instead`);
     if (options.workerName && !options.colonyFolder)
       throw new Error('a worker-only session needs colonyFolder (the colony holding {workerName}.json)');
-    // Rule 5: the colony is checked before anything is written; its metadata names its queen.
+    // docs/hive-format.md §3 Rule 5: the colony is checked before anything is written; its metadata names its queen.
     const colony = options.colonyFolder
       ? await loadColony(options.colonyFolder, { workerName: options.workerName })
       : undefined;
@@ -381,7 +381,7 @@ export class SessionManager {
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
     let agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
-    // Rule 5: a colony still being built (Hive's building/planning) is not loaded; the queen resumes alone.
+    // docs/hive-format.md §3 Rule 5: a colony still being built (Hive's building/planning) is not loaded; the queen resumes alone.
     if (agentPath && (stored.legacy === 'building' || stored.legacy === 'planning')) {
       this.logger.info?.(`session ${id}: phase ${stored.legacy}; colony ${agentPath} not loaded`);
       agentPath = null;
@@ -420,7 +420,7 @@ export class SessionManager {
   }
 
   /**
-   * Rule 5: a new session's colony must load (its failure fails the create). Rule 6: a resumed session
+   * docs/hive-format.md §3 Rule 5: a new session's colony must load (its failure fails the create). docs/hive-format.md §3 Rule 6: a resumed session
    * re-loads meta.agent_path; when that fails it goes on queen-only and says why (custom
    * `colony_restore_failed`), leaving meta.agent_path for a later try.
    */
@@ -491,7 +491,7 @@ export class SessionManager {
         provider: p.provider,
         queen: identity,
         profile: p.selection.profile,
-        // Rule 4: the saved phase is not restored; a worker would make it `working`.
+        // docs/hive-format.md §3 Rule 4: the saved phase is not restored; a worker would make it `working`.
         phase: initialPhase(null, false),
         agentPath: p.agentPath,
         memoriesDir: memoriesDir(this.opts.hiveHome),
@@ -507,7 +507,7 @@ export class SessionManager {
         colony: {
           concurrency: this.opts.colonyConcurrency,
           timers: this.opts.colonyTimers,
-          // Rule 22 on colony load: a home-level colony's worker sessions left `active` by a dead runtime.
+          // docs/hive-format.md §3 Rule 22 on colony load: a home-level colony's worker sessions left `active` by a dead runtime.
           onLoad: (name) => (isValidId('colony', name) ? this.cleanupStale(name) : Promise.resolve()),
         },
         hiveHome: this.opts.hiveHome,

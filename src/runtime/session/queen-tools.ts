@@ -71,7 +71,7 @@ function phaseTool(
   });
 }
 
-/** The phase tools of rule 13 that need no colony runtime (start_incubating_colony: colony-create-tools.ts). */
+/** The phase tools of docs/hive-format.md §3 rule 13 that need no colony runtime (start_incubating_colony: colony-create-tools.ts). */
 export function phaseTools(phases: PhaseController): Tool[] {
   return [
     phaseTool(

@@ -40,7 +40,7 @@ export interface SessionColonyHost {
   checkpoints?: Checkpoints;
   questions: QuestionBroker;
   phases: PhaseController;
-  /** Into the queen loop current at call time (a revived loop too: Hive's bug 9). */
+  /** Into the queen loop current at call time (a revived loop too: Hive bug §5.9, docs/hive-format.md). */
   inject(text: string): void;
   /** Runs the queen on what was injected, after her turn in progress. */
   wake(): Promise<void>;
@@ -49,7 +49,7 @@ export interface SessionColonyHost {
   isStopped(): boolean;
   publish(type: string, data: Record<string, unknown>): void;
   changed(): void;
-  /** The session's triggers: attached with the colony (rule 12 lists them), detached with it. */
+  /** The session's triggers: attached with the colony (docs/hive-format.md §3 rule 12 lists them), detached with it. */
   triggers?: {
     attach(colonyDir: string): Promise<string>;
     detach(opts?: { emitRemoved?: boolean }): Promise<void>;
@@ -68,7 +68,7 @@ export interface LoadColonyOptions {
 }
 
 /**
- * A live session's colony (rules 7, 12, 16, 17): loading and unloading it, the queen's colony tools,
+ * A live session's colony (docs/hive-format.md §3 rules 7, 12, 16, 17): loading and unloading it, the queen's colony tools,
  * routing worker reports and escalations to her current loop (or to the user), and the worker-only
  * variant where the colony's worker is the primary chat.
  */
@@ -324,7 +324,7 @@ export class SessionColony {
     );
   }
 
-  /** Rule 16: the report goes to the queen; the last one moves WORKING to REVIEWING. */
+  /** docs/hive-format.md §3 Rule 16: the report goes to the queen; the last one moves WORKING to REVIEWING. */
   private async onReport(text: string): Promise<void> {
     const h = this.host;
     if (h.isStopped()) return;
@@ -337,7 +337,7 @@ export class SessionColony {
     await h.wake();
   }
 
-  /** Rule 17: to the queen's loop, or — with no live queen loop — to the user. */
+  /** docs/hive-format.md §3 Rule 17: to the queen's loop, or — with no live queen loop — to the user. */
   private onEscalation(e: PendingEscalation): void {
     const h = this.host;
     const text = workerEscalationText({

@@ -45,7 +45,7 @@ export interface CreateSessionOptions {
   queenId?: string;
   initialPrompt?: string;
   sessionId?: string;
-  /** Rule 5: load this folder's colony in the same step (the create fails if it does not load). */
+  /** docs/hive-format.md §3 Rule 5: load this folder's colony in the same step (the create fails if it does not load). */
   colonyFolder?: string;
   /** Worker-only session: `{workerName}.json` of colonyFolder is the primary chat (no queen). */
   workerName?: string;

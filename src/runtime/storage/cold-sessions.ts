@@ -160,7 +160,7 @@ export function page<T>(rows: T[], offset = 0, limit?: number): T[] {
   return limit === undefined ? rows.slice(start) : rows.slice(start, start + Math.max(0, Math.floor(limit)));
 }
 
-/** Hive's client-facing rule (rule 19): no transition markers, tool results or assistant tool calls. */
+/** Hive's client-facing rule (docs/hive-format.md §3 rule 19): no transition markers, tool results or assistant tool calls. */
 export function isClientFacing(p: ConversationPart): boolean {
   return !p.is_transition_marker && p.role !== 'tool' && !(p.role === 'assistant' && p.tool_calls?.length);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 /**
  * In-process mutual exclusion per file path. Read-merge-write of a shared JSON file
  * (meta.json, cursor.json) must not interleave between two async callers in this process,
- * or one caller's keys are lost (Hive's bug 1). Other processes are not covered.
+ * or one caller's keys are lost (Hive bug §5.1, docs/hive-format.md). Other processes are not covered.
  */
 const tails = new Map<string, Promise<unknown>>();
 

@@ -5,7 +5,7 @@ import { withFileLock } from './file-lock';
 import { describeError } from './parts';
 import { readTextSafe } from './safe-read';
 
-/** A session's `meta.json` (HIVE_FORMAT.md §2.1). Unknown keys are kept as they are. */
+/** A session's `meta.json` (docs/hive-format.md §2.1). Unknown keys are kept as they are. */
 export interface SessionMeta {
   /** Epoch seconds (float). Hive resets it on every start. */
   created_at?: number;

@@ -14,7 +14,7 @@ export interface HiveToolCall {
   function: { name: string; arguments: string };
 }
 
-/** One conversation part (HIVE_FORMAT.md §2.3, Hive's Message.to_storage_dict). */
+/** One conversation part (docs/hive-format.md §2.3, Hive's Message.to_storage_dict). */
 export interface ConversationPart {
   seq: number;
   role: 'user' | 'assistant' | 'tool';

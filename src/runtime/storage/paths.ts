@@ -3,7 +3,7 @@ import { validateId } from './ids';
 import { type IndexFs, isDirEntry, nodeIndexFs } from './index-fs';
 
 /**
- * Where Hive keeps things under HIVE_HOME (HIVE_FORMAT.md §1 and §6). Three session layouts exist:
+ * Where Hive keeps things under HIVE_HOME (docs/hive-format.md §1 and §6). Three session layouts exist:
  *  - seed-era   `agents/queens/<q>/sessions/<sid>`   (Hive 0ba1fa8)
  *  - current    `queens/<q>/sessions/<sid>`           (queen DM sessions after migrate_v3)
  *  - colony     `colonies/<c>/queens/<q>/sessions/<sid>` (a colony's overseer sessions)

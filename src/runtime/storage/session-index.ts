@@ -126,7 +126,7 @@ export class SessionIndex {
     return run;
   }
 
-  /** Rule 19 listing, newest activity first. Refreshes first unless `refresh: false` (after a first scan). */
+  /** docs/hive-format.md §3 Rule 19 listing, newest activity first. Refreshes first unless `refresh: false` (after a first scan). */
   async listColdSessions(options: ListOptions & { refresh?: boolean } = {}): Promise<ColdSessionEntry[]> {
     if (options.refresh !== false || !this.scanned) await this.refresh();
     return this.list(options);

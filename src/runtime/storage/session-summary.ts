@@ -9,7 +9,7 @@ import { isSummaryStale, readSummaryFile, summaryOfParts, writeSummaryFile } fro
 
 /**
  * What the listing needs to know about one session, computed from its files the way Hive's
- * list_cold_sessions / get_cold_session_info do (HIVE_FORMAT.md §3 rule 19). Stored in the index
+ * list_cold_sessions / get_cold_session_info do (docs/hive-format.md §3 rule 19). Stored in the index
  * cache, so it holds only JSON values.
  */
 export interface SessionSummary {
@@ -32,7 +32,7 @@ export interface SessionSummary {
    */
   first_message: string | null;
   message_count: number;
-  /** Rule 19: `conversations/` exists and message_count > 0. */
+  /** docs/hive-format.md §3 Rule 19: `conversations/` exists and message_count > 0. */
   has_messages: boolean;
   /** get_cold_session_info's has_messages: any `*.json` part file is present. */
   has_part_files: boolean;

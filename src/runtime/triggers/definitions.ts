@@ -6,7 +6,7 @@ import { readTextSafe } from '../storage/safe-read';
 import { ScheduleError, scheduleOf } from './schedule';
 
 /**
- * `triggers.json` (HIVE_FORMAT.md §2.4): a list, indent 2, of
+ * `triggers.json` (docs/hive-format.md §2.4): a list, indent 2, of
  * `{id, name, trigger_type: timer|webhook, trigger_config, task}`. Ours adds two optional keys that
  * Hive ignores: `enabled` (absent = enabled, as in current Hive) and, for cron timers,
  * `trigger_config.timezone` (absent = UTC, Hive's only zone). Keys we do not know are kept as they are.

@@ -3,7 +3,7 @@ import { formatTriggerBatch, type TriggerFire } from './injection';
 
 /**
  * Hands trigger fires to the queen, one batch at a time:
- * - fires that arrive together (same tick) go out as one batched message (rule 18);
+ * - fires that arrive together (same tick) go out as one batched message (docs/hive-format.md §3 rule 18);
  * - while the queen is busy (`isBusy()`), or while a batch is still being accepted (`inject`'s
  *   promise), new fires wait in the queue: nothing is lost;
  * - a scheduled or manual fire of a trigger that already has a fire waiting is folded into it

@@ -3,7 +3,7 @@ import { pythonJsonDumps } from './pythonJson';
 import type { WebhookRequestInfo } from './webhookServer';
 
 /**
- * What a fire puts in the queen's conversation (HIVE_FORMAT.md §3 rule 18): one user part
+ * What a fire puts in the queen's conversation (docs/hive-format.md §3 rule 18): one user part
  * (`is_trigger: true`) made of `[TRIGGER: <type>/<id>]\nTask: <task>\n<payload JSON>` blocks joined
  * by a blank line, exactly as Hive's drain_trigger_queue writes it (no Task line for an empty task).
  */

@@ -1,8 +1,8 @@
 import type { TriggerView } from './triggerManager';
 
 /**
- * The trigger lines of the colony-loaded message (HIVE_FORMAT.md §3 rule 12). Hive listed every
- * trigger as "inactive" even when it had just auto-started them (§5 bug 5); here active and
+ * The trigger lines of the colony-loaded message (docs/hive-format.md §3 rule 12). Hive listed every
+ * trigger as "inactive" even when it had just auto-started them (docs/hive-format.md §5 bug 5); here active and
  * inactive triggers are listed apart. Line shape as Hive's: `  - <id> (<type>: <schedule>) -> task: "…"`.
  */
 export function describeTriggersForQueen(triggers: readonly TriggerView[]): string {

@@ -5,7 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { readTextSafe } from '../storage/safe-read';
 
 /**
- * Webhook secrets. Unlike Hive (no auth at all, HIVE_FORMAT.md §5 bug 4) every webhook trigger has
+ * Webhook secrets. Unlike Hive (no auth at all, docs/hive-format.md §5 bug 4) every webhook trigger has
  * one, generated on first activation when missing.
  *
  * Where they live — a separate `trigger-secrets.json` (mode 0600) next to triggers.json, a flat

@@ -50,7 +50,7 @@ const hasTimers = (c: unknown): c is Timers =>
 /**
  * One session's triggers: the colony attached to the session (at most one), its TriggerManager,
  * the queen's trigger tools, and what the panel shows. Attach/detach are serialised and
- * idempotent, so a trigger never runs twice in a session (Hive §5 bug 5), and a detach always
+ * idempotent, so a trigger never runs twice in a session (Hive docs/hive-format.md §5 bug 5), and a detach always
  * leaves no timer and no listening socket behind.
  */
 export class SessionTriggers {

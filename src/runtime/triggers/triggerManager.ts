@@ -45,7 +45,7 @@ import type { WebhookDecision, WebhookRequestInfo } from './webhookServer';
 export type { TriggerView } from './triggerViews';
 
 /**
- * A colony's triggers for one session (HIVE_FORMAT.md §3 rules 8-11 and 18, without §5 bugs 4-5):
+ * A colony's triggers for one session (docs/hive-format.md §3 rules 8-11 and 18, without §5 bugs 4-5):
  * loads triggers.json, starts each enabled trigger exactly once, fires into the queen through one
  * delivery queue, persists enabled flags and task overrides to triggers.json and fire statistics to
  * trigger-state.json, reports missed fires, and runs the session's webhook server.
@@ -360,7 +360,7 @@ export class TriggerManager {
     });
   }
 
-  /** Hive's state.json trigger fields (HIVE_FORMAT.md §2.5), for the session to save beside its own. */
+  /** Hive's state.json trigger fields (docs/hive-format.md §2.5), for the session to save beside its own. */
   sessionState(): { active_triggers: string[]; trigger_tasks: Record<string, string> } {
     const active = [...this.runtimes.values()].filter((rt) => rt.active);
     return {

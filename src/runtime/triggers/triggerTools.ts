@@ -3,7 +3,7 @@ import { defineTool, type Tool } from '../tools/tool';
 import type { TriggerManager, TriggerUpdate, TriggerView } from './triggerManager';
 
 /**
- * The queen's trigger tools (HIVE_FORMAT.md §3 rule 10, §4 reviewing phase): set_trigger,
+ * The queen's trigger tools (docs/hive-format.md §3 rule 10, §4 reviewing phase): set_trigger,
  * remove_trigger, list_triggers. They act on whatever colony is attached when they run (late
  * binding, like Hive's tools reading `session.worker_runtime`), and persist through the manager:
  * set_trigger writes the trigger (or its task/config override) and `enabled` to triggers.json.

@@ -5,7 +5,7 @@ import { describeSchedule, nextFires, type Schedule } from './schedule';
 import type { TriggerStats } from './triggerState';
 
 /**
- * What the panel and the events see of a trigger: Hive's event data (HIVE_FORMAT.md §2.2), with the
+ * What the panel and the events see of a trigger: Hive's event data (docs/hive-format.md §2.2), with the
  * live fields Hive merges into `trigger_config` for the countdown and the "fired N×, last 2 min ago"
  * badge: next_fire_in (s), next_fire_at (epoch ms), fire_count, last_fired_at (epoch ms). Ours adds
  * schedule_text ("at 09:00 on Mon–Fri (UTC)") and, for a running webhook, webhook_url.

@@ -14,7 +14,7 @@ import {
 import { parsePayload } from './webhookBody';
 
 /**
- * The session's webhook server (HIVE_FORMAT.md §3 rule 11, minus §5 bug 4): bound to 127.0.0.1 only,
+ * The session's webhook server (docs/hive-format.md §3 rule 11, minus docs/hive-format.md §5 bug 4): bound to 127.0.0.1 only,
  * every route authenticated, routes added and removed while running, bounded bodies, per-route rate
  * limits. Checks run cheapest first, and a request that fails one never reaches the queen:
  *   404 unknown path → 405 wrong method (with Allow) → 413 declared body too large → 401 no

@@ -167,7 +167,7 @@ describe('hive colony run', function () {
     await out.waitFor(/fired webhook\/gh \(#1\)/);
     const [request] = await waitForRequestWith(server, '[TRIGGER: webhook/gh]');
     assert.match(JSON.stringify(request), /Task: Triage the event/);
-    // A new colony session (rule 4: working): she can run workers on the fire; every tool offered once.
+    // A new colony session (docs/hive-format.md §3 rule 4: working): she can run workers on the fire; every tool offered once.
     const offered = (request!.body.tools as { name: string }[]).map((t) => t.name);
     assert.ok(offered.includes('run_parallel_workers'), offered.join());
     assert.equal(new Set(offered).size, offered.length, `a tool offered twice: ${offered.join()}`);
@@ -291,7 +291,7 @@ describe('hive colony run', function () {
     assert.equal(second, 0);
     assert.match(again, new RegExp(`Session ${sid} \\(queen queen_operations\\)`));
     assert.doesNotMatch(again, /missed/i);
-    // Rule 6: the resume re-loads the colony and she reviews (the trigger tools are hers there).
+    // docs/hive-format.md §3 Rule 6: the resume re-loads the colony and she reviews (the trigger tools are hers there).
     assert.match(again, /Colony \w+ \([^)]*\.hive\), queen phase reviewing/);
     assert.match(again, /Stopped; triggers and session saved\./);
   });

@@ -43,7 +43,7 @@ describe('colony files', () => {
       const c = await loadHomeColony(home, 'research_colony');
       assert.equal(c.name, 'research_colony');
       assert.equal(c.layout, 'root', 'a .hive/ holding only skills is not a colony definition');
-      // skills_overrides.json sorts before worker.json: Hive's bug 11 would take it as the worker.
+      // skills_overrides.json sorts before worker.json: Hive bug §5.11, docs/hive-format.md would take it as the worker.
       assert.equal(path.basename(c.worker.file), 'worker.json');
       assert.equal(c.worker.name, 'worker');
       assert.equal(c.worker.config.loop_config?.max_tool_calls_per_turn, 30);

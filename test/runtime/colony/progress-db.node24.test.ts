@@ -216,7 +216,7 @@ describe('progress.db (node:sqlite)', () => {
     });
   });
 
-  describe('stale-claim reclaim (Hive bug 12)', () => {
+  describe('stale-claim reclaim (Hive bug §5.12, docs/hive-format.md)', () => {
     it('never revokes a claim whose worker is alive, however old', () => {
       const id = db.enqueue({ goal: 'long task' });
       db.claim('w-live');

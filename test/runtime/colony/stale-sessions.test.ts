@@ -14,7 +14,7 @@ async function deadPid(): Promise<number> {
   return pid;
 }
 
-describe('stale session cleanup (rule 22)', () => {
+describe('stale session cleanup (docs/hive-format.md §3 rule 22)', () => {
   let home: string;
   beforeEach(() => {
     home = mkdtempSync(path.join(os.tmpdir(), 'hive-stale-'));

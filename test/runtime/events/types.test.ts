@@ -12,7 +12,7 @@ import {
 const LOCAL_MS = new Date(2026, 3, 21, 14, 3, 5, 123).getTime() + 0.456;
 
 describe('events: types and envelope', () => {
-  it('lists each Hive event type once, including every family named in HIVE_FORMAT §2.2', () => {
+  it('lists each Hive event type once, including every family named in docs/hive-format.md §2.2', () => {
     assert.equal(new Set(HIVE_EVENT_TYPES).size, HIVE_EVENT_TYPES.length);
     assert.equal(HIVE_EVENT_TYPES.length, 55); // §2.2's 54 + missed_triggers
     const expanded = [

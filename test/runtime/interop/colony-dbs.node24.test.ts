@@ -7,7 +7,7 @@ import type { ScriptedServer } from '../../support/scripted-anthropic-server';
 import { fixtureColonyCopy, useColonyTestEnv } from '../session/colony-helpers';
 import { managerFor } from '../session/helpers';
 
-describe('Hive interop: colony databases at start (rule 1, node:sqlite)', () => {
+describe('Hive interop: colony databases at start (docs/hive-format.md §3 rule 1, node:sqlite)', () => {
   let server: ScriptedServer;
   let home: string;
   useColonyTestEnv((env) => {

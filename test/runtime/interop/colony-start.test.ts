@@ -27,7 +27,7 @@ function activeState(file: string, pid: number): void {
   );
 }
 
-describe('Hive interop: stale worker sessions (rule 22) at start and on colony load', () => {
+describe('Hive interop: stale worker sessions (docs/hive-format.md §3 rule 22) at start and on colony load', () => {
   let server: ScriptedServer;
   let home: string;
   useColonyTestEnv((env) => {

@@ -42,7 +42,7 @@ describe('Hive interop: text injected for the queen is written when injected', (
     for (const p of after) assert.equal(p.role, 'user');
 
     // On resume the queen reads them with the next message, in order: the first load's note and the
-    // resume's re-load (rule 6), each once.
+    // resume's re-load (docs/hive-format.md §3 rule 6), each once.
     const r = await mgr.resumeSession(s.id);
     server.enqueue(reply.text('Noted the colony.'));
     await r.send('what changed?');

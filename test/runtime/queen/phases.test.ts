@@ -32,7 +32,7 @@ function harness(opts: { initial?: QueenPhase; agentPath?: string; failPersist?:
   return { controller, events, persisted, injected };
 }
 
-describe('queen phases (rule 13, §4)', () => {
+describe('queen phases (docs/hive-format.md §3 rule 13, §4)', () => {
   describe('tool sets', () => {
     it('give every phase ask_user and the read-only workspace tools', () => {
       for (const phase of QUEEN_PHASES) {
@@ -122,7 +122,7 @@ describe('queen phases (rule 13, §4)', () => {
       assert.deepEqual(readStoredPhase(42), { phase: 'independent', legacy: null });
     });
 
-    it('starts where rule 4 says', () => {
+    it('starts where docs/hive-format.md §3 rule 4 says', () => {
       assert.equal(initialPhase(undefined, false), 'independent');
       assert.equal(initialPhase(undefined, true), 'working');
       assert.equal(initialPhase('reviewing', true), 'reviewing');
@@ -233,7 +233,7 @@ describe('queen phases (rule 13, §4)', () => {
       assert.equal(h.controller.phase, 'working');
     });
 
-    it("accepts the session bus's generic emit(type, data) (CONTRACTS.md)", async () => {
+    it("accepts the session bus's generic emit(type, data)", async () => {
       const published: { type: string; data: Record<string, unknown> }[] = [];
       const emit = (type: string, data: Record<string, unknown>) => {
         published.push({ type, data });

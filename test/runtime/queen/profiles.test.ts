@@ -23,7 +23,7 @@ describe('queen profiles', () => {
   });
   afterEach(() => cleanup());
 
-  it('knows the eight default queens of HIVE_FORMAT §2.7', () => {
+  it('knows the eight default queens of docs/hive-format.md §2.7', () => {
     assert.deepEqual([...DEFAULT_QUEEN_IDS].sort(), [
       'queen_brand_design',
       'queen_finance_fundraising',

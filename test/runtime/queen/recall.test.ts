@@ -12,7 +12,7 @@ import {
 } from '../../../src/runtime/queen/recall';
 import { scriptedCompleter, tempDir } from './support';
 
-describe('recall (rule 21)', () => {
+describe('recall (docs/hive-format.md §3 rule 21)', () => {
   let global: string;
   let queen: string;
   let cleanup: () => Promise<void>;

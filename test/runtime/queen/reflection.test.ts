@@ -37,7 +37,7 @@ const writeProfile = JSON.stringify({
   ],
 });
 
-describe('reflection (rule 21)', () => {
+describe('reflection (docs/hive-format.md §3 rule 21)', () => {
   let root: string;
   let dirs: ReflectionDirs;
   let cleanup: () => Promise<void>;

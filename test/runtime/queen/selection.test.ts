@@ -5,7 +5,7 @@ import { ensureDefaultQueens, listQueens } from '../../../src/runtime/queen/prof
 import { selectQueen } from '../../../src/runtime/queen/selection';
 import { scriptedCompleter, tempDir } from './support';
 
-describe('queen selection (rule 3)', () => {
+describe('queen selection (docs/hive-format.md §3 rule 3)', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {

@@ -9,7 +9,7 @@ function patchJson(file: string, patch: Record<string, unknown>): void {
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }));
 }
 
-describe('SessionManager.openColony (rule 5)', () => {
+describe('SessionManager.openColony (docs/hive-format.md §3 rule 5)', () => {
   let server: ScriptedServer;
   let home: string;
   let work: string;

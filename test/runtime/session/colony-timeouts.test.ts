@@ -57,7 +57,7 @@ describe('colony worker timeouts', () => {
     const seen = record(s);
     await s.send('run the slow job');
     await firstCall.wait;
-    // Rule 14: soft 30 s, hard max(4×30, 30+600) = 630 s.
+    // docs/hive-format.md §3 Rule 14: soft 30 s, hard max(4×30, 30+600) = 630 s.
     assert.deepEqual(
       timers.scheduled.map((t) => t.ms),
       [30_000, 630_000],

@@ -12,7 +12,7 @@ import {
 import { textOf, waitFor, workspaceColony } from './colony-helpers';
 import { managerFor, removeDir, tempDir } from './helpers';
 
-// The wiring of a session's triggers to its colony (rules 10, 12, 18): attached on load, listed to
+// The wiring of a session's triggers to its colony (docs/hive-format.md §3 rules 10, 12, 18): attached on load, listed to
 // the queen, a fire reaches her live loop, detached on unload and stop.
 const TRIGGERS = [
   {
@@ -87,7 +87,7 @@ describe('colony triggers in a live session', () => {
     const first = server.requests[0]!;
     assert.match(textOf(first), /Active triggers[\s\S]*push \(webhook/);
     assert.match(textOf(first), /Available triggers \(inactive[\s\S]*nightly \(timer/);
-    // Rule 10: the trigger tools belong to REVIEWING (a new colony session starts WORKING).
+    // docs/hive-format.md §3 Rule 10: the trigger tools belong to REVIEWING (a new colony session starts WORKING).
     assert.ok(!offered(first).includes('set_trigger'));
     await s.setPhase('reviewing');
     await s.send('what runs?');

@@ -63,7 +63,11 @@ describe('colony runtime in a live session', () => {
       ),
     );
     const s = await mgr.createSession({ queenId: 'queen_technology', colonyFolder: folder });
-    assert.equal(s.phase, 'working', 'rule 4: a session created with a colony starts WORKING');
+    assert.equal(
+      s.phase,
+      'working',
+      'docs/hive-format.md §3 rule 4: a session created with a colony starts WORKING',
+    );
     assert.equal(s.colony?.name, 'proj');
     const seen = record(s);
     await s.send('count the three things');
@@ -96,7 +100,7 @@ describe('colony runtime in a live session', () => {
       { ...state, escalations: state?.escalations.length },
       { name: 'proj', path: folder, workers_running: 0, workers_done: 3, escalations: 0 },
     );
-    // Rule 15: each worker's folder holds the queen's conversation plus the task.
+    // docs/hive-format.md §3 Rule 15: each worker's folder holds the queen's conversation plus the task.
     for (const id of ids) {
       const parts = path.join(s.dir, 'workers', id, 'conversations', 'parts');
       const files = readdirSync(parts).sort();
@@ -157,7 +161,7 @@ describe('colony runtime in a live session', () => {
     await mgr.stopAll();
   });
 
-  it('a report reaches the live queen loop even after the loop was revived (Hive bug 9)', async () => {
+  it('a report reaches the live queen loop even after the loop was revived (Hive bug §5.9, docs/hive-format.md)', async () => {
     const folder = await workspaceColony(work);
     const mgr = managerFor(home, server);
     const release = gate();
@@ -377,7 +381,7 @@ describe('colony runtime in a live session', () => {
     ].join('\n');
     assert.ok(msgs.includes(JSON.stringify(expected).slice(1, -1)), msgs);
     assert.ok(msgs.includes('Status at session start: idle (not started).'));
-    // Hive listed every trigger as inactive although it had started them (bug 5); the session's
+    // Hive listed every trigger as inactive although it had started them (Hive's bug, docs/hive-format.md §5.5); the session's
     // triggers started both (`enabled` absent = on), so both are listed as active.
     assert.match(
       msgs,
@@ -410,7 +414,7 @@ describe('colony runtime in a live session', () => {
     await mgr.stopAll();
   });
 
-  it('resume re-loads the colony in meta.agent_path (rule 6)', async () => {
+  it('resume re-loads the colony in meta.agent_path (docs/hive-format.md §3 rule 6)', async () => {
     const folder = await workspaceColony(work);
     const mgr = managerFor(home, server);
     const s = await mgr.createSession({ queenId: 'queen_technology', colonyFolder: folder });

@@ -38,7 +38,7 @@ function recallReply(body: { messages?: Array<{ content: unknown }> }): string {
   return JSON.stringify({ selected_memories: ids });
 }
 
-describe('queen memory (rule 21)', function () {
+describe('queen memory (docs/hive-format.md §3 rule 21)', function () {
   this.timeout(30_000);
   let server: ScriptedServer;
   let home: string;

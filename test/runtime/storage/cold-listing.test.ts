@@ -9,7 +9,7 @@ import { removeTree, tempHome, writeSession } from './fixtures';
 const sid = (n: number) => `session_20260101_1200${String(n).padStart(2, '0')}_${String(n).padStart(8, 'a')}`;
 const toolCall = [{ id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{}' } }];
 
-describe('cold-session listing (Hive rule 19)', () => {
+describe('cold-session listing (docs/hive-format.md §3 rule 19)', () => {
   let home: string;
   let index: SessionIndex;
   beforeEach(() => {

@@ -155,7 +155,7 @@ describe('triggers/manager: timers', () => {
     );
   });
 
-  it('starts each trigger exactly once: repeated load/activate calls, concurrent or not (Hive bug 5)', async () => {
+  it('starts each trigger exactly once: repeated load/activate calls, concurrent or not (Hive bug §5.5, docs/hive-format.md)', async () => {
     const h = await harness([every('tick', 10)]);
     await Promise.all([
       h.manager.load(),

@@ -8,7 +8,7 @@ import { applyPragmas, migrate } from './schema';
 import { openSqlite, plain, plainAll, type SqliteDatabase, type SqlValue } from './sqlite';
 
 /**
- * A colony's task queue and progress ledger, `<colony>/data/progress.db` (HIVE_FORMAT.md §2.9), through
+ * A colony's task queue and progress ledger, `<colony>/data/progress.db` (docs/hive-format.md §2.9), through
  * node:sqlite. Every write runs in `BEGIN IMMEDIATE`, so racing workers (in this process, other
  * processes, or Hive's own sqlite3-CLI workers) either win a row or see it taken. node:sqlite is
  * synchronous: a write waiting on another process's lock blocks for at most busy_timeout (5 s).
@@ -276,7 +276,7 @@ export class ProgressDb {
     return this.transaction(() => releaseClaims(this.db, workerId, reason, sqlTime(this.clock())));
   }
 
-  /** Stale-claim reclaim that never revokes a live worker's claim (Hive's bug 12); see reclaim.ts. */
+  /** Stale-claim reclaim that never revokes a live worker's claim (Hive bug §5.12, docs/hive-format.md); see reclaim.ts. */
   reclaimStale(options: ReclaimOptions = {}): ReclaimResult {
     return this.transaction(() => reclaimStale(this.db, this.clock(), options));
   }

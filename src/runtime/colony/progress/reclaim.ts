@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './sqlite';
 
 /**
- * Stale-claim reclaim without Hive's bug 12. Hive revokes every claim whose `claimed_at` is older than
+ * Stale-claim reclaim without Hive bug §5.12, docs/hive-format.md. Hive revokes every claim whose `claimed_at` is older than
  * 15 minutes, so a live worker on a long task loses it and its done/failed writes bounce. Here a claim
  * is judged by its worker, then by its activity:
  *

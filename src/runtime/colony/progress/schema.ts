@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './sqlite';
 
 /**
- * progress.db schema v1 (HIVE_FORMAT.md §2.9, Hive's host/progress_db.py). Table and column names must
+ * progress.db schema v1 (docs/hive-format.md §2.9, Hive's host/progress_db.py). Table and column names must
  * stay exactly Hive's: its workers drive the same file through the sqlite3 CLI.
  */
 export const SCHEMA_VERSION = 1;

@@ -53,7 +53,7 @@ export interface WorkerSnapshot {
 
 export interface ColonyRuntimeOptions {
   colony: LoadedColony;
-  /** The queen's session folder: workers live in `<sessionDir>/workers/<id>/` (rule 15). */
+  /** The queen's session folder: workers live in `<sessionDir>/workers/<id>/` (docs/hive-format.md §3 rule 15). */
   sessionDir: string;
   bus: EventBus;
   provider: ModelProvider;
@@ -108,7 +108,7 @@ export const DEFAULT_CONCURRENCY = 3;
  * tools plus its MCP tools. At most `concurrency` run at once. Each gets a soft timeout (a
  * `[SOFT TIMEOUT]` nudge) and a hard one (stopped, still reported). Reports and escalations go to the
  * callbacks the session wires to its live queen loop; the inbox lives here, next to the workers, so a
- * reply always reaches the worker that asked (Hive's bug 9).
+ * reply always reaches the worker that asked (Hive bug §5.9, docs/hive-format.md).
  */
 export class ColonyRuntime {
   readonly colony: LoadedColony;
@@ -183,7 +183,7 @@ export class ColonyRuntime {
   ): string[] {
     if (this.stopped) throw new Error('the colony is unloaded');
     const ids: string[] = [];
-    // Rule 14: with a progress.db the tasks are queued there first and each worker is told its row.
+    // docs/hive-format.md §3 Rule 14: with a progress.db the tasks are queued there first and each worker is told its row.
     const rows = this.queue.enqueue(tasks);
     for (const [i, t] of tasks.entries()) {
       const id = this.freshId();
@@ -374,7 +374,7 @@ export class ColonyRuntime {
     if (w.state === 'done') return;
     for (const cancel of w.cancelTimers.splice(0)) cancel();
     this.inbox.dropWorker(w.id, 'You finished before the queen answered.');
-    // A stopped worker's claims go back to the queue at once (no 15-minute wait, Hive's bug 12).
+    // A stopped worker's claims go back to the queue at once (no 15-minute wait, Hive bug §5.12, docs/hive-format.md).
     if (w.stopReason) this.queue.release(w.id);
     const { status, error } = outcome(w, result, failure);
     const summary =

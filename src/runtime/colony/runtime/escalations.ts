@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { queenReplyText } from './texts';
 
-/** Rule 17: at this many unanswered escalations a new one is auto-answered with queue_full. */
+/** docs/hive-format.md §3 Rule 17: at this many unanswered escalations a new one is auto-answered with queue_full. */
 export const MAX_PENDING_ESCALATIONS = 32;
 
 export interface PendingEscalation {
@@ -22,7 +22,7 @@ interface Entry {
 
 /**
  * The queen's escalation inbox (Hive's `session.pending_escalations`), kept by the colony runtime that
- * owns the workers, so an answer always reaches the worker that asked (Hive's bug 9). A worker's
+ * owns the workers, so an answer always reaches the worker that asked (Hive bug §5.9, docs/hive-format.md). A worker's
  * escalate tool waits on `open()`'s promise; `reply()` settles it with `[QUEEN_REPLY] request_id=…`
  * and drops the entry; a stopped worker's entries are dropped with it (Hive never expires them).
  */

@@ -5,7 +5,7 @@ import { PENDING_TASKS_FILE } from '../progress/pending-tasks';
 import { ensureProgressDb, type ProgressDb } from '../progress/progress-db';
 
 /**
- * The colony's progress.db seen from run_parallel_workers (rule 14): when `data/progress.db` exists, each
+ * The colony's progress.db seen from run_parallel_workers (docs/hive-format.md §3 rule 14): when `data/progress.db` exists, each
  * task is enqueued first and its worker gets `db_path`, `colony_id` and `task_id`. The database is
  * opened on first use; where it cannot be (Node without node:sqlite, a damaged file) the workers still
  * run, without a row, and the reason is logged once.

@@ -3,7 +3,7 @@ import type { LoadedColony } from '../colony-load';
 import type { TriggerDef } from '../colony-schemas';
 
 /*
- * What the queen and the workers are told, in Hive's words (HIVE_FORMAT.md §3 rules 7, 12, 15–17;
+ * What the queen and the workers are told, in Hive's words (docs/hive-format.md §3 rules 7, 12, 15–17;
  * queen_lifecycle_tools.build_worker_profile, queen_orchestrator, colony_runtime at 0ba1fa8).
  */
 
@@ -38,9 +38,9 @@ export function workerProfileText(colony: LoadedColony, workerTools: readonly st
 }
 
 /**
- * Rule 12: `[SYSTEM] Colony loaded.` + the worker profile + the colony's triggers, in Hive's words
+ * docs/hive-format.md §3 Rule 12: `[SYSTEM] Colony loaded.` + the worker profile + the colony's triggers, in Hive's words
  * ("inactive"). A session whose triggers run passes the colony without triggers and appends their
- * own active/inactive listing instead (Hive's bug 5: it called started triggers inactive).
+ * own active/inactive listing instead (Hive bug §5.5, docs/hive-format.md: it called started triggers inactive).
  */
 export function colonyLoadedText(colony: LoadedColony, workerTools: readonly string[]): string {
   let triggerLines = '';
@@ -65,12 +65,12 @@ function triggerLine(t: TriggerDef): string {
   return `  - ${t.id} (${t.trigger_type}: ${detail})${task}`;
 }
 
-/** Rule 7: what the queen is told when the colony is unloaded. */
+/** docs/hive-format.md §3 Rule 7: what the queen is told when the colony is unloaded. */
 export const WORKER_UNLOADED_TEXT =
   '[SYSTEM] Worker unloaded. You are now operating independently. ' +
   "Design or build the agent to solve the user's problem according to your current phase.";
 
-/** Rule 15 (`_format_spawn_task_message`): the worker's first new user message. */
+/** docs/hive-format.md §3 Rule 15 (`_format_spawn_task_message`): the worker's first new user message. */
 export function spawnTaskText(task: string, data: Record<string, unknown> = {}): string {
   const lines = [
     '# New task delegated by the queen',
@@ -88,7 +88,7 @@ export function spawnTaskText(task: string, data: Record<string, unknown> = {}):
   return lines.join('\n');
 }
 
-/** Rule 16: the queen's view of a worker's report. */
+/** docs/hive-format.md §3 Rule 16: the queen's view of a worker's report. */
 export function workerReportText(r: SubagentReportData): string {
   const lines = ['[WORKER_REPORT]', `worker_id: ${r.worker_id}`, `status: ${r.status}`];
   lines.push(`duration: ${r.duration_seconds.toFixed(1)}s`);
@@ -100,7 +100,7 @@ export function workerReportText(r: SubagentReportData): string {
   return lines.join('\n');
 }
 
-/** Rule 16: the soft-timeout nudge to a worker that has not reported yet. */
+/** docs/hive-format.md §3 Rule 16: the soft-timeout nudge to a worker that has not reported yet. */
 export function softTimeoutText(softSeconds: number, hardSeconds: number): string {
   return (
     `[SOFT TIMEOUT] You have been running for ${Math.round(softSeconds)}s, past your time budget. ` +
@@ -117,7 +117,7 @@ export interface EscalationTextInput {
   context: string;
 }
 
-/** Rule 17: an escalation as the queen (or, without a queen loop, the user) sees it. */
+/** docs/hive-format.md §3 Rule 17: an escalation as the queen (or, without a queen loop, the user) sees it. */
 export function workerEscalationText(e: EscalationTextInput): string {
   const lines = [
     '[WORKER_ESCALATION]',

@@ -5,7 +5,7 @@ import { PartStore } from '../../storage/parts';
 import { spawnTaskText } from './texts';
 
 /**
- * Rule 15: `<session>/workers/<id>/conversations/` starts as a copy of the queen's conversation (parts and
+ * docs/hive-format.md §3 Rule 15: `<session>/workers/<id>/conversations/` starts as a copy of the queen's conversation (parts and
  * conversation meta, not the cursor: the worker starts fresh) plus one user part carrying the task, so the
  * worker sees what the user and the queen already settled.
  */
