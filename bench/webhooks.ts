@@ -18,8 +18,8 @@ import { EventBus } from '../src/runtime/events/bus';
 import { EventLog } from '../src/runtime/events/persistence';
 import type { TriggerFire } from '../src/runtime/triggers/injection';
 import { MemorySecretStore } from '../src/runtime/triggers/secrets';
-import { SessionTriggers } from '../src/runtime/triggers/sessionTriggers';
-import { TriggerManager } from '../src/runtime/triggers/triggerManager';
+import { SessionTriggers } from '../src/runtime/triggers/session-triggers';
+import { TriggerManager } from '../src/runtime/triggers/trigger-manager';
 
 export const name = 'webhooks';
 

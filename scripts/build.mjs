@@ -47,13 +47,13 @@ const vscodeOnce = {
 // Which modules are shared is read from a first, in-memory build of every entry.
 const LAZY = {
   // The Sessions tree's index of HIVE_HOME.
-  'dist/sessions.js': 'src/extension/sessionsEntry.ts',
+  'dist/sessions.js': 'src/extension/sessions-entry.ts',
   // The file watchers (chokidar).
-  'dist/watch.js': 'src/extension/watchEntry.ts',
+  'dist/watch.js': 'src/extension/watch-entry.ts',
   // The chat panel, its session bridge and the protocol schemas (zod).
-  'dist/chat.js': 'src/extension/chatEntry.ts',
+  'dist/chat.js': 'src/extension/chat-entry.ts',
   // The session runtime and the model SDK.
-  'dist/runtime.js': 'src/extension/runtimeEntry.ts',
+  'dist/runtime.js': 'src/extension/runtime-entry.ts',
 };
 const HOST_ENTRY = 'src/extension/extension.ts';
 

@@ -8,16 +8,16 @@ import {
   parseHostMessage,
   type WebviewToHost,
 } from '../src/shared/protocol';
-import { type Change, ChatModel } from './chatModel';
-import { renderColonyBar } from './colonyBar';
+import { type Change, ChatModel } from './chat-model';
+import { renderColonyBar } from './colony-bar';
 import { clearField, fieldValue, isChecked } from './components';
 import { Composer } from './composer';
 import { h } from './dom';
 import { renderHeader } from './header';
-import { MessageList } from './messageList';
+import { MessageList } from './message-list';
 import type { RowContext } from './rows';
-import { TriggerList } from './triggerList';
-import type { PanelState } from './vscodeApi';
+import { TriggerList } from './trigger-list';
+import type { PanelState } from './vscode-api';
 
 /** How close to the top of the list (in px) the next older history page is requested. */
 const LOAD_OLDER_WITHIN_PX = 1200;

@@ -3,7 +3,7 @@
 // back until the bundle takes them over (main.ts). So the extension reads the session's newest page
 // in parallel with the bundle's start instead of after it.
 import type { WebviewToHost } from '../src/shared/protocol';
-import type { VsCodeApi } from './vscodeApi';
+import type { VsCodeApi } from './vscode-api';
 
 declare function acquireVsCodeApi(): VsCodeApi;
 

@@ -1,5 +1,5 @@
 // The top bar: queen identity, phase badge, session usage/cost, and the restricted-mode banner.
-import { queenTooltip } from '../src/shared/displayNames';
+import { queenTooltip } from '../src/shared/display-names';
 import type { SessionSnapshot } from '../src/shared/protocol';
 import { badge } from './components';
 import { h, replaceChildren } from './dom';

@@ -4,7 +4,7 @@ import './conversation.css';
 import * as z from 'zod/mini';
 import { App } from './app';
 import { registerComponents } from './components';
-import { earlyBoot, loadState, post, saveState } from './vscodeApi';
+import { earlyBoot, loadState, post, saveState } from './vscode-api';
 
 // The bundle's modules are loaded: the real-host bench reads this mark (and 'hive:ready') to split up
 // the time a panel takes to show a session.

@@ -1,14 +1,14 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
-import { approvalOutcome, approvalStatus } from './approvalCard';
-import type { Row, RowOf } from './chatModel';
-import { colonyCard, createdColonyOf } from './colonyCard';
+import { approvalOutcome, approvalStatus } from './approval-card';
+import type { Row, RowOf } from './chat-model';
+import { colonyCard, createdColonyOf } from './colony-card';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';
-import { foldLongBody } from './longMessage';
+import { foldLongBody } from './long-message';
 import { renderMarkdownInto } from './markdown';
-import { systemRow } from './systemRow';
+import { systemRow } from './system-row';
 
 export interface RowContext {
   queenName: string;

@@ -1,5 +1,5 @@
 import type { Tool, ToolCategory } from '../runtime/agent/types';
-import { resolveModelSettings } from '../runtime/config/modelSettings';
+import { resolveModelSettings } from '../runtime/config/model-settings';
 import { AnthropicProvider, DEFAULT_RETRY_POLICY, ModelError } from '../runtime/llm';
 import { pendingShutdownReflections, selectQueen } from '../runtime/queen';
 import {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { findColonyDir } from '../runtime/colony/colony-locate';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { colonyDir as colonyDirOf } from '../runtime/storage/paths';
-import { colonyStateDir } from '../runtime/triggers/colonyState';
+import { colonyStateDir } from '../runtime/triggers/colony-state';
 import { readTriggersFile, triggersFilePath, webhookSettings } from '../runtime/triggers/definitions';
 import { FileSecretStore, SECRETS_FILE } from '../runtime/triggers/secrets';
-import { WEBHOOK_HOST } from '../runtime/triggers/webhookServer';
+import { WEBHOOK_HOST } from '../runtime/triggers/webhook-server';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export const SECRETS_USAGE = 'usage: hive colony secrets <folder-or-name> [--home DIR] [--json]';

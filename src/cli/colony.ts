@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { loadColony } from '../runtime/colony/colony-load';
 import { findColonyDir, homeColonyFolder } from '../runtime/colony/colony-locate';
-import { resolveModelSettings } from '../runtime/config/modelSettings';
+import { resolveModelSettings } from '../runtime/config/model-settings';
 import { AnthropicProvider } from '../runtime/llm';
 import { pendingShutdownReflections } from '../runtime/queen';
 import { type LiveSession, SessionManager, SessionNotFoundError } from '../runtime/session';
 import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, isValidId, validateId } from '../runtime/storage/ids';
 import { describeProblem, STATE_FILE, webhookSettings } from '../runtime/triggers';
-import { colonyStateDir } from '../runtime/triggers/colonyState';
+import { colonyStateDir } from '../runtime/triggers/colony-state';
 import { runTurn } from './chat-turn';
 import { followHeadless } from './colony-follow';
 import { colonySecrets } from './colony-secrets';

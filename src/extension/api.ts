@@ -1,8 +1,8 @@
 // What activate() returns: a small surface for the extension-host tests (and other extensions) to
 // observe the extension without UI. Nothing here exposes the API key.
 import type { SessionManager } from '../runtime/session';
-import type { ColoniesTreeProvider } from './colonies/coloniesTree';
-import type { SessionsTreeProvider } from './tree/sessionsTree';
+import type { ColoniesTreeProvider } from './colonies/colonies-tree';
+import type { SessionsTreeProvider } from './tree/sessions-tree';
 
 export interface HiveExtensionApi {
   readonly sessionsTree: SessionsTreeProvider;

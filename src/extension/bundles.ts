@@ -11,10 +11,10 @@
 // Each path is computed so esbuild leaves the require alone (the module stays out of this bundle).
 import path from 'node:path';
 
-export type RuntimeModule = typeof import('./runtimeEntry');
-export type SessionsModule = typeof import('./sessionsEntry');
-export type WatchModule = typeof import('./watchEntry');
-export type ChatModule = typeof import('./chatEntry');
+export type RuntimeModule = typeof import('./runtime-entry');
+export type SessionsModule = typeof import('./sessions-entry');
+export type WatchModule = typeof import('./watch-entry');
+export type ChatModule = typeof import('./chat-entry');
 
 function lazyBundle<T>(file: string): () => T {
   let loaded: T | undefined;

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
 import type { HiveExtensionApi } from './api';
-import { ApiKeyStore } from './apiKey';
+import { ApiKeyStore } from './api-key';
 import { Attention } from './attention/attention';
-import { ColoniesTreeProvider } from './colonies/coloniesTree';
-import { WorkspaceColonies } from './colonies/workspaceColonies';
-import { registerColoniesViewCommands } from './commands/coloniesViewCommands';
-import { registerColonyCommands } from './commands/colonyCommands';
-import { registerKeyCommands } from './commands/keyCommands';
-import { registerReviewCommands } from './commands/reviewCommands';
-import { registerSessionCommands } from './commands/sessionCommands';
-import { registerTriggerCommands } from './commands/triggerCommands';
-import { registerFirstRun } from './firstRun';
-import { LazyChat } from './lazyChat';
-import { RuntimeHost } from './runtimeHost';
+import { ColoniesTreeProvider } from './colonies/colonies-tree';
+import { WorkspaceColonies } from './colonies/workspace-colonies';
+import { registerColoniesViewCommands } from './commands/colonies-view-commands';
+import { registerColonyCommands } from './commands/colony-commands';
+import { registerKeyCommands } from './commands/key-commands';
+import { registerReviewCommands } from './commands/review-commands';
+import { registerSessionCommands } from './commands/session-commands';
+import { registerTriggerCommands } from './commands/trigger-commands';
+import { registerFirstRun } from './first-run';
+import { LazyChat } from './lazy-chat';
+import { RuntimeHost } from './runtime-host';
 import type { HiveServices } from './services';
-import { SessionStatusBar } from './statusBar';
-import { SessionsTreeProvider } from './tree/sessionsTree';
+import { SessionStatusBar } from './status-bar';
+import { SessionsTreeProvider } from './tree/sessions-tree';
 
 let runtimeHost: RuntimeHost | undefined;
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveSessionSummary } from '../runtime/session/types';
 import type { ColdSessionEntry } from '../runtime/storage/cold-sessions';
-import { colonyDisplayName } from '../shared/displayNames';
-import { queenLabel } from './queenNames';
-import { plainPreview } from './tree/plainPreview';
-import { relativeTime } from './tree/relativeTime';
+import { colonyDisplayName } from '../shared/display-names';
+import { queenLabel } from './queen-names';
+import { plainPreview } from './tree/plain-preview';
+import { relativeTime } from './tree/relative-time';
 
 /** Cold sessions offered in one quick pick (the newest; the tree pages the rest). */
 const COLD_PICK_LIMIT = 1000;

@@ -1,11 +1,11 @@
 // What the command modules share: the runtime, the tree, the chat, the key store, the log.
 import * as vscode from 'vscode';
-import type { ApiKeyStore } from './apiKey';
-import { isMissingApiKey, offerSetApiKey } from './apiKey';
-import type { ChatOpener } from './chatOpener';
-import type { WorkspaceColonies } from './colonies/workspaceColonies';
-import type { RuntimeHost } from './runtimeHost';
-import type { SessionsTreeProvider } from './tree/sessionsTree';
+import type { ApiKeyStore } from './api-key';
+import { isMissingApiKey, offerSetApiKey } from './api-key';
+import type { ChatOpener } from './chat-opener';
+import type { WorkspaceColonies } from './colonies/workspace-colonies';
+import type { RuntimeHost } from './runtime-host';
+import type { SessionsTreeProvider } from './tree/sessions-tree';
 
 export interface HiveServices {
   context: vscode.ExtensionContext;

@@ -4,7 +4,7 @@
 import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { MemorySecretStore } from '../../src/runtime/triggers/secrets';
-import { TriggerManager } from '../../src/runtime/triggers/triggerManager';
+import { TriggerManager } from '../../src/runtime/triggers/trigger-manager';
 
 const dir = process.argv[2]!;
 const log = path.join(dir, 'queen.log');

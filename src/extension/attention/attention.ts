@@ -1,9 +1,14 @@
 // A request waiting for the user that the chat does not show is announced: a notification with
 // Approve / Deny / Show (Show for questions), a badge on the Sessions view, and the status bar's state.
 import * as vscode from 'vscode';
-import type { ChatOpener } from '../chatOpener';
-import type { RuntimeHost } from '../runtimeHost';
-import { type PendingRequest, PendingRequests, requestMessage, type WatchedSession } from './pendingRequests';
+import type { ChatOpener } from '../chat-opener';
+import type { RuntimeHost } from '../runtime-host';
+import {
+  type PendingRequest,
+  PendingRequests,
+  requestMessage,
+  type WatchedSession,
+} from './pending-requests';
 
 export interface AttentionDeps {
   runtime: RuntimeHost;

@@ -3,13 +3,13 @@
 // Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
 import * as vscode from 'vscode';
 import type { LiveSession, SessionManager } from '../../runtime/session';
-import { queenDisplayName } from '../../shared/displayNames';
-import { followProposals, ProposalReview } from '../review/proposalReview';
-import { ChatBridge } from './chatBridge';
-import { ChatPanel } from './chatPanel';
-import { openColdSession } from './coldSession';
-import { SessionFeed } from './sessionFeed';
-import type { ChatSession } from './sessionSources';
+import { queenDisplayName } from '../../shared/display-names';
+import { followProposals, ProposalReview } from '../review/proposal-review';
+import { ChatBridge } from './chat-bridge';
+import { ChatPanel } from './chat-panel';
+import { openColdSession } from './cold-session';
+import { SessionFeed } from './session-feed';
+import type { ChatSession } from './session-sources';
 
 const COLONY_COMMANDS = {
   open: 'hive.openColony',

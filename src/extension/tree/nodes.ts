@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import type { LiveSessionSummary } from '../../runtime/session/types';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
 import { isSessionLocked } from '../../runtime/storage/session-lock';
-import { colonyDisplayName } from '../../shared/displayNames';
-import { queenLabel, queenLabelWithId } from '../queenNames';
-import { plainPreview } from './plainPreview';
-import { formatDate, relativeTime } from './relativeTime';
+import { colonyDisplayName } from '../../shared/display-names';
+import { queenLabel, queenLabelWithId } from '../queen-names';
+import { plainPreview } from './plain-preview';
+import { formatDate, relativeTime } from './relative-time';
 
 export interface LiveNode {
   kind: 'live';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describeSchedule, nextFireAt, scheduleOf } from '../triggers/schedule';
-import type { TriggerView } from '../triggers/triggerViews';
+import type { TriggerView } from '../triggers/trigger-views';
 import { loadColony } from './colony-load';
 import { findColonyDir, listHomeColonies } from './colony-locate';
 

@@ -18,9 +18,9 @@ import type { Complete } from '../queen/types';
 import { updateMeta } from '../storage/meta';
 import type { ConversationPart, PartStore } from '../storage/parts';
 import { Checkpoints, type RestoreResult } from '../tools';
-import { colonyStateDir } from '../triggers/colonyState';
+import { colonyStateDir } from '../triggers/colony-state';
 import type { TriggerSecretStore } from '../triggers/secrets';
-import { SessionTriggers } from '../triggers/sessionTriggers';
+import { SessionTriggers } from '../triggers/session-triggers';
 import { ApprovalBroker } from './approval-broker';
 import { createColonyTool, spawnedColonyFolder, startIncubatingColonyTool } from './colony-create-tools';
 import { askUserTool, phaseTools, toolsForPhase, workspaceTools } from './queen-tools';
@@ -54,7 +54,7 @@ export interface LiveSessionInit {
   onChange: () => void;
   /** Colony runtime knobs: workers at once (default 3) and the timers of their timeouts. */
   colony?: { concurrency?: number; timers?: Timers; onLoad?: (colonyName: string) => Promise<void> };
-  /** For the colonies' machine state (triggers/colonyState.ts). */
+  /** For the colonies' machine state (triggers/colony-state.ts). */
   hiveHome: string;
   triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
   /** What the session spent before this start (a resume), so the totals go on from there. */

@@ -1,7 +1,7 @@
 // Timer and webhook triggers: definitions (triggers.json), schedules, the manager, the webhook server.
 export type { Clock, Timers, TriggerLogger } from './clock';
 export { systemClock, systemTimers } from './clock';
-export { CronError, type CronSchedule, CronTimer, cronRunsAfter, parseCron } from './cronSchedule';
+export { CronError, type CronSchedule, CronTimer, cronRunsAfter, parseCron } from './cron-schedule';
 export {
   DEFAULT_WEBHOOK_PORT,
   describeProblem,
@@ -27,11 +27,11 @@ export {
   webhookSettings,
 } from './definitions';
 export { formatTriggerBatch, formatTriggerBlock, type TriggerFire } from './injection';
-export { IntervalTimer, nextIntervalFire } from './intervalTimer';
+export { IntervalTimer, nextIntervalFire } from './interval-timer';
 export type { MissedTrigger } from './missed';
-export { pythonJsonDumps } from './pythonJson';
-export { describeTriggersForQueen } from './queenText';
-export { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rateLimit';
+export { pythonJsonDumps } from './python-json';
+export { describeTriggersForQueen } from './queen-text';
+export { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rate-limit';
 export {
   describeSchedule,
   firesBetween,
@@ -48,7 +48,7 @@ export {
   SECRETS_FILE,
   type TriggerSecretStore,
 } from './secrets';
-export { SessionTriggers, type SessionTriggersHost } from './sessionTriggers';
+export { SessionTriggers, type SessionTriggersHost } from './session-triggers';
 export {
   type TriggerLoadResult,
   TriggerManager,
@@ -56,11 +56,11 @@ export {
   TriggerNotFoundError,
   type TriggerUpdate,
   type TriggerView,
-} from './triggerManager';
-export { STATE_FILE } from './triggerState';
-export { triggerSummary, triggerTools } from './triggerTools';
-export { SECRET_HEADER, signBody } from './webhookAuth';
-export type { WebhookInfo } from './webhookInfo';
+} from './trigger-manager';
+export { STATE_FILE } from './trigger-state';
+export { triggerSummary, triggerTools } from './trigger-tools';
+export { SECRET_HEADER, signBody } from './webhook-auth';
+export type { WebhookInfo } from './webhook-info';
 export {
   DEFAULT_MAX_BODY_BYTES,
   WEBHOOK_HOST,
@@ -69,4 +69,4 @@ export {
   type WebhookRouteSpec,
   WebhookServer,
   type WebhookServerOptions,
-} from './webhookServer';
+} from './webhook-server';

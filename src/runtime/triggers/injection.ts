@@ -1,6 +1,6 @@
 import type { TriggerDefinition, TriggerType } from './definitions';
-import { pythonJsonDumps } from './pythonJson';
-import type { WebhookRequestInfo } from './webhookServer';
+import { pythonJsonDumps } from './python-json';
+import type { WebhookRequestInfo } from './webhook-server';
 
 /**
  * What a fire puts in the queen's conversation (docs/hive-format.md §3 rule 18): one user part

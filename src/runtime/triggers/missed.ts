@@ -1,6 +1,6 @@
 import type { TriggerDefinition } from './definitions';
 import { firesBetween, nextFireAt, type Schedule } from './schedule';
-import type { PendingMissed, TriggerStats } from './triggerState';
+import type { PendingMissed, TriggerStats } from './trigger-state';
 
 /**
  * Fires that fell while nothing was running (VS Code closed, session stopped). Every delivered fire

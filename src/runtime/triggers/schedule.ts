@@ -1,5 +1,5 @@
-import { type CronSchedule, cronRunsAfter, parseCron } from './cronSchedule';
-import { nextIntervalFire } from './intervalTimer';
+import { type CronSchedule, cronRunsAfter, parseCron } from './cron-schedule';
+import { nextIntervalFire } from './interval-timer';
 
 /** A timer trigger's schedule, resolved from its `trigger_config`. */
 export type Schedule =

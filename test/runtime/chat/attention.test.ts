@@ -3,8 +3,8 @@ import {
   type PendingRequest,
   PendingRequests,
   requestMessage,
-} from '../../../src/extension/attention/pendingRequests';
-import { COLD_PHASE } from '../../../src/extension/chat/coldSession';
+} from '../../../src/extension/attention/pending-requests';
+import { COLD_PHASE } from '../../../src/extension/chat/cold-session';
 import type { SessionManager } from '../../../src/runtime/session';
 import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import { managerFor, recordingWriteTool, removeDir, tempDir } from '../session/helpers';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ChatSession } from '../../../src/extension/chat/sessionSources';
+import type { ChatSession } from '../../../src/extension/chat/session-sources';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
-import { ChatModel } from '../../../webview/chatModel';
+import { ChatModel } from '../../../webview/chat-model';
 import {
   fault,
   reply,

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { colonyView, triggerViews } from '../../../src/extension/chat/sessionSources';
+import { colonyView, triggerViews } from '../../../src/extension/chat/session-sources';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
 import type { ColonyState } from '../../../src/runtime/session/types';
-import type { TriggerView as RuntimeTriggerView } from '../../../src/runtime/triggers/triggerViews';
+import type { TriggerView as RuntimeTriggerView } from '../../../src/runtime/triggers/trigger-views';
 import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 import { managerFor, removeDir, tempDir } from '../session/helpers';
 import { BridgeHarness } from './helpers';
 
 const SECRET = 'whsec_7f3a9c1d2e4b5a6f8091a2b3c4d5e6f7';
 
-/** A trigger as the runtime lists it (src/runtime/triggers/triggerViews.ts). */
+/** A trigger as the runtime lists it (src/runtime/triggers/trigger-views.ts). */
 function timer(id: string, enabled: boolean): RuntimeTriggerView {
   return {
     trigger_id: id,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { queenLabel, queenLabelWithId } from '../../../src/extension/queenNames';
+import { queenLabel, queenLabelWithId } from '../../../src/extension/queen-names';
 import { nodeIndexFs } from '../../../src/runtime/storage/index-fs';
 import { locationOf } from '../../../src/runtime/storage/paths';
 import { readSessionSummary } from '../../../src/runtime/storage/session-summary';
-import { colonyDisplayName, queenDisplayName, queenTooltip } from '../../../src/shared/displayNames';
+import { colonyDisplayName, queenDisplayName, queenTooltip } from '../../../src/shared/display-names';
 import { removeDir, tempDir } from '../session/helpers';
 
 describe('one display name per queen and colony; sessions titled by the first user message', () => {

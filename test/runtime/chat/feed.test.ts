@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type FeedOutput, SessionFeed } from '../../../src/extension/chat/sessionFeed';
+import { type FeedOutput, SessionFeed } from '../../../src/extension/chat/session-feed';
 import type { LiveSession, SessionManager } from '../../../src/runtime/session';
 import type { HostToWebview } from '../../../src/shared/protocol';
 import { type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';

@@ -1,6 +1,6 @@
-import { ChatBridge, type ChatBridgeDeps } from '../../../src/extension/chat/chatBridge';
-import { SessionFeed } from '../../../src/extension/chat/sessionFeed';
-import type { ChatSession } from '../../../src/extension/chat/sessionSources';
+import { ChatBridge, type ChatBridgeDeps } from '../../../src/extension/chat/chat-bridge';
+import { SessionFeed } from '../../../src/extension/chat/session-feed';
+import type { ChatSession } from '../../../src/extension/chat/session-sources';
 import type { SessionManager } from '../../../src/runtime/session';
 import { type HostToWebview, parseHostMessage } from '../../../src/shared/protocol';
 

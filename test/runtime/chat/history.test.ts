@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { COLD_PHASE, openColdSession } from '../../../src/extension/chat/coldSession';
-import { HistoryPager, historyMessages } from '../../../src/extension/chat/historyMessages';
+import { COLD_PHASE, openColdSession } from '../../../src/extension/chat/cold-session';
+import { HistoryPager, historyMessages } from '../../../src/extension/chat/history-messages';
 import type { ConversationPart } from '../../../src/runtime/storage/parts';
 import { partFileName } from '../../../src/runtime/storage/parts';
 import { conversationsDir } from '../../../src/runtime/storage/paths';

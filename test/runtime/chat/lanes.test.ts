@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { placeReplayRows, replayRows, replaySessionEvents } from '../../../src/extension/chat/sessionEvents';
-import { TurnChanges } from '../../../src/extension/chat/turnChanges';
-import { MAX_LANE_ENTRIES, WorkerLanes } from '../../../src/extension/chat/workerLanes';
+import { placeReplayRows, replayRows, replaySessionEvents } from '../../../src/extension/chat/session-events';
+import { TurnChanges } from '../../../src/extension/chat/turn-changes';
+import { MAX_LANE_ENTRIES, WorkerLanes } from '../../../src/extension/chat/worker-lanes';
 import { EventBus } from '../../../src/runtime/events/bus';
 import { EventLog } from '../../../src/runtime/events/persistence';
 import { type ChatMessage, parseHostMessage } from '../../../src/shared/protocol';

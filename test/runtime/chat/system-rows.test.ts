@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openColdSession } from '../../../src/extension/chat/coldSession';
-import { historyMessages } from '../../../src/extension/chat/historyMessages';
-import { isInternalText, systemRowsFromText } from '../../../src/extension/chat/systemRows';
+import { openColdSession } from '../../../src/extension/chat/cold-session';
+import { historyMessages } from '../../../src/extension/chat/history-messages';
+import { isInternalText, systemRowsFromText } from '../../../src/extension/chat/system-rows';
 import {
   WORKER_UNLOADED_TEXT,
   workerEscalationText,

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run';
-import { colonyStateDir } from '../../../src/runtime/triggers/colonyState';
+import { colonyStateDir } from '../../../src/runtime/triggers/colony-state';
 import { cliNode } from '../../support/cli-node';
 import { httpRequest } from '../../support/http-client';
 import {

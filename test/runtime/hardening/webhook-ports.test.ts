@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TriggerFire } from '../../../src/runtime/triggers/injection';
 import { MemorySecretStore } from '../../../src/runtime/triggers/secrets';
-import { TriggerManager } from '../../../src/runtime/triggers/triggerManager';
+import { TriggerManager } from '../../../src/runtime/triggers/trigger-manager';
 import { httpRequest } from '../../support/http-client';
 import { removeTree } from '../storage/fixtures';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { hiveStateFile } from '../../../src/runtime/triggers/hiveSessionState';
+import { hiveStateFile } from '../../../src/runtime/triggers/hive-session-state';
 import type { ScriptedServer } from '../../support/scripted-anthropic-server';
 import { fixtureColonyCopy, useColonyTestEnv } from '../session/colony-helpers';
 import { managerFor } from '../session/helpers';

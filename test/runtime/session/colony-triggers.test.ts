@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { panelTriggerView } from '../../../src/extension/chat/triggerPanelView';
+import { panelTriggerView } from '../../../src/extension/chat/trigger-panel-view';
 import type { LiveSession } from '../../../src/runtime/session';
 import {
   type RecordedRequest,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { plainPreview } from '../../../src/extension/tree/plainPreview';
+import { plainPreview } from '../../../src/extension/tree/plain-preview';
 
 describe('Sessions tree: plain preview of a Markdown reply', () => {
   it('drops heading, list and quote markers at line starts', () => {

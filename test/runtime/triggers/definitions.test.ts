@@ -14,7 +14,7 @@ import {
   webhookSettings,
 } from '../../../src/runtime/triggers/definitions';
 import { formatTriggerBatch } from '../../../src/runtime/triggers/injection';
-import { pythonJsonDumps } from '../../../src/runtime/triggers/pythonJson';
+import { pythonJsonDumps } from '../../../src/runtime/triggers/python-json';
 import {
   FileSecretStore,
   generateWebhookSecret,

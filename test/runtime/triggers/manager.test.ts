@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TriggerFire } from '../../../src/runtime/triggers/injection';
-import { describeTriggersForQueen } from '../../../src/runtime/triggers/queenText';
+import { describeTriggersForQueen } from '../../../src/runtime/triggers/queen-text';
 import { MemorySecretStore } from '../../../src/runtime/triggers/secrets';
-import { TriggerManager, type TriggerManagerOptions } from '../../../src/runtime/triggers/triggerManager';
+import { TriggerManager, type TriggerManagerOptions } from '../../../src/runtime/triggers/trigger-manager';
 import { FakeClock, restoreGlobals, settle } from '../../support/fake-clock';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseCron } from '../../../src/runtime/triggers/cronSchedule';
+import { parseCron } from '../../../src/runtime/triggers/cron-schedule';
 import {
   describeSchedule,
   firesBetween,

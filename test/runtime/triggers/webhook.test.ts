@@ -4,13 +4,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { TriggerFire } from '../../../src/runtime/triggers/injection';
-import { TriggerManager } from '../../../src/runtime/triggers/triggerManager';
-import { signBody } from '../../../src/runtime/triggers/webhookAuth';
+import { TriggerManager } from '../../../src/runtime/triggers/trigger-manager';
+import { signBody } from '../../../src/runtime/triggers/webhook-auth';
 import {
   type WebhookRequestInfo,
   type WebhookRouteSpec,
   WebhookServer,
-} from '../../../src/runtime/triggers/webhookServer';
+} from '../../../src/runtime/triggers/webhook-server';
 import { FakeClock, settle } from '../../support/fake-clock';
 import { httpRequest } from '../../support/http-client';
 

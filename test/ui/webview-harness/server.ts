@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chatHtml, newNonce } from '../../../src/extension/chat/chatHtml';
+import { chatHtml, newNonce } from '../../../src/extension/chat/chat-html';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const HARNESS_SCRIPTS = ['themes.js', 'fake-vscode.js', 'scenario.js'];

@@ -1,0 +1,264 @@
+// The Sessions tree: live sessions first, then the cold sessions of HIVE_HOME grouped by queen (and
+// colony), newest activity first. Built from the SessionIndex (incremental); groups page their rows
+// so a home with 10,000 sessions stays fast. A damaged session is a row like any other.
+import * as vscode from 'vscode';
+import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import { watchModule } from '../bundles';
+import type { RuntimeHost } from '../runtime-host';
+import type { HomeWatcher } from './home-watcher';
+import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
+
+export const PAGE_SIZE = 200;
+/** Most recent cold sessions whose messages are watched (besides the live ones). */
+const HOT_RECENT = 30;
+/** How long after the first listing the HIVE_HOME watcher starts (so the rows are drawn first). */
+const WATCH_DELAY_MS = 200;
+
+export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SessionNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Fires after each rebuild from the index (tests wait on it). */
+  private readonly rebuilt = new vscode.EventEmitter<void>();
+  readonly onDidRebuild = this.rebuilt.event;
+
+  /** Group nodes by key, kept across rebuilds so a group can be refreshed by itself. */
+  private groups = new Map<string, GroupNode>();
+  private order: GroupNode[] = [];
+  private readonly shown = new Map<string, number>();
+  private coldById = new Map<string, ColdSessionEntry>();
+  private firstLoad: Promise<void> | undefined;
+  private watcher: HomeWatcher | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private loadError: string | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private knownLive = new Map<string, string>();
+
+  constructor(
+    private readonly runtime: RuntimeHost,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subs.push(
+      runtime.onDidChangeLive(() => this.onLiveChanged()),
+      runtime.onDidChangeHome(() => this.restart()),
+    );
+  }
+
+  getTreeItem(node: SessionNode): vscode.TreeItem {
+    return treeItemOf(node);
+  }
+
+  async getChildren(node?: SessionNode): Promise<SessionNode[]> {
+    if (!node) {
+      await this.ensureLoaded();
+      const live = this.liveNodes();
+      // Live sessions are listed above: a group counts (and shows) only its other rows.
+      const liveIds = this.liveIds();
+      for (const g of this.order)
+        g.liveCount = liveIds.size ? g.rows.filter((r) => liveIds.has(r.session_id)).length : 0;
+      const groups = this.order.filter((g) => g.rows.length > (g.liveCount ?? 0));
+      const out: SessionNode[] = [...live, ...groups];
+      if (this.loadError)
+        out.push({ kind: 'notice', message: 'Could not list sessions', detail: this.loadError });
+      return out;
+    }
+    if (node.kind !== 'group') return [];
+    const liveIds = this.liveIds();
+    const rows = liveIds.size ? node.rows.filter((r) => !liveIds.has(r.session_id)) : node.rows;
+    const limit = this.shown.get(node.key) ?? PAGE_SIZE;
+    const out: SessionNode[] = rows.slice(0, limit).map((entry) => ({ kind: 'cold', entry }));
+    if (rows.length > limit) out.push({ kind: 'more', group: node, shown: limit } satisfies MoreNode);
+    return out;
+  }
+
+  /** The next page of a group ("Show more…"). */
+  showMore(node: MoreNode): void {
+    const group = this.groups.get(node.group.key);
+    if (!group) return;
+    this.shown.set(group.key, (this.shown.get(group.key) ?? PAGE_SIZE) + PAGE_SIZE);
+    this.changed.fire(group);
+  }
+
+  /** Full rescan of HIVE_HOME (fingerprints; only changed sessions are read again). */
+  async refresh(): Promise<void> {
+    await this.ensureLoaded();
+    await this.update(undefined);
+  }
+
+  /** The index row of a cold session, if listed. */
+  coldEntry(sessionId: string): ColdSessionEntry | undefined {
+    return this.coldById.get(sessionId);
+  }
+
+  /** Re-reads the given paths (session folders) and redraws. */
+  async refreshPaths(paths: string[]): Promise<void> {
+    await this.update(paths);
+  }
+
+  private ensureLoaded(): Promise<void> {
+    if (!this.firstLoad) {
+      const loading: Promise<void> = Promise.resolve().then(() => this.load(loading));
+      this.firstLoad = loading;
+    }
+    return this.firstLoad;
+  }
+
+  private async load(loading: Promise<void>): Promise<void> {
+    await vscode.window.withProgress({ location: { viewId: 'hive.sessions' } }, () =>
+      this.rebuild(undefined),
+    );
+    if (this.firstLoad !== loading) return; // the home moved meanwhile
+    // The watcher (chokidar, dist/watch.js) starts a moment after the rows are listed: loading it and
+    // its first scan of the home would delay them. Once it is ready, one more (incremental) scan
+    // catches what changed meanwhile.
+    this.watchTimer = setTimeout(() => this.startWatching(), WATCH_DELAY_MS);
+  }
+
+  private startWatching(): void {
+    const home = this.runtime.hiveHome;
+    const { HomeWatcher } = watchModule();
+    const watcher: HomeWatcher = new HomeWatcher({
+      home,
+      onChange: (paths) => void this.update(paths),
+      onError: (m) => this.log.warn(`watching ${home}: ${m}`),
+    });
+    this.watcher = watcher;
+    this.updateHot();
+    void watcher.start().then(
+      () => {
+        this.log.debug(`watching ${home} for session changes`);
+        if (this.watcher === watcher) void this.update(undefined);
+      },
+      (err: unknown) => this.log.warn(`cannot watch ${home}: ${String(err)}`),
+    );
+  }
+
+  private async update(paths: string[] | undefined): Promise<void> {
+    if (!this.firstLoad) return; // nothing shown yet: the first getChildren loads everything
+    await this.firstLoad;
+    if (await this.rebuild(paths)) this.changed.fire(undefined);
+  }
+
+  /** Refreshes the index (full, or only `paths`) and regroups; false when nothing changed. */
+  private async rebuild(paths: string[] | undefined): Promise<boolean> {
+    const index = this.runtime.index;
+    try {
+      const stats = await index.refresh(paths);
+      if (stats.problems.length) this.log.debug(`session scan: ${stats.problems.join('; ')}`);
+      this.log.trace(
+        `session index ${stats.mode} refresh: ${stats.checked} checked, ${stats.reread} read, ${stats.removed} removed (${stats.ms} ms)`,
+      );
+      this.loadError = undefined;
+      if (!stats.changed && this.coldById.size > 0 && paths !== undefined) return false;
+    } catch (err) {
+      this.loadError = err instanceof Error ? err.message : String(err);
+      this.log.error(`listing sessions of ${index.home} failed: ${this.loadError}`);
+    }
+    if (index !== this.runtime.index) return false; // home moved meanwhile
+    this.regroup(index.list());
+    this.updateHot();
+    this.rebuilt.fire();
+    return true;
+  }
+
+  private regroup(rows: ColdSessionEntry[]): void {
+    const groups = new Map<string, GroupNode>();
+    const order: GroupNode[] = [];
+    const byId = new Map<string, ColdSessionEntry>();
+    for (const row of rows) {
+      if (!byId.has(row.session_id)) byId.set(row.session_id, row);
+      const queenId = row.queen_id ?? 'unknown';
+      const key = row.colony_id ? `colony:${row.colony_id}/${queenId}` : `queen:${queenId}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = this.groups.get(key) ?? {
+          kind: 'group',
+          key,
+          queenId,
+          colonyId: row.colony_id,
+          rows: [],
+          expanded: false,
+        };
+        g.rows = [];
+        groups.set(key, g);
+        order.push(g);
+      }
+      g.rows.push(row);
+    }
+    // The group with the newest session opens by itself.
+    if (order[0] && this.groups.size === 0) order[0].expanded = true;
+    this.groups = groups;
+    this.order = order;
+    this.coldById = byId;
+  }
+
+  /** Live sessions and the most recent ones get their messages watched. */
+  private updateHot(): void {
+    if (!this.watcher) return;
+    const dirs =
+      this.runtime
+        .peekManager()
+        ?.list()
+        .map((s) => s.dir) ?? [];
+    let n = 0;
+    for (const g of this.order) {
+      for (const r of g.rows.slice(0, HOT_RECENT)) dirs.push(r.dir);
+      if (++n >= 5) break;
+    }
+    this.watcher.setHot(dirs);
+  }
+
+  private liveNodes(): LiveNode[] {
+    const m = this.runtime.peekManager();
+    if (!m) return [];
+    return m
+      .list()
+      .map((session) => ({ kind: 'live', session, cold: this.coldById.get(session.session_id) }));
+  }
+
+  private liveIds(): Set<string> {
+    return new Set(
+      this.runtime
+        .peekManager()
+        ?.list()
+        .map((s) => s.session_id) ?? [],
+    );
+  }
+
+  private onLiveChanged(): void {
+    const now = new Map(
+      this.runtime
+        .peekManager()
+        ?.list()
+        .map((s) => [s.session_id, s.dir]) ?? [],
+    );
+    // A session that just stopped (or started) changed its folder: read it again.
+    const touched = [...this.knownLive].filter(([id]) => !now.has(id)).map(([, dir]) => dir);
+    for (const [id, dir] of now) if (!this.knownLive.has(id)) touched.push(dir);
+    this.knownLive = now;
+    if (touched.length) this.updateHot();
+    if (touched.length && this.firstLoad) void this.update(touched);
+    this.changed.fire(undefined);
+  }
+
+  /** HIVE_HOME moved: forget everything synchronously (the next getChildren loads the new home). */
+  private restart(): void {
+    clearTimeout(this.watchTimer);
+    void this.watcher?.close();
+    this.watcher = undefined;
+    this.groups = new Map();
+    this.order = [];
+    this.coldById = new Map();
+    this.shown.clear();
+    this.loadError = undefined;
+    this.firstLoad = undefined;
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    clearTimeout(this.watchTimer);
+    void this.watcher?.close();
+    for (const s of this.subs) s.dispose();
+    this.changed.dispose();
+    this.rebuilt.dispose();
+  }
+}
