@@ -199,6 +199,8 @@ const otherTargets = [
   },
 ];
 
+// Stale shared chunks of an earlier build go first (a fresh clone has no dist/ yet).
+fs.mkdirSync('dist', { recursive: true });
 for (const f of fs.readdirSync('dist', { withFileTypes: true })) {
   if (/^shared-.*\.js(\.map)?$/.test(f.name)) fs.rmSync(path.join('dist', f.name));
 }
