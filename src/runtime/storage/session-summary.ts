@@ -177,6 +177,12 @@ export function readSessionSummary(
     // Stale or missing: rebuilt from the parts just read and written back, as Hive's listing does.
     const fd = writeSummaryFile(dir, summaryOfParts(parts));
     if (fd !== undefined) closeSync(fd);
+    // That write moved the folder's ctime, so a created_at taken from it moves too (a later read sees it).
+    const st = createdFromFolder ? fs.stat(dir) : undefined;
+    if (st) {
+      createdAt = st.ctimeMs / 1000;
+      lastActive = Math.max(lastActive, createdAt);
+    }
   }
   // The title: summary.json does not keep it, so with a fresh one only the first parts are read.
   const firstMessage = namesOnly
