@@ -6,7 +6,7 @@
 // Usage: tsx scripts/host/run-tests.ts [--only ext|ui]
 // The extension's model is the scripted Anthropic server (scripts/host/model-server.ts), started here
 // before code-server; UI tests script its replies through its control URL (HIVE_UI_MODEL_CONTROL).
-// Env: HIVE_HOST_SUITE_TIMEOUT (s, default 180), HIVE_EXT_TEST_GREP, HIVE_UI_GREP,
+// Env: HIVE_HOST_SUITE_TIMEOUT (s, default 600), HIVE_EXT_TEST_GREP, HIVE_UI_GREP,
 // HIVE_TEST_MODEL_URL (use that model server instead of starting one).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const only = argValue('--only');
   if (only !== undefined && only !== 'ext' && only !== 'ui')
     throw new Error(`--only takes ext or ui, not "${only}"`);
-  const suiteTimeoutMs = Number(process.env.HIVE_HOST_SUITE_TIMEOUT ?? 180) * 1000;
+  const suiteTimeoutMs = Number(process.env.HIVE_HOST_SUITE_TIMEOUT ?? 600) * 1000;
   const host = loadHostEnv();
   fs.rmSync(path.join(outputDir, 'screenshots'), { recursive: true, force: true });
   fs.rmSync(path.join(outputDir, 'extension-host-logs'), { recursive: true, force: true });

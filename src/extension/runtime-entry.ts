@@ -3,11 +3,7 @@
 // activation never even parses it.
 
 export { loadColony } from '../runtime/colony/colony-load';
-export { findColonyDir } from '../runtime/colony/colony-locate';
-export { colonyOverviews } from '../runtime/colony/colony-overview';
-export { checkColonyFiles, isCheckedColonyFile } from '../runtime/colony/colony-problems';
 export { scaffoldColony } from '../runtime/colony/colony-scaffold';
 export { AnthropicProvider } from '../runtime/llm/provider';
 export { SessionManager } from '../runtime/session/manager';
-export { isOwnWrite } from '../runtime/storage/own-writes';
 export { LiveSettingsProvider } from './live-provider';

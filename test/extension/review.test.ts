@@ -66,11 +66,15 @@ describe('diff review of file changes', () => {
   });
 
   /** The open diff tab of a proposal under review. */
-  const diffTab = () =>
+  /** The proposal's diff tab; `other`: not that (earlier) proposal's, whose tab may still be closing. */
+  const diffTab = (other?: vscode.Uri) =>
     vscode.window.tabGroups.all
       .flatMap((g) => g.tabs)
       .find(
-        (t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === schemes.proposal,
+        (t) =>
+          t.input instanceof vscode.TabInputTextDiff &&
+          t.input.modified.scheme === schemes.proposal &&
+          t.input.modified.toString() !== other?.toString(),
       );
 
   it('opens a new file against empty, and writes what the user edited on the right before approving', async function () {
@@ -205,7 +209,8 @@ describe('diff review of file changes', () => {
     // Undo Agent Changes on the same file: the agent's version was already undone; nothing is lost.
     server.enqueue(reply.toolUse('write_file', { path: 'c.txt', content: 'again\n' }), reply.text('ok'));
     const again = session.send('Change c again.');
-    const tab2 = (await waitFor('the diff editor', diffTab, 15_000))!;
+    const first = (tab.input as vscode.TabInputTextDiff).modified;
+    const tab2 = (await waitFor('the second diff editor', () => diffTab(first), 15_000))!;
     review.answer((tab2.input as vscode.TabInputTextDiff).modified, true);
     await again;
     assert.deepEqual(await bridge.changedFiles(), ['c.txt']);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyOverview, ColonyTriggerOverview } from '../../runtime/colony/colony-overview';
-import { runtimeModule, watchModule } from '../bundles';
+import { sessionsModule, watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtime-host';
 import { timeUntil } from '../tree/relative-time';
 
@@ -109,7 +109,7 @@ export class ColoniesTreeProvider implements vscode.TreeDataProvider<ColoniesNod
       .filter((f) => f.uri.scheme === 'file')
       .map((f) => f.uri.fsPath);
     try {
-      this.rows = await runtimeModule().colonyOverviews({
+      this.rows = await sessionsModule().colonyOverviews({
         hiveHome: home,
         workspaceFolders,
         live,

@@ -1,7 +1,7 @@
 // Problems of colony files (src/runtime/colony/colony-problems.ts) in VS Code's Problems view: checked
 // when a colony loads or is offered, when its files change on disk, and when one is saved in the editor.
 import * as vscode from 'vscode';
-import { runtimeModule } from '../bundles';
+import { sessionsModule } from '../bundles';
 
 const COLONY_JSON = /[/\\]\.hive[/\\](metadata|worker|triggers|tools)\.json$/;
 
@@ -21,7 +21,7 @@ export class ColonyDiagnostics implements vscode.Disposable {
   /** Re-checks every colony file of `colonyDir` and replaces their entries in the Problems view. */
   async check(colonyDir: string): Promise<void> {
     try {
-      const results = await runtimeModule().checkColonyFiles(colonyDir);
+      const results = await sessionsModule().checkColonyFiles(colonyDir);
       for (const [file, problems] of results) {
         this.collection.set(
           vscode.Uri.file(file),
@@ -44,7 +44,7 @@ export class ColonyDiagnostics implements vscode.Disposable {
 
   /** Whether a changed file is one the check covers. */
   covers(file: string): boolean {
-    return runtimeModule().isCheckedColonyFile(file);
+    return sessionsModule().isCheckedColonyFile(file);
   }
 
   /** The entries for `file` now (tests read them). */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyLocation } from '../../runtime/colony/colony-locate';
-import { runtimeModule, watchModule } from '../bundles';
+import { sessionsModule, watchModule } from '../bundles';
 import type { FolderChoice } from '../pickers';
 import { ColonyDiagnostics } from './colony-diagnostics';
 
@@ -75,7 +75,7 @@ export class WorkspaceColonies implements vscode.Disposable {
 
   /** The colony definition of a folder (the colony modules load on first use, not at activation). */
   async locate(folder: string): Promise<ColonyLocation | undefined> {
-    return runtimeModule().findColonyDir(folder);
+    return sessionsModule().findColonyDir(folder);
   }
 
   /**
@@ -140,7 +140,7 @@ export class WorkspaceColonies implements vscode.Disposable {
   private async userChange(event: string, file: string): Promise<boolean> {
     if (event !== 'add' && event !== 'change') return true;
     const text = await readFile(file).catch(() => undefined);
-    return text === undefined || !runtimeModule().isOwnWrite(file, text);
+    return text === undefined || !sessionsModule().isOwnWrite(file, text);
   }
 
   unwatch(sessionId: string): void {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { LiveSession } from '../../runtime/session';
 import { isValidId } from '../../runtime/storage/ids';
-import { runtimeModule } from '../bundles';
+import { runtimeModule, sessionsModule } from '../bundles';
 import type { ColoniesTreeProvider } from '../colonies/colonies-tree';
 import { type HiveServices, info, reportError } from '../services';
 import { UNTRUSTED_COLONY_MESSAGE } from './colony-commands';
@@ -139,7 +139,7 @@ export function registerColoniesViewCommands(
           await vscode.commands.executeCommand('revealFileInOS', uri);
         else {
           // No OS file manager behind a browser: open the worker's config and say where the folder is.
-          const { findColonyDir } = runtimeModule();
+          const { findColonyDir } = sessionsModule();
           const dir = (await findColonyDir(folder))?.dir ?? folder;
           const worker = path.join(dir, 'worker.json');
           if (existsSync(worker)) await vscode.window.showTextDocument(vscode.Uri.file(worker));
