@@ -16,12 +16,14 @@ describe('Hive view', () => {
   });
 
   it("lists the fixture Hive home's sessions by queen, the damaged one marked", async () => {
-    // sample/hive-home: queen_technology has a normal and a damaged session, queen_operations one.
-    await sessionRow(page(), 'queen_technology');
-    await sessionRow(page(), 'queen_operations');
+    // sample/hive-home: queen_technology has a normal and a damaged session, queen_operations one;
+    // groups show each queen's display name.
+    await sessionRow(page(), 'Alexandra · Head of Technology');
+    await sessionRow(page(), 'Rachel · Head of Operations');
     const cold = await sessionRow(page(), /storage suite|slowest/);
     assert.equal(await cold.locator('.codicon-warning').count(), 0, 'a readable session is not marked');
-    const damaged = await sessionRow(page(), 'session_20260419_080000_deadbeef');
+    // The damaged session (session_20260419_080000_deadbeef) is titled by its first message, like the others.
+    const damaged = await sessionRow(page(), /cut off by a cr/);
     await damaged.locator('.codicon-warning').waitFor({ state: 'visible' });
     const release = await sessionRow(page(), /release notes|0\.1\.0/i);
     assert.ok(await release.isVisible(), 'the queen_operations session is listed');
