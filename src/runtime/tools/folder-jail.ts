@@ -177,3 +177,14 @@ function inside(root: string, p: string): boolean {
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
   return p.startsWith(prefix);
 }
+
+/** Reads a file the jail resolved: opened non-blocking (a FIFO never hangs) and checked on the handle, since a hard-linked file may be one outside the folder. */
+export async function readJailedFile(file: string): Promise<Buffer> {
+  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    FolderJail.checkSingleLink(file, await fh.stat());
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}

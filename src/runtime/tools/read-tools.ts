@@ -1,8 +1,7 @@
-import { constants } from 'node:fs';
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { FolderJail } from './folder-jail';
+import { type FolderJail, readJailedFile } from './folder-jail';
 import { defineTool, type Tool, toolError } from './tool';
 
 export interface ReadToolLimits {
@@ -49,7 +48,7 @@ function readFileTool(jail: FolderJail, limits: ReadToolLimits): Tool {
         return toolError(
           `${p} is ${mb(info.size)}, above the ${mb(maxBytes)} read limit; use search_files, or run_command with head/tail`,
         );
-      const buf = await readAll(file);
+      const buf = await readJailedFile(file);
       if (buf.length === 0) return `${p} is empty.`;
       if (isBinary(buf)) return `${p} is a binary file (${info.size} bytes); not shown.`;
       const lines = buf.toString('utf8').split('\n');
@@ -122,17 +121,6 @@ function listDirectoryTool(jail: FolderJail, limits: ReadToolLimits): Tool {
       return `${head}\n${lines.join('\n')}${notice}`;
     },
   });
-}
-
-async function readAll(file: string): Promise<Buffer> {
-  // Non-blocking (a FIFO), and checked on the handle: a hard-linked file may be one outside the folder.
-  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    FolderJail.checkSingleLink(file, await fh.stat());
-    return await fh.readFile();
-  } finally {
-    await fh.close();
-  }
 }
 
 /** A NUL byte in the first 8 KB: treated as binary, as git does. */

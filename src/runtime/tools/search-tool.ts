@@ -1,8 +1,7 @@
-import { constants } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { FolderJail } from './folder-jail';
+import { type FolderJail, readJailedFile } from './folder-jail';
 import { isBinary, SKIPPED_DIRS } from './read-tools';
 import { defineTool, type Tool, toolError } from './tool';
 
@@ -67,7 +66,7 @@ export function createSearchTool(jail: FolderJail, limits: SearchLimits = {}): T
         }
         const info = await lstat(file);
         if (info.size > maxFileBytes) return;
-        const buf = await readAll(file);
+        const buf = await readJailedFile(file);
         if (isBinary(buf)) return;
         const lines = buf.toString('utf8').split('\n');
         for (let i = 0; i < lines.length; i++) {
@@ -143,15 +142,4 @@ export function globToRegExp(glob: string): RegExp {
     } else out += c.replace(/[.+^$()|\\/]/g, '\\$&');
   }
   return new RegExp(`^${out}${')'.repeat(depth)}$`);
-}
-
-async function readAll(file: string): Promise<Buffer> {
-  // Non-blocking (a FIFO), and checked on the handle: a hard-linked file may be one outside the folder.
-  const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    FolderJail.checkSingleLink(file, await fh.stat());
-    return await fh.readFile();
-  } finally {
-    await fh.close();
-  }
 }
