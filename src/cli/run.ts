@@ -1,3 +1,4 @@
+import { HiveError } from '../runtime/errors';
 import { type ChatDeps, chatCommand } from './chat';
 import { colonyCommand } from './colony';
 import { sessionsCommand } from './sessions';
@@ -42,8 +43,9 @@ chat options:
 
 HIVE_HOME: --home, else the HIVE_HOME environment variable, else ~/.hive
 exit codes: 0 ok; 1 no API key, model unreachable or failed after retries;
-            2 bad usage or unknown session id; 3 the session is locked (it created a colony:
-            continue in the colony); 130 chat stopped by Ctrl-C`;
+            2 bad usage or unknown session id; 3 the session is locked (open in another process,
+            or it created a colony: continue in the colony); 130 chat stopped by Ctrl-C
+Other failures print "hive: CODE: message" with a stable CODE (e.g. SESSION_LOCKED, PATH_ESCAPE).`;
 
 const processIo: CliIo = {
   out: (s) => process.stdout.write(s),
@@ -90,6 +92,18 @@ export async function runCli(
       io.err(`hive: ${err.message}\n`);
       return 2;
     }
+    if (err instanceof HiveError) {
+      // Our own errors print their stable code, which scripts can match; the exit status follows it.
+      io.err(`hive: ${err.code}: ${err.message}\n`);
+      return exitStatusOf(err.code);
+    }
     throw err;
   }
+}
+
+/** The exit status for an error code (see the exit codes in USAGE). */
+export function exitStatusOf(code: string): number {
+  if (code === 'INVALID_ID' || code === 'SESSION_NOT_FOUND' || code === 'QUEEN_NOT_FOUND') return 2;
+  if (code === 'SESSION_SPAWNED_COLONY' || code === 'SESSION_LOCKED') return 3;
+  return 1;
 }

@@ -1,12 +1,16 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { HiveError } from '../runtime/errors';
 
 /**
  * Exit codes: 0 ok; 1 runtime failure (no API key, model unreachable or failing after its retries);
- * 2 bad usage or an unknown session id (`sessions show`, `chat --session`); 3 a spawn-locked session (it
- * created a colony); 130 a chat stopped by Ctrl-C.
+ * 2 bad usage or an unknown session id (`sessions show`, `chat --session`); 3 a locked session (open in
+ * another process, or it created a colony); 130 a chat stopped by Ctrl-C (see exitStatusOf in run.ts).
  */
-export class UsageError extends Error {
+export class UsageError extends HiveError {
   override name = 'UsageError';
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }
 
 export interface CliIo {

@@ -19,7 +19,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         writeFileSync(path.join(dir!, `message-${round}.txt`), name);
         say('got');
       },
-      (err: Error) => say(`refused ${err.name}: ${err.message}`),
+      (err: Error & { code?: string }) => say(`refused ${err.code ?? err.name}: ${err.message}`),
     );
   } else if (cmd === 'release') {
     const lock = held;

@@ -1,15 +1,16 @@
 import type { z } from 'zod';
+import { HiveError } from '../errors';
 import { readTextSafe } from '../storage/safe-read';
 
 /** A colony file that is missing, unreadable or malformed. The message names the file and the field. */
-export class ColonyFileError extends Error {
+export class ColonyFileError extends HiveError {
   constructor(
     /** Absolute path of the offending file (or folder). */
     readonly file: string,
     /** One line per problem, each `<label>: <field> <problem>`. */
     readonly problems: string[],
   ) {
-    super(problems.join('\n'));
+    super('COLONY_FILE_INVALID', problems.join('\n'));
     this.name = 'ColonyFileError';
   }
 }

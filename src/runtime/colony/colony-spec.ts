@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { HiveError } from '../errors';
 import { isValidId } from '../storage/ids';
 import {
   type TriggerDefinition,
@@ -28,10 +29,10 @@ export interface ColonySpec {
   triggers: TriggerDefinition[];
 }
 
-export class ColonySpecError extends Error {
+export class ColonySpecError extends HiveError {
   override name = 'ColonySpecError';
   constructor(readonly problems: string[]) {
-    super(`create_colony: ${problems.join('; ')}`);
+    super('COLONY_SPEC_INVALID', `create_colony: ${problems.join('; ')}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { HiveError } from '../errors';
 import { coloniesDir } from '../storage/paths';
 import { DEFAULT_LOOP_CONFIG } from './colony-scaffold';
 import type { ColonySpec } from './colony-spec';
@@ -46,10 +47,10 @@ export interface StagedColony {
   discard(): Promise<void>;
 }
 
-export class ColonyExistsError extends Error {
+export class ColonyExistsError extends HiveError {
   override name = 'ColonyExistsError';
   constructor(readonly folder: string) {
-    super(`a colony already exists at ${folder}; pick another colony_name`);
+    super('COLONY_EXISTS', `a colony already exists at ${folder}; pick another colony_name`);
   }
 }
 

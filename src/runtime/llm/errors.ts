@@ -2,6 +2,8 @@
  * One typed error for everything that can go wrong talking to the model, with a `kind` callers can act on
  * (show "rate limited", offer Retry, ask for a key) and a `retryable` flag the retry loop follows.
  */
+
+import { HiveError } from '../errors';
 import { parseRetryAfter } from './retry';
 
 export type ModelErrorKind =
@@ -29,7 +31,7 @@ const RETRYABLE: Record<ModelErrorKind, boolean> = {
   unknown: false,
 };
 
-export class ModelError extends Error {
+export class ModelError extends HiveError {
   readonly kind: ModelErrorKind;
   readonly status?: number;
   readonly retryable: boolean;
@@ -50,7 +52,7 @@ export class ModelError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super('MODEL_FAILED', message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ModelError';
     this.kind = kind;
     this.status = opts.status;
@@ -61,17 +63,17 @@ export class ModelError extends Error {
 }
 
 /** The stream ended (cleanly, at the HTTP level) before `message_stop`. */
-export class IncompleteStreamError extends Error {
+export class IncompleteStreamError extends HiveError {
   constructor(message = 'the stream ended before message_stop') {
-    super(message);
+    super('STREAM_INCOMPLETE', message);
     this.name = 'IncompleteStreamError';
   }
 }
 
 /** The stream went quiet for longer than the idle timeout. */
-export class StreamIdleError extends Error {
+export class StreamIdleError extends HiveError {
   constructor(ms: number) {
-    super(`no stream event for ${ms} ms`);
+    super('STREAM_IDLE', `no stream event for ${ms} ms`);
     this.name = 'StreamIdleError';
   }
 }

@@ -1,6 +1,7 @@
 import { lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { HiveError } from '../errors';
 import { writeFileAtomically } from '../storage/atomic';
 import { validateId } from '../storage/ids';
 import { type Clock, errorMessage, firstIssue, isNotFound } from './types';
@@ -18,12 +19,12 @@ export const REFLECTION_ERROR_FILE = '.reflection_error.txt';
 // Files written by others may be bigger than our limit; reading stops here.
 const MAX_READ_BYTES = 64 * 1024;
 
-export class MemoryError extends Error {
+export class MemoryError extends HiveError {
   constructor(
     message: string,
     readonly field?: string,
   ) {
-    super(message);
+    super('MEMORY_INVALID', message);
     this.name = 'MemoryError';
   }
 }

@@ -1,3 +1,4 @@
+import { HiveError } from '../errors';
 import { errorMessage, type QueenLogger, silentLogger } from './types';
 
 /**
@@ -152,13 +153,14 @@ export type PhaseChangedData = {
   agent_path?: string;
 };
 
-export class PhaseTransitionError extends Error {
+export class PhaseTransitionError extends HiveError {
   constructor(
     readonly from: QueenPhase,
     readonly to: string,
   ) {
     const allowed = isQueenPhase(to) ? PHASE_TRANSITIONS[from].join(', ') : QUEEN_PHASES.join(', ');
     super(
+      'PHASE_TRANSITION_REFUSED',
       isQueenPhase(to)
         ? `Cannot switch the queen from ${from} to ${to}; from ${from} she can go to: ${allowed}`
         : `Unknown queen phase ${JSON.stringify(to)}; phases are: ${allowed}`,

@@ -3,6 +3,7 @@ import { link, mkdir, open, readdir, stat, unlink, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { HiveError } from '../errors';
 import { isValidId, validateId } from '../storage/ids';
 import { readTextSafe } from '../storage/safe-read';
 import { DEFAULT_QUEEN_ID, DEFAULT_QUEENS } from './default-profiles';
@@ -54,23 +55,23 @@ export type ParsedQueenProfile = z.output<typeof QueenProfileSchema>;
 export const PROFILE_FILE = 'profile.yaml';
 const MAX_PROFILE_BYTES = 256 * 1024;
 
-export class QueenProfileError extends Error {
+export class QueenProfileError extends HiveError {
   constructor(
     readonly file: string,
     message: string,
     readonly field?: string,
   ) {
-    super(`Queen profile ${file}: ${field ? `field "${field}" ` : ''}${message}`);
+    super('QUEEN_PROFILE_INVALID', `Queen profile ${file}: ${field ? `field "${field}" ` : ''}${message}`);
     this.name = 'QueenProfileError';
   }
 }
 
-export class QueenProfileNotFoundError extends Error {
+export class QueenProfileNotFoundError extends HiveError {
   constructor(
     readonly queenId: string,
     readonly file: string,
   ) {
-    super(`Queen profile not found: ${queenId} (${file})`);
+    super('QUEEN_NOT_FOUND', `Queen profile not found: ${queenId} (${file})`);
     this.name = 'QueenProfileNotFoundError';
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AgentLoop } from '../agent/loop';
 import type { Tool, ToolCategory } from '../agent/types';
 import type { ColonyRuntime, Timers, WorkerSnapshot } from '../colony/runtime';
+import { HiveError } from '../errors';
 import type { EventBus } from '../events/bus';
 import type { EventLog } from '../events/persistence';
 import { isHiveEventType } from '../events/types';
@@ -73,13 +74,14 @@ export interface SpawnedColony {
 }
 
 /** Hive answers 409 to a message for a spawn-locked session; we throw this, naming the colony. */
-export class SessionLockedError extends Error {
+export class SessionLockedError extends HiveError {
   override name = 'SessionLockedError';
   constructor(
     readonly sessionId: string,
     readonly colony: SpawnedColony,
   ) {
     super(
+      'SESSION_SPAWNED_COLONY',
       `This session is locked: it created the colony '${colony.name}' (${colony.path}) and takes no more ` +
         `messages. Continue in the colony: open it from the Colonies view or run \`hive colony run ${colony.name}\`.`,
     );

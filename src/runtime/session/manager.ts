@@ -5,6 +5,7 @@ import { DEFAULT_COMPACTION } from '../agent/compaction';
 import { loadColony } from '../colony/colony-load';
 import { ensureAllColonyDbs } from '../colony/progress/colony-dbs';
 import { cleanupStaleSessions } from '../colony/stale-sessions';
+import { HiveError } from '../errors';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
@@ -53,17 +54,17 @@ function hiveConversationMeta(systemPrompt: string): Record<string, unknown> {
 
 const consoleLogger: SessionLogger = { warn: (m) => console.warn(`[hive] ${m}`) };
 
-export class DuplicateSessionError extends Error {
+export class DuplicateSessionError extends HiveError {
   override name = 'DuplicateSessionError';
   constructor(readonly sessionId: string) {
-    super(`session ${sessionId} is already live`);
+    super('SESSION_ALREADY_LIVE', `session ${sessionId} is already live`);
   }
 }
 
-export class SessionNotFoundError extends Error {
+export class SessionNotFoundError extends HiveError {
   override name = 'SessionNotFoundError';
   constructor(readonly sessionId: string) {
-    super(`no session ${sessionId} under this Hive home`);
+    super('SESSION_NOT_FOUND', `no session ${sessionId} under this Hive home`);
   }
 }
 

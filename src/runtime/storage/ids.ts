@@ -1,13 +1,14 @@
+import { HiveError } from '../errors';
 /** Every id that becomes a path segment goes through here first. */
 export type IdKind = 'session' | 'queen' | 'colony' | 'worker' | 'trigger';
 
-export class InvalidIdError extends Error {
+export class InvalidIdError extends HiveError {
   constructor(
     readonly kind: IdKind,
     readonly value: unknown,
     reason: string,
   ) {
-    super(`Invalid ${kind} id ${describe(value)}: ${reason}`);
+    super('INVALID_ID', `Invalid ${kind} id ${describe(value)}: ${reason}`);
     this.name = 'InvalidIdError';
   }
 }

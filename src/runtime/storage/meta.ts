@@ -1,5 +1,6 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
+import { HiveError } from '../errors';
 import { writeJsonAtomically } from './atomic';
 import { withFileLock } from './file-lock';
 import { describeError } from './parts';
@@ -40,10 +41,10 @@ export type MetaReadResult =
   | { ok: true; exists: boolean; meta: SessionMeta }
   | { ok: false; exists: true; error: MetaError };
 
-export class MetaCorruptError extends Error {
+export class MetaCorruptError extends HiveError {
   override name = 'MetaCorruptError';
   constructor(readonly error: MetaError) {
-    super(`${error.file}: ${error.message} (left untouched)`);
+    super('META_CORRUPT', `${error.file}: ${error.message} (left untouched)`);
   }
 }
 

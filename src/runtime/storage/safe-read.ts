@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { HiveError } from '../errors';
 
 /**
  * Reads of files under HIVE_HOME or a colony, which another program (or another user of a shared home)
@@ -18,14 +19,15 @@ export interface SafeReadOptions {
   maxBytes?: number;
 }
 
-export class UnsafeFileError extends Error {
+export class UnsafeFileError extends HiveError {
+  declare readonly code: 'ENOTREG' | 'EISDIR' | 'EFBIG';
   constructor(
     readonly file: string,
-    readonly code: 'ENOTREG' | 'EISDIR' | 'EFBIG',
+    code: 'ENOTREG' | 'EISDIR' | 'EFBIG',
     /** Why, without the path (for lists that show the path already). */
     readonly reason: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(code, `${file}: ${reason}`);
     this.name = 'UnsafeFileError';
   }
 }

@@ -1,6 +1,7 @@
 import { link, lstat, rename, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { HiveError } from '../errors';
 import { randomHex } from './ids';
 import { readTextSafe, readTextSafeSync } from './safe-read';
 
@@ -25,12 +26,13 @@ const LOCK_MAX_BYTES = 4096;
 /** Rounds of (link, judge, take over) before giving up on a lock that keeps changing hands. */
 const MAX_ATTEMPTS = 5;
 
-export class SessionLockedError extends Error {
+export class SessionLockedError extends HiveError {
   constructor(
     readonly sessionId: string,
     readonly owner: LockOwner | undefined,
   ) {
     super(
+      'SESSION_LOCKED',
       owner
         ? `session ${sessionId} is open in another Hive process (pid ${owner.pid}` +
             `${owner.host === os.hostname() ? '' : ` on ${owner.host}`}); stop it there first`

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { HiveError } from '../errors';
 
 /** A path a tool may not touch; the message is what the model sees. */
-export class PathEscapeError extends Error {
+export class PathEscapeError extends HiveError {
   constructor(message: string) {
-    super(message);
+    super('PATH_ESCAPE', message);
     this.name = 'PathEscapeError';
   }
 }

@@ -1,4 +1,5 @@
 import { createTask, type ParsedFields, type ScheduledTask, validateDetailed } from 'node-cron';
+import { HiveError } from '../errors';
 
 /**
  * Cron expressions of timer triggers, read and scheduled by node-cron; this module only decides
@@ -16,12 +17,12 @@ import { createTask, type ParsedFields, type ScheduledTask, validateDetailed } f
  *   wall time fires once.
  */
 
-export class CronError extends Error {
+export class CronError extends HiveError {
   constructor(
     readonly expression: string,
     reason: string,
   ) {
-    super(`Invalid cron expression "${expression}": ${reason}`);
+    super('CRON_INVALID', `Invalid cron expression "${expression}": ${reason}`);
     this.name = 'CronError';
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { HiveError } from '../errors';
 import { writeJsonAtomically } from '../storage/atomic';
 import { validateId } from '../storage/ids';
 import { readTextSafe } from '../storage/safe-read';
@@ -47,24 +48,24 @@ export interface TriggerProblem {
 }
 
 /** The whole file is unusable (not JSON, not a list): nothing in it is loaded or overwritten. */
-export class TriggerFileError extends Error {
+export class TriggerFileError extends HiveError {
   constructor(
     readonly file: string,
     reason: string,
   ) {
-    super(`${file}: ${reason}`);
+    super('TRIGGER_FILE_INVALID', `${file}: ${reason}`);
     this.name = 'TriggerFileError';
   }
 }
 
 /** A definition (from the file, a tool call or the UI) is invalid; `field` is a dotted path. */
-export class TriggerValidationError extends Error {
+export class TriggerValidationError extends HiveError {
   constructor(
     readonly where: string,
     readonly field: string,
     readonly reason: string,
   ) {
-    super(`${where}: ${field}: ${reason}`);
+    super('TRIGGER_INVALID', `${where}: ${field}: ${reason}`);
     this.name = 'TriggerValidationError';
   }
 }

@@ -1,3 +1,4 @@
+import { HiveError } from '../errors';
 import { type CronSchedule, cronRunsAfter, parseCron } from './cron-schedule';
 import { nextIntervalFire } from './interval-timer';
 
@@ -6,12 +7,12 @@ export type Schedule =
   | { kind: 'cron'; cron: CronSchedule; timezone: string }
   | { kind: 'interval'; minutes: number; intervalMs: number };
 
-export class ScheduleError extends Error {
+export class ScheduleError extends HiveError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(message);
+    super('SCHEDULE_INVALID', message);
     this.name = 'ScheduleError';
   }
 }

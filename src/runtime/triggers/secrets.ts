@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { HiveError } from '../errors';
 import { readTextSafe } from '../storage/safe-read';
 
 /**
@@ -37,9 +38,9 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-export class SecretFileError extends Error {
+export class SecretFileError extends HiveError {
   constructor(file: string, reason: string) {
-    super(`${file}: ${reason}`);
+    super('SECRET_FILE_INVALID', `${file}: ${reason}`);
     this.name = 'SecretFileError';
   }
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { HiveError } from '../errors';
 import {
   type Clock,
   silentLogger,
@@ -96,9 +97,9 @@ export interface TriggerLoadResult {
   errors: { trigger_id: string; error: string }[];
 }
 
-export class TriggerNotFoundError extends Error {
+export class TriggerNotFoundError extends HiveError {
   constructor(id: string) {
-    super(`Trigger '${id}' not found`);
+    super('TRIGGER_NOT_FOUND', `Trigger '${id}' not found`);
     this.name = 'TriggerNotFoundError';
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HiveError } from '../errors';
 import { ConnectionGuard } from './connection-guard';
 import { DEFAULT_WEBHOOK_RATE_LIMIT, type RateLimit, TokenBucket } from './rate-limit';
 import {
@@ -77,9 +78,12 @@ export interface WebhookServerOptions {
   closeGraceMs?: number;
 }
 
-export class WebhookRouteConflictError extends Error {
+export class WebhookRouteConflictError extends HiveError {
   constructor(path: string, method: string, other: string) {
-    super(`Webhook route ${method} ${path} is already served by trigger "${other}"`);
+    super(
+      'WEBHOOK_ROUTE_CONFLICT',
+      `Webhook route ${method} ${path} is already served by trigger "${other}"`,
+    );
     this.name = 'WebhookRouteConflictError';
   }
 }

@@ -286,7 +286,7 @@ describe('hive chat CLI', function () {
     assert.match(`${headers.authorization} ${headers['x-api-key']}`, /from-config-var/);
   });
 
-  it('a session live in another process: exit 1 and one line, its transcript untouched; free again after', async () => {
+  it('a session live in another process: exit 3 and one line with its code, its transcript untouched; free again after', async () => {
     const first = await hive(['chat', '--base-url', server.url, '--queen', 'queen_operations', 'hi'], env);
     assert.equal(first.code, 0, first.err);
     const id = sessionIdIn(first.err);
@@ -295,12 +295,10 @@ describe('hive chat CLI', function () {
     // This test process plays the other one (VS Code with the session open).
     const lock = await acquireSessionLock(dir, id);
     const refused = await hive(['chat', '--base-url', server.url, '--session', id, 'second writer'], env);
-    assert.equal(refused.code, 1);
+    assert.equal(refused.code, 3);
     assert.equal(refused.err.trim().split('\n').length, 1, refused.err);
-    assert.match(
-      refused.err,
-      new RegExp(`^hive: session ${id} is open in another Hive process \\(pid ${process.pid}\\)`),
-    );
+    assert.match(refused.err, /^hive: SESSION_LOCKED: /);
+    assert.ok(refused.err.includes(`pid ${process.pid}`), refused.err);
     assert.equal(partsOf(dir).length, before, 'nothing was appended');
     await lock.release();
     const again = await hive(['chat', '--base-url', server.url, '--session', id, 'now alone'], env);

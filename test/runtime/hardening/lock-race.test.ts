@@ -97,7 +97,7 @@ describe('fault suite: one writer per session (stale-lock races between two proc
     for (const r of refusals)
       assert.match(
         r,
-        /^refused SessionLockedError: session session_race is open in another Hive process \(pid N\); stop it there first$/,
+        /^refused SESSION_LOCKED: session session_race is open in another Hive process \(pid N\); stop it there first$/,
       );
     // Nothing left behind but the messages: no temp or set-aside lock files.
     assert.deepEqual(

@@ -1,3 +1,4 @@
+import { HiveError } from '../../errors';
 /**
  * The slice of `node:sqlite` we use. It is typed here because @types/node 20 has no `node:sqlite`, and
  * loaded lazily so the rest of the runtime still loads under Node 20 (the module throws only when a
@@ -23,9 +24,10 @@ interface SqliteModule {
   DatabaseSync: new (file: string, options?: Record<string, unknown>) => SqliteDatabase;
 }
 
-export class SqliteUnavailableError extends Error {
+export class SqliteUnavailableError extends HiveError {
   constructor(detail: string) {
     super(
+      'SQLITE_UNAVAILABLE',
       `progress.db needs Node ≥22.5 (node:sqlite); this is Node ${process.version}${detail ? ` (${detail})` : ''}`,
     );
     this.name = 'SqliteUnavailableError';
