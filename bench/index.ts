@@ -15,6 +15,7 @@ const BENCHES: BenchModule[] = [
   { name: 'agent-turn', load: () => import('./agent-turn') },
   { name: 'agent-tool-turn', load: () => import('./agent-tool-turn') },
   { name: 'checkpoints', load: () => import('./checkpoints') },
+  { name: 'hostile', load: () => import('./hostile') },
   // In the real VS Code host (code-server + Chromium); skipped with a message when not installed.
   { name: 'host', load: () => import('./host') },
 ];
