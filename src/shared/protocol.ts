@@ -113,18 +113,21 @@ export const ApprovalOutcomeSchema = z.object({
 });
 const toolStatus = z.enum(['running', 'done', 'error', 'denied']);
 
+/** A tool call with its result, as the queen's transcript and a worker's lane both show it. */
+const ToolCallSchema = z.object({
+  kind: z.literal('tool'),
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  result: z.nullable(z.string()),
+  isError: z.boolean(),
+  status: toolStatus,
+});
+
 /** One step of a worker's lane: a text it wrote, or a tool call with its result. */
 export const LaneEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), id: z.string(), text: z.string() }),
-  z.object({
-    kind: z.literal('tool'),
-    id: z.string(),
-    name: z.string(),
-    input: z.unknown(),
-    result: z.nullable(z.string()),
-    isError: z.boolean(),
-    status: toolStatus,
-  }),
+  ToolCallSchema,
 ]);
 export const LaneStatusSchema = z.enum(['running', 'done', 'failed', 'stopped']);
 
@@ -154,14 +157,7 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     ts,
   }),
   z.object({ kind: z.literal('assistant'), id: z.string(), text: z.string(), ts }),
-  z.object({
-    kind: z.literal('tool'),
-    id: z.string(),
-    name: z.string(),
-    input: z.unknown(),
-    result: z.nullable(z.string()),
-    isError: z.boolean(),
-    status: toolStatus,
+  z.extend(ToolCallSchema, {
     /** How the approval of this call ended, when one was asked (rebuilt from events.jsonl). */
     approval: z.optional(ApprovalOutcomeSchema),
     ts,

@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { GroupNode, MoreNode, SessionNode } from '../../src/extension/tree/nodes';
 import { acquireSessionLock } from '../../src/runtime/storage/session-lock';
-import { hiveApi, idsOf, note, scratchDir, treeSnapshot, waitFor } from './support';
+import { HOSTILE_SESSIONS, hostileHome } from '../support/hostile-home';
+import { hiveApi, idsOf, note, scratchDir, treeSnapshot, waitFor, withHome } from './support';
 
 const DAMAGED = 'session_20260419_080000_deadbeef';
 
@@ -102,32 +103,29 @@ describe('Sessions tree', () => {
     const fixtureHome = api.hiveHome();
     const scratch = scratchDir('hive-fresh-');
     const home = path.join(scratch, 'not-yet');
-    const config = vscode.workspace.getConfiguration('hive');
-    await config.update('home', home, vscode.ConfigurationTarget.Global);
     try {
-      await waitFor('the tree to follow hive.home', () => api.hiveHome() === home);
-      assert.deepEqual(await api.sessionsTree.getChildren(), []);
-      const src = path.join(
-        fixtureHome,
-        'agents',
-        'queens',
-        'queen_operations',
-        'sessions',
-        'session_20260421_141200_0f1e2d3c',
-      );
-      fs.cpSync(
-        src,
-        path.join(home, 'queens', 'queen_first', 'sessions', 'session_20260421_141200_0f1e2d3c'),
-        {
-          recursive: true,
-        },
-      );
-      await waitFor('the first session of the new home', async () =>
-        idsOf((await treeSnapshot(api)).all).includes('session_20260421_141200_0f1e2d3c'),
-      );
+      await withHome(api, home, async () => {
+        assert.deepEqual(await api.sessionsTree.getChildren(), []);
+        const src = path.join(
+          fixtureHome,
+          'agents',
+          'queens',
+          'queen_operations',
+          'sessions',
+          'session_20260421_141200_0f1e2d3c',
+        );
+        fs.cpSync(
+          src,
+          path.join(home, 'queens', 'queen_first', 'sessions', 'session_20260421_141200_0f1e2d3c'),
+          {
+            recursive: true,
+          },
+        );
+        await waitFor('the first session of the new home', async () =>
+          idsOf((await treeSnapshot(api)).all).includes('session_20260421_141200_0f1e2d3c'),
+        );
+      });
     } finally {
-      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
-      await waitFor('hive.home back to the fixture', () => api.hiveHome() === fixtureHome);
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
@@ -144,20 +142,14 @@ describe('Sessions tree', () => {
     const [first, second] = fs.readdirSync(src).filter((d) => d.startsWith('session_'));
     assert.ok(first && second, 'the fixture has two queen_technology sessions');
     copy(first);
-    const config = vscode.workspace.getConfiguration('hive');
-    await config.update('home', scratch, vscode.ConfigurationTarget.Global);
-    try {
-      await waitFor('the tree to follow hive.home', () => api.hiveHome() === scratch);
+    await withHome(api, scratch, async () => {
       await waitFor('the session of the scratch home', async () =>
         idsOf((await treeSnapshot(api)).all).includes(first),
       );
       // A change the index is still taking in while the home switches back.
       copy(second);
       void vscode.commands.executeCommand('hive.refreshSessions');
-    } finally {
-      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
-      await waitFor('hive.home back to the fixture', () => api.hiveHome() === fixtureHome);
-    }
+    });
     const files = () =>
       (fs.readdirSync(scratch, { recursive: true }) as string[])
         .sort()
@@ -196,40 +188,72 @@ describe('Sessions tree', () => {
       );
     }
     note(`generated 10,000 sessions in ${Date.now() - generating} ms`);
-    const config = vscode.workspace.getConfiguration('hive');
-    await config.update('home', home, vscode.ConfigurationTarget.Global);
     try {
-      await waitFor('the tree to follow hive.home', () => api.hiveHome() === home);
-      const started = Date.now();
-      const root = (await api.sessionsTree.getChildren()) ?? [];
-      const groups = root.filter((n): n is GroupNode => n.kind === 'group');
-      assert.deepEqual(
-        groups.map((g) => [g.queenId, g.rows.length]),
-        [
-          ['queen_busy', 9000],
-          ['queen_rare', 1000],
-        ],
-      );
-      note(`10,000 sessions listed in ${Date.now() - started} ms (first scan)`);
-      const busy = groups[0]!;
-      const page1 = (await api.sessionsTree.getChildren(busy)) ?? [];
-      assert.equal(page1.length, 201);
-      const more = page1[200] as MoreNode;
-      assert.equal(more.kind, 'more');
-      assert.match(String(item(more, api).label), /Show more… \(8800 more\)/);
-      const first = page1[0]!;
-      assert.ok(first.kind === 'cold' && first.entry.last_message === 'answer 9999', 'newest first');
-      await vscode.commands.executeCommand('hive.sessions.showMore', more);
-      const page2 = (await api.sessionsTree.getChildren(busy)) ?? [];
-      assert.equal(page2.length, 401);
-      assert.equal(page2[400]!.kind, 'more');
-      // Refreshing again is incremental: nothing re-read.
-      const t = Date.now();
-      await vscode.commands.executeCommand('hive.refreshSessions');
-      note(`refresh of 10,000 unchanged sessions: ${Date.now() - t} ms`);
+      await withHome(api, home, async () => {
+        const started = Date.now();
+        const root = (await api.sessionsTree.getChildren()) ?? [];
+        const groups = root.filter((n): n is GroupNode => n.kind === 'group');
+        assert.deepEqual(
+          groups.map((g) => [g.queenId, g.rows.length]),
+          [
+            ['queen_busy', 9000],
+            ['queen_rare', 1000],
+          ],
+        );
+        note(`10,000 sessions listed in ${Date.now() - started} ms (first scan)`);
+        const busy = groups[0]!;
+        const page1 = (await api.sessionsTree.getChildren(busy)) ?? [];
+        assert.equal(page1.length, 201);
+        const more = page1[200] as MoreNode;
+        assert.equal(more.kind, 'more');
+        assert.match(String(item(more, api).label), /Show more… \(8800 more\)/);
+        const first = page1[0]!;
+        assert.ok(first.kind === 'cold' && first.entry.last_message === 'answer 9999', 'newest first');
+        await vscode.commands.executeCommand('hive.sessions.showMore', more);
+        const page2 = (await api.sessionsTree.getChildren(busy)) ?? [];
+        assert.equal(page2.length, 401);
+        assert.equal(page2[400]!.kind, 'more');
+        // Refreshing again is incremental: nothing re-read.
+        const t = Date.now();
+        await vscode.commands.executeCommand('hive.refreshSessions');
+        note(`refresh of 10,000 unchanged sessions: ${Date.now() - t} ms`);
+      });
     } finally {
-      await config.update('home', undefined, vscode.ConfigurationTarget.Global);
-      await waitFor('hive.home back to the fixture', () => api.hiveHome() === process.env.HIVE_HOME);
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('lists a hostile home (a FIFO meta.json, a part linked to /dev/zero, a 200 MB part): good rows shown, bad ones flagged', async function () {
+    this.timeout(60_000);
+    const api = await hiveApi();
+    const home = hostileHome();
+    try {
+      const switched = Date.now();
+      await withHome(api, home, async () => {
+        const { all } = await treeSnapshot(api);
+        note(`hostile home listed in the extension host ${Date.now() - switched} ms after hive.home changed`);
+        const rows = new Map(all.flatMap((n) => (n.kind === 'cold' ? [[n.entry.session_id, n]] : [])));
+        assert.deepEqual([...rows.keys()].sort(), Object.values(HOSTILE_SESSIONS).sort());
+        const good = item(rows.get(HOSTILE_SESSIONS.OK)!, api);
+        assert.equal(good.contextValue, 'session.cold');
+        assert.equal(good.command?.command, 'hive.openChat');
+        const expected: [string, RegExp][] = [
+          [HOSTILE_SESSIONS.FIFO, /meta\.json: not a regular file \(a FIFO\)/],
+          [HOSTILE_SESSIONS.ZERO, /not a regular file \(a character device\)/],
+          [HOSTILE_SESSIONS.HUGE, /too large \(209715200 bytes/],
+        ];
+        for (const [id, reason] of expected) {
+          const node = rows.get(id)!;
+          assert.ok(node.kind === 'cold');
+          assert.match(node.entry.damaged?.reason ?? '', reason);
+          const bad = item(node, api);
+          assert.equal(bad.contextValue, 'session.cold.damaged', id);
+          assert.match(String(bad.description), /^damaged · /);
+          assert.ok(tooltipText(bad).includes('Damaged session'));
+          assert.equal(bad.command, undefined, `${id} must not resume on click`);
+        }
+      });
+    } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }
   });

@@ -77,3 +77,17 @@ export function scratchDir(prefix: string): string {
   } catch {}
   return fs.mkdtempSync(path.join(base, prefix));
 }
+
+/** Runs `fn` with hive.home set to `home` (once the extension follows it), then puts the previous home back. */
+export async function withHome<T>(api: HiveExtensionApi, home: string, fn: () => Promise<T>): Promise<T> {
+  const previous = api.hiveHome();
+  const config = vscode.workspace.getConfiguration('hive');
+  await config.update('home', home, vscode.ConfigurationTarget.Global);
+  try {
+    await waitFor('the extension to follow hive.home', () => api.hiveHome() === home);
+    return await fn();
+  } finally {
+    await config.update('home', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('hive.home back to the previous home', () => api.hiveHome() === previous);
+  }
+}

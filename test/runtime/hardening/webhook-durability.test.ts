@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { httpRequest } from '../../support/http-client';
+import { freePort, startColonyChild, webhookColony } from '../../support/webhook-colony';
 import { removeTree } from '../storage/fixtures';
 
 const SECRET = 'whsec_durability_test_secret';
-const CHILD = path.join(__dirname, '..', '..', 'support', 'webhook-colony-child.ts');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function startColony(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), CHILD, dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`colony child exited early (${code})`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /^port (\d+)$/.exec(line);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-  });
-}
 
 function queenLog(dir: string): { id: string; n: number }[] {
   return readFileSync(path.join(dir, 'queen.log'), 'utf8')
@@ -41,26 +16,13 @@ function queenLog(dir: string): { id: string; n: number }[] {
 
 /** Floods the webhook; kills the child with `signal` once `killAfter` requests were answered 202. */
 async function floodAndKill(signal: NodeJS.Signals, total: number, killAfter: number) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hive-durable-'));
   const port = await freePort();
-  writeFileSync(
-    path.join(dir, 'triggers.json'),
-    JSON.stringify([
-      {
-        id: 'hook',
-        trigger_type: 'webhook',
-        trigger_config: {
-          path: '/hook',
-          port,
-          secret: SECRET,
-          rate_limit_per_minute: 1_000_000,
-          rate_limit_burst: 1_000_000,
-        },
-        task: 'count it',
-      },
-    ]),
+  const dir = webhookColony(
+    'hive-durable-',
+    { path: '/hook', port, secret: SECRET, rate_limit_per_minute: 1_000_000, rate_limit_burst: 1_000_000 },
+    'count it',
   );
-  const first = await startColony(dir);
+  const first = await startColonyChild(dir);
   const acked = new Set<number>();
   let killed = false;
   let next = 0;
@@ -84,7 +46,7 @@ async function floodAndKill(signal: NodeJS.Signals, total: number, killAfter: nu
     first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r),
   );
   const beforeRestart = queenLog(dir).length;
-  const second = await startColony(dir);
+  const second = await startColonyChild(dir);
   // Every 202 must reach the queen; wait for the replay.
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {

@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { httpRequest } from '../../support/http-client';
+import { startColonyChild, webhookColony } from '../../support/webhook-colony';
 import { removeTree } from '../storage/fixtures';
 
 const SECRET = 'whsec_flood_test_secret';
-const CHILD = path.join(__dirname, '..', '..', 'support', 'webhook-colony-child.ts');
 const MB = 1024 * 1024;
 
 function rssOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m![1]) * 1024;
-}
-
-function startColony(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-r', require.resolve('tsx/cjs'), CHILD, dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`colony child exited early (${code})`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /^port (\d+)$/.exec(line);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-  });
 }
 
 /** A client that never finishes: headers dripped, or a signed request whose body never comes. */
@@ -51,19 +35,8 @@ describe('fault suite: webhook server under slow unauthenticated connections', (
   const sockets: net.Socket[] = [];
   before(async function () {
     this.timeout(60_000);
-    dir = mkdtempSync(path.join(os.tmpdir(), 'hive-flood-'));
-    writeFileSync(
-      path.join(dir, 'triggers.json'),
-      JSON.stringify([
-        {
-          id: 'hook',
-          trigger_type: 'webhook',
-          trigger_config: { path: '/hook', port: 0, secret: SECRET },
-          task: 't',
-        },
-      ]),
-    );
-    colony = await startColony(dir);
+    dir = webhookColony('hive-flood-', { path: '/hook', port: 0, secret: SECRET });
+    colony = await startColonyChild(dir);
   });
   after(async () => {
     for (const s of sockets) s.destroy();

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TriggerFire } from '../../../src/runtime/triggers/injection';
 import { MemorySecretStore } from '../../../src/runtime/triggers/secrets';
 import { TriggerManager } from '../../../src/runtime/triggers/trigger-manager';
 import { httpRequest } from '../../support/http-client';
+import { freePort } from '../../support/webhook-colony';
 import { removeTree } from '../storage/fixtures';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('webhook triggers on different ports', () => {
   let dir: string;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TriggerFire } from '../../../src/runtime/triggers/injection';
 import { MemorySecretStore } from '../../../src/runtime/triggers/secrets';
 import { TriggerManager } from '../../../src/runtime/triggers/trigger-manager';
 import { signBody } from '../../../src/runtime/triggers/webhook-auth';
 import { httpRequest } from '../../support/http-client';
+import { webhookColony } from '../../support/webhook-colony';
 import { removeTree } from '../storage/fixtures';
 
 const SECRET = 'whsec_senders_test_secret';
@@ -39,20 +39,9 @@ describe('fault suite: real webhook senders (GitHub form deliveries, redeliverie
     return manager.webhookPort!;
   };
   beforeEach(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'hive-senders-'));
+    dir = webhookColony('hive-senders-', { path: '/gh', port: 0, secret: SECRET }, 'triage', 'gh');
     fires = [];
     events = [];
-    writeFileSync(
-      path.join(dir, 'triggers.json'),
-      JSON.stringify([
-        {
-          id: 'gh',
-          trigger_type: 'webhook',
-          trigger_config: { path: '/gh', port: 0, secret: SECRET },
-          task: 'triage',
-        },
-      ]),
-    );
   });
   afterEach(async () => {
     await manager?.close();
