@@ -257,4 +257,35 @@ describe('Sessions tree', () => {
       fs.rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('lists a session folder whose name is not UTF-8 as damaged, by an escaped name, and deletes it by its raw name', async () => {
+    const api = await hiveApi();
+    const sessions = path.join(api.hiveHome(), 'queens', 'queen_technology', 'sessions');
+    fs.mkdirSync(sessions, { recursive: true });
+    const raw = Buffer.concat([
+      Buffer.from(`${sessions}/session_20260105_080000_`),
+      Buffer.from([0xff, 0x61]),
+    ]);
+    fs.mkdirSync(raw);
+    const shown = 'session_20260105_080000_\\xffa';
+    try {
+      await vscode.commands.executeCommand('hive.refreshSessions');
+      const node = (await treeSnapshot(api)).all.find(
+        (n) => n.kind === 'cold' && n.entry.session_id === shown,
+      );
+      assert.ok(node && node.kind === 'cold', 'the folder is not listed');
+      const shownItem = item(node, api);
+      assert.equal(shownItem.contextValue, 'session.cold.damaged');
+      assert.match(tooltipText(shownItem), /not valid UTF-8/);
+      // Our own test mode may skip the question (outside it, the command asks).
+      assert.equal(
+        await vscode.commands.executeCommand('hive.deleteSession', node, { confirmed: true }),
+        true,
+      );
+      assert.equal(fs.existsSync(raw), false, 'the raw folder is still there');
+      assert.ok(!idsOf((await treeSnapshot(api)).all).includes(shown));
+    } finally {
+      fs.rmSync(raw, { recursive: true, force: true });
+    }
+  });
 });

@@ -151,9 +151,12 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
           if (answer !== action) return false;
         }
         if (live) await runtime.peekManager()?.stopSession(id);
-        await rm(dir, { recursive: true, force: true });
+        // A folder whose name is not UTF-8 is reached only by its raw bytes (`dir` shows it escaped).
+        const raw = tree.coldEntry(id)?.rawDir;
+        await rm(raw ?? dir, { recursive: true, force: true });
         log.info(`deleted session ${id} (${dir})`);
-        await tree.refreshPaths([dir]);
+        if (raw) await tree.refresh();
+        else await tree.refreshPaths([dir]);
         return true;
       } catch (err) {
         reportError(log, 'Delete Session', err);

@@ -26,6 +26,8 @@ export interface ColdSessionEntry extends ColdSession {
   layout: SessionSummary['layout'];
   /** The user's first message (the row's title); not a Hive listing field. */
   first_message: string | null;
+  /** The folder by its raw bytes, when its name is not UTF-8 (`dir` then shows it escaped and reaches nothing). */
+  rawDir?: Buffer;
 }
 
 /** Hive's get_cold_session_info, plus where the session lives. */

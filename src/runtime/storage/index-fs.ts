@@ -15,12 +15,25 @@ export interface IndexFs {
   readdir(p: string): Dirent[];
   /** UTF-8 text of a regular file under the size cap; throws like fs.readFileSync, or UnsafeFileError. */
   readFile(p: string): string;
+  /** The sub-folders of `p` by their raw names (which may not be UTF-8), with their mtimes; throws like readdir. */
+  readdirRaw?(p: string): RawFolder[];
+}
+
+export interface RawFolder {
+  name: Buffer;
+  mtimeMs: number;
 }
 
 export const nodeIndexFs: IndexFs = {
   stat: (p) => statSync(p, { throwIfNoEntry: false }),
   readdir: (p) => readdirSync(p, { withFileTypes: true }),
   readFile: (p) => readTextSafeSync(p),
+  readdirRaw: (p) => {
+    const parent = Buffer.from(`${p}${path.sep}`);
+    return readdirSync(p, { encoding: 'buffer', withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => ({ name: e.name, mtimeMs: statSync(Buffer.concat([parent, e.name])).mtimeMs }));
+  },
 };
 
 /** Python's `is_dir()` on an entry: true for directories and symlinks to directories. */

@@ -14,7 +14,7 @@ import { validateId } from './ids';
 import { defaultCacheFile, type IndexEntry, loadIndexCache, saveIndexCache } from './index-cache';
 import { type IndexFs, nodeIndexFs } from './index-fs';
 import { findSessionDirs, type SessionLocation, sessionOwnerOf } from './paths';
-import { scanSessions } from './session-scan';
+import { type RawNamedSession, scanSessions } from './session-scan';
 import { readSessionSummary, type SessionSummary } from './session-summary';
 
 export interface SessionIndexOptions {
@@ -70,6 +70,8 @@ export class SessionIndex {
   private readonly log: (message: string) => void;
 
   private entries = new Map<string, IndexEntry>();
+  /** Session folders whose names are not UTF-8, from the last full scan (listed flagged; never cached). */
+  private rawNamed = new Map<string, { summary: SessionSummary; rawDir: Buffer }>();
   private loaded = false;
   private scanned = false;
   private pending = new Map<string, Target>();
@@ -135,7 +137,12 @@ export class SessionIndex {
   /** Synchronous view of the index as it stands (no file access). */
   list(options: ListOptions = {}): ColdSessionEntry[] {
     const rows = page(this.sortedFor(options.scope), options.offset, options.limit);
-    return rows.map((s) => toEntry(s, this.dirOf(s)));
+    return rows.map((s) => {
+      const entry = toEntry(s, this.dirOf(s));
+      const raw = this.rawNamed.get(s.key);
+      if (raw?.summary === s) entry.rawDir = raw.rawDir;
+      return entry;
+    });
   }
 
   count(scope?: ListScope): number {
@@ -219,11 +226,13 @@ export class SessionIndex {
     };
     const targets = this.pending;
     this.pending = new Map();
+    let rawChanged = false;
     if (full || this.pendingFull || !this.scanned) {
       this.pendingFull = false;
       stats.mode = 'full';
       const scan = scanSessions(this.fs, this.home);
       stats.problems = scan.problems;
+      rawChanged = this.takeRawNamed(scan.rawNamed);
       const seen = new Set<string>();
       for (let i = 0; i < scan.locations.length; i++) {
         const loc = scan.locations[i]!;
@@ -249,10 +258,27 @@ export class SessionIndex {
         this.tally(stats, this.update(location, force));
       }
     }
-    stats.changed = stats.reread > 0 || stats.removed > 0;
+    stats.changed = stats.reread > 0 || stats.removed > 0 || rawChanged;
     if (stats.changed) this.scheduleSave();
     stats.ms = this.now() - started;
     return stats;
+  }
+
+  /** Replaces the raw-named rows; true when their set changed. */
+  private takeRawNamed(found: RawNamedSession[]): boolean {
+    const next = new Map<string, { summary: SessionSummary; rawDir: Buffer }>();
+    for (const r of found) {
+      const summary = rawNamedSummary(this.home, r);
+      next.set(summary.key, {
+        summary,
+        rawDir: Buffer.concat([Buffer.from(`${r.parent}${path.sep}`), r.raw]),
+      });
+    }
+    const same = next.size === this.rawNamed.size && [...next.keys()].every((k) => this.rawNamed.has(k));
+    if (same) return false;
+    this.rawNamed = next;
+    this.sorted.clear();
+    return true;
   }
 
   private tally(stats: RefreshStats, outcome: 'same' | 'reread' | 'added'): void {
@@ -294,7 +320,9 @@ export class SessionIndex {
     let rows = this.sorted.get(k);
     if (!rows) {
       rows = selectAndSort(
-        [...this.entries.values()].map((e) => e.summary),
+        [...this.entries.values()]
+          .map((e) => e.summary)
+          .concat([...this.rawNamed.values()].map((r) => r.summary)),
         scope,
       );
       this.sorted.set(k, rows);
@@ -363,4 +391,33 @@ function affectsSummary(rest: string): boolean {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The listing row of a folder whose name is not UTF-8: flagged, dated by the folder, never read. */
+function rawNamedSummary(home: string, r: RawNamedSession): SessionSummary {
+  const at = r.mtimeMs / 1000;
+  return {
+    key: path.relative(home, path.join(r.parent, r.shown)).split(path.sep).join('/'),
+    session_id: r.shown,
+    queen_id: r.queenId,
+    colony_id: r.colonyId,
+    layout: r.layout,
+    created_at: at,
+    last_active_at: at,
+    agent_name: null,
+    agent_path: null,
+    last_message: null,
+    first_message: null,
+    message_count: 0,
+    has_messages: false,
+    has_part_files: false,
+    conversations_exists: false,
+    colony_fork: false,
+    colony_spawned: false,
+    spawned_colony_name: null,
+    spawned_colony_id: null,
+    damaged: {
+      reason: 'the folder name is not valid UTF-8 (shown with \\xNN escapes): it can be deleted, not opened',
+    },
+  };
 }

@@ -2,10 +2,32 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { isValidId } from './ids';
 import { type IndexFs, isDirEntry } from './index-fs';
-import { coloniesDir, locationOf, queensDir, type SessionLocation, seedQueensDir } from './paths';
+import {
+  coloniesDir,
+  locationOf,
+  queensDir,
+  type SessionLayout,
+  type SessionLocation,
+  seedQueensDir,
+} from './paths';
+import { escapeRawName, isUtf8Name } from './raw-names';
+
+/** A session folder whose name is not valid UTF-8: listed (flagged) by its raw name, never opened. */
+export interface RawNamedSession {
+  layout: SessionLayout;
+  queenId: string;
+  colonyId: string | null;
+  /** The sessions folder it is in. */
+  parent: string;
+  raw: Buffer;
+  /** The name with its invalid bytes escaped (`\xNN`). */
+  shown: string;
+  mtimeMs: number;
+}
 
 export interface ScanResult {
   locations: SessionLocation[];
+  rawNamed: RawNamedSession[];
   /** Folders that could not be listed, or whose names are not valid ids (skipped, untouched). */
   problems: string[];
 }
@@ -15,7 +37,7 @@ export interface ScanResult {
  * opened. A folder that cannot be listed is reported and skipped, never fatal.
  */
 export function scanSessions(fs: IndexFs, home: string): ScanResult {
-  const result: ScanResult = { locations: [], problems: [] };
+  const result: ScanResult = { locations: [], rawNamed: [], problems: [] };
   const subdirs = (dir: string, mustExist: boolean): string[] => {
     try {
       return fs
@@ -29,13 +51,42 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
       return [];
     }
   };
-  const collect = (queensRoot: string, make: (q: string, sid: string) => SessionLocation) => {
+  // A decoded name with U+FFFD may stand for raw bytes that are not UTF-8: those folders are found by
+  // their raw names (the decoded one reaches no file).
+  const rawNamed = (
+    sessionsDir: string,
+    where: Omit<RawNamedSession, 'parent' | 'raw' | 'shown' | 'mtimeMs'>,
+  ) => {
+    try {
+      for (const f of fs.readdirRaw?.(sessionsDir) ?? [])
+        if (!isUtf8Name(f.name))
+          result.rawNamed.push({
+            ...where,
+            parent: sessionsDir,
+            raw: f.name,
+            shown: escapeRawName(f.name),
+            mtimeMs: f.mtimeMs,
+          });
+    } catch (err) {
+      result.problems.push(`${sessionsDir}: ${(err as NodeJS.ErrnoException).code}`);
+    }
+  };
+  const collect = (
+    queensRoot: string,
+    layout: SessionLayout,
+    colonyId: string | null,
+    make: (q: string, sid: string) => SessionLocation,
+  ) => {
     for (const q of subdirs(queensRoot, false)) {
       if (!isValidId('queen', q)) {
         result.problems.push(`${path.join(queensRoot, q)}: not a valid queen id`);
         continue;
       }
-      for (const sid of subdirs(path.join(queensRoot, q, 'sessions'), false)) {
+      const names = subdirs(path.join(queensRoot, q, 'sessions'), false);
+      if (names.some((n) => n.includes('\uFFFD')))
+        rawNamed(path.join(queensRoot, q, 'sessions'), { layout, queenId: q, colonyId });
+      for (const sid of names) {
+        if (sid.includes('\uFFFD')) continue; // found by its raw name above
         if (!isValidId('session', sid)) {
           result.problems.push(`${path.join(queensRoot, q, 'sessions', sid)}: not a valid session id`);
           continue;
@@ -49,12 +100,14 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
       }
     }
   };
-  collect(queensDir(home), (q, sid) => locationOf(home, 'queens', q, sid));
+  collect(queensDir(home), 'queens', null, (q, sid) => locationOf(home, 'queens', q, sid));
   for (const c of subdirs(coloniesDir(home), false)) {
     if (!isValidId('colony', c)) continue; // colony folders with other names are not Hive colonies
-    collect(path.join(coloniesDir(home), c, 'queens'), (q, sid) => locationOf(home, 'colony', q, sid, c));
+    collect(path.join(coloniesDir(home), c, 'queens'), 'colony', c, (q, sid) =>
+      locationOf(home, 'colony', q, sid, c),
+    );
   }
-  collect(seedQueensDir(home), (q, sid) => locationOf(home, 'seed', q, sid));
+  collect(seedQueensDir(home), 'seed', null, (q, sid) => locationOf(home, 'seed', q, sid));
   return result;
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/run';
+import { SessionIndex } from '../../../src/runtime/storage/session-index';
 import { sweepTempFiles } from '../../../src/runtime/storage/temp-sweep';
 import { removeTree, tempHome, writeSession } from '../storage/fixtures';
 
@@ -14,7 +15,7 @@ async function cli(argv: string[]) {
 
 const S = 'session_20260104_080000_aaaaaaaa';
 
-describe('fault suite: the smaller ones (terminal escapes, symlink loops, temp files)', () => {
+describe('fault suite: the smaller ones (terminal escapes, symlink loops, non-UTF-8 names, temp files)', () => {
   let home: string;
   beforeEach(() => {
     home = tempHome();
@@ -49,6 +50,46 @@ describe('fault suite: the smaller ones (terminal escapes, symlink loops, temp f
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(
       (JSON.parse(r.out) as { session_id: string }[]).map((x) => x.session_id),
+      [S],
+    );
+  });
+
+  it('a session folder whose name is not UTF-8 is listed flagged, by an escaped name, and deleted by its raw name', async () => {
+    writeSession(home, S, { meta: { created_at: 1 }, parts: [{ role: 'user', content: 'real' }] });
+    const sessions = path.join(home, 'queens', 'queen_technology', 'sessions');
+    // session_20260104_090000_ then the bytes ff, "é" in UTF-8 (valid), fe, "ab".
+    const raw = Buffer.concat([
+      Buffer.from('session_20260104_090000_'),
+      Buffer.from([0xff]),
+      Buffer.from('é'),
+      Buffer.from([0xfe]),
+      Buffer.from('ab'),
+    ]);
+    const rawDir = Buffer.concat([Buffer.from(`${sessions}/`), raw]);
+    mkdirSync(rawDir);
+    const shown = 'session_20260104_090000_\\xffé\\xfeab';
+    const index = new SessionIndex({ home, cacheFile: null });
+    await index.refresh();
+    const rows = index.list();
+    assert.deepEqual(rows.map((r) => r.session_id).sort(), [S, shown].sort());
+    const odd = rows.find((r) => r.session_id === shown)!;
+    assert.match(odd.damaged?.reason ?? '', /not valid UTF-8/);
+    assert.equal(odd.queen_id, 'queen_technology');
+    assert.ok(odd.rawDir?.equals(rawDir), 'the row keeps the raw path');
+    assert.equal(rows.find((r) => r.session_id === S)!.rawDir, undefined);
+    // The CLI lists it too, escaped.
+    const r = await cli(['sessions', 'list', '--home', home, '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(
+      (JSON.parse(r.out) as { session_id: string }[]).some((x) => x.session_id === shown),
+      r.out,
+    );
+    // Deleted through the raw path it carries; the next scan drops the row.
+    rmSync(odd.rawDir!, { recursive: true });
+    assert.equal(existsSync(rawDir), false);
+    assert.equal((await index.refresh()).changed, true);
+    assert.deepEqual(
+      index.list().map((x) => x.session_id),
       [S],
     );
   });
