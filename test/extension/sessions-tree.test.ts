@@ -276,7 +276,8 @@ describe('Sessions tree', () => {
       assert.ok(node && node.kind === 'cold', 'the folder is not listed');
       const shownItem = item(node, api);
       assert.equal(shownItem.contextValue, 'session.cold.damaged');
-      assert.match(tooltipText(shownItem), /not valid UTF-8/);
+      assert.match(node.entry.damaged?.reason ?? '', /not valid UTF-8/);
+      assert.ok(tooltipText(shownItem).includes('Damaged session'));
       // Our own test mode may skip the question (outside it, the command asks).
       assert.equal(
         await vscode.commands.executeCommand('hive.deleteSession', node, { confirmed: true }),
