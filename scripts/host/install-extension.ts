@@ -66,3 +66,32 @@ export function installExtensionVsix(
   if (r.status !== 0)
     throw new Error(`installing ${vsix} failed (exit ${r.status}): ${r.stderr || r.stdout || r.error}`);
 }
+
+/**
+ * The UI suite's second extension (test/ui/fixtures/consent-caller): it calls Hive's commands with the
+ * consent-skipping arguments, as any installed extension could. Installed the way Hive was: packaged
+ * and installed by code-server beside a .vsix install, else copied beside the copied extension.
+ */
+export function installConsentCaller(
+  host: { node24: string; codeServerEntry: string },
+  extensionsDir: string,
+  userDataDir: string,
+  work: string,
+  viaVsix: boolean,
+): void {
+  const src = path.join(repoRoot, 'test', 'ui', 'fixtures', 'consent-caller');
+  const m = readManifest(src);
+  if (!viaVsix) {
+    fs.cpSync(src, path.join(extensionsDir, `${m.publisher}.${m.name}-${m.version}`), { recursive: true });
+    return;
+  }
+  const vsix = path.join(work, `${m.name}.vsix`);
+  const vsce = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
+  const r = spawnSync(
+    vsce,
+    ['package', '--allow-missing-repository', '--skip-license', '--no-dependencies', '-o', vsix],
+    { cwd: src, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (r.status !== 0) throw new Error(`packaging ${src} failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+  installExtensionVsix(host, extensionsDir, vsix, userDataDir);
+}

@@ -17,7 +17,7 @@ import { type CodeServer, outboundAttempts, startCodeServer, tail, vscodeLogs } 
 import { runExtensionSuite } from './extension-suite';
 import { type HostFixtures, prepareFixtures } from './fixtures';
 import { type HostEnv, parseHostEnv, repoRoot } from './host-env';
-import { installExtensionCopy, installExtensionVsix } from './install-extension';
+import { installConsentCaller, installExtensionCopy, installExtensionVsix } from './install-extension';
 import { type HostModelServer, startHostModelServer } from './model-server';
 
 const outputDir = path.join(repoRoot, 'test-output');
@@ -51,6 +51,7 @@ async function main(): Promise<number> {
     installExtensionVsix(host, path.join(csDir, 'exts'), path.resolve(vsix), path.join(csDir, 'ud'));
     log(`installed ${path.basename(vsix)} with code-server --install-extension`);
   } else installExtensionCopy(path.join(csDir, 'exts'));
+  installConsentCaller(host, path.join(csDir, 'exts'), path.join(csDir, 'ud'), work, !!vsix);
 
   const t0 = Date.now();
   let cs: CodeServer | undefined;
