@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_COMPACTION } from '../agent/compaction';
-import { loadColony } from '../colony/colony-load';
+import { type LoadedColony, loadColony } from '../colony/colony-load';
 import { ensureAllColonyDbs } from '../colony/progress/colony-dbs';
 import { cleanupStaleSessions } from '../colony/stale-sessions';
 import { EventBus } from '../events/bus';
@@ -11,6 +11,7 @@ import { EventLog } from '../events/persistence';
 import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
+import { writeJsonAtomically } from '../storage/atomic';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
@@ -30,6 +31,7 @@ import type {
   CreateSessionOptions,
   LiveSessionSummary,
   ModelProviderLike,
+  OpenColonyOptions,
   ResumeSessionOptions,
   SessionLogger,
   SessionManagerOptions,
@@ -86,7 +88,8 @@ interface StartPlan {
   /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
   tornMeta?: MetaError;
   /** docs/hive-format.md §3 Rule 5: a colony loaded in the same step (create fails with it); docs/hive-format.md §3 rule 6: re-loaded on resume. */
-  colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
+  /** `open`: rule 5's resume of the colony's own session, with that colony (not meta's), quietly. */
+  colony?: { folder: string; mode: 'create' | 'resume' | 'open'; workerName?: string };
 }
 
 /**
@@ -127,23 +130,62 @@ export class SessionManager {
   }
 
   /**
-   * docs/hive-format.md §3 Rule 5, opening a colony: a live session already on this colony is returned; else the session named
-   * by the colony's metadata.json `queen_session_id` is resumed when it exists (with the colony loaded);
-   * else a new session is created with it, its queen from metadata `queen_name` unless one is given.
+   * The one colony-open path (docs/hive-format.md §3 rules 1, 5, 7, 22), for `hive colony run` and every
+   * load from VS Code. The home is prepared first (colony databases, stale worker sessions). Then:
+   * `into` (the session the user named) gets the colony, a different one unloaded first (Hive's
+   * load_colony, which wakes the queen); else a live session already on this colony is returned; else the
+   * session named by metadata.json `queen_session_id` is resumed with it when it exists; else `fallback`
+   * (the chat in front of the user) gets it; else a new session is created with it, its queen from
+   * metadata `queen_name` unless one is given. A metadata.json without `queen_session_id` then names the
+   * session (and `queen_name` its queen), so the next open from the CLI or VS Code comes back to it.
    */
-  async openColony(
-    folder: string,
-    options: Omit<CreateSessionOptions, 'colonyFolder'> = {},
-  ): Promise<LiveSession> {
+  async openColony(folder: string, options: OpenColonyOptions = {}): Promise<LiveSession> {
+    await this.prepareHome();
     const colony = await loadColony(folder, { workerName: options.workerName });
+    const session = await this.sessionForColony(colony, options);
+    if (!options.workerName) await this.recordColonySession(colony, session);
+    return session;
+  }
+
+  private async sessionForColony(colony: LoadedColony, options: OpenColonyOptions): Promise<LiveSession> {
+    if (options.into) return this.loadInto(options.into, colony.folder);
     for (const s of this.live.values()) if (s.colony?.path === colony.folder && !s.stopped) return s;
+    const { fallback, into: _into, ...create } = options;
     const sid = colony.metadata?.queen_session_id;
     if (!options.workerName && sid && isValidId('session', sid) && findSessionDir(this.opts.hiveHome, sid)) {
-      const s = await this.resumeSession(sid, { prompt: options.initialPrompt });
-      if (!s.colony) await s.loadColony(colony.folder);
+      if (this.live.has(sid)) return this.loadInto(sid, colony.folder);
+      const s = await this.resumeSession(sid, { prompt: options.initialPrompt, colonyFolder: colony.folder });
+      if (!s.colony) await s.loadColony(colony.folder, { phase: 'working', quiet: true });
       return s;
     }
-    return this.createSession({ ...options, colonyFolder: colony.folder });
+    if (fallback && !options.workerName && this.live.has(fallback))
+      return this.loadInto(fallback, colony.folder);
+    return this.createSession({ ...create, colonyFolder: colony.folder });
+  }
+
+  /** Hive's load_colony into a chosen session (resumed if cold): another colony goes first. */
+  private async loadInto(id: string, folder: string): Promise<LiveSession> {
+    const s = this.live.get(id) ?? (await this.resumeSession(id));
+    if (s.colony && path.resolve(s.colony.path) !== path.resolve(folder)) await s.unloadColony();
+    if (!s.colony) await s.loadColony(folder);
+    return s;
+  }
+
+  /** Fills metadata.json's missing `queen_session_id` / `queen_name` (never replaces them; no file, no write). */
+  private async recordColonySession(colony: LoadedColony, session: LiveSession): Promise<void> {
+    const file = path.join(colony.dir, 'metadata.json');
+    const patch: Record<string, string> = {};
+    if (!colony.metadata?.queen_session_id) patch.queen_session_id = session.id;
+    if (!colony.metadata?.queen_name) patch.queen_name = session.queen.queen_id;
+    if (Object.keys(patch).length === 0) return;
+    try {
+      const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
+      await writeJsonAtomically(file, { ...patch, ...(data as Record<string, unknown>), ...patch }, 2);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.logger.warn(`metadata.json of colony ${colony.name} not updated: ${String(err)}`);
+    }
   }
 
   /** Cold → live in the same folder. A live id is returned as it is (its prompt, if any, is sent). */
@@ -380,7 +422,12 @@ export class SessionManager {
     const stored = readStoredPhase(meta.phase);
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
-    let agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
+    // Rule 5 resumes the colony's own session with that colony, whatever meta.agent_path says.
+    let agentPath = options.colonyFolder
+      ? path.resolve(options.colonyFolder)
+      : typeof meta.agent_path === 'string' && meta.agent_path
+        ? meta.agent_path
+        : null;
     // docs/hive-format.md §3 Rule 5: a colony still being built (Hive's building/planning) is not loaded; the queen resumes alone.
     if (agentPath && (stored.legacy === 'building' || stored.legacy === 'planning')) {
       this.logger.info?.(`session ${id}: phase ${stored.legacy}; colony ${agentPath} not loaded`);
@@ -411,7 +458,7 @@ export class SessionManager {
       colony: agentPath
         ? {
             folder: agentPath,
-            mode: 'resume',
+            mode: options.colonyFolder ? 'open' : 'resume',
             workerName:
               typeof meta.worker_name === 'string' && meta.worker_name ? meta.worker_name : undefined,
           }
@@ -430,7 +477,9 @@ export class SessionManager {
         ? session.startAsWorker(colony.folder, colony.workerName)
         : session.loadColony(
             colony.folder,
-            colony.mode === 'create' ? { phase: 'working', quiet: true } : {},
+            // Opened with its session (rule 5): working, no turn; re-loaded by a resume (rule 6): Hive's
+            // load_colony and switch_to_reviewing, which wake her.
+            colony.mode === 'resume' ? {} : { phase: 'working', quiet: true },
           );
     if (colony.mode === 'create') {
       await load();
