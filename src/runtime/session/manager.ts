@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_COMPACTION } from '../agent/compaction';
 import { type LoadedColony, loadColony } from '../colony/colony-load';
-import { ensureAllColonyDbs } from '../colony/progress/colony-dbs';
+import { ensureAllColonyDbs, ensureColonyDb } from '../colony/progress/colony-dbs';
 import { cleanupStaleSessions } from '../colony/stale-sessions';
 import { EventBus } from '../events/bus';
 import { readIterationOffset } from '../events/offset';
@@ -16,6 +16,7 @@ import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
 import {
+  coloniesDir,
   conversationsDir,
   findSessionDir,
   homeQueensDir,
@@ -142,9 +143,30 @@ export class SessionManager {
   async openColony(folder: string, options: OpenColonyOptions = {}): Promise<LiveSession> {
     await this.prepareHome();
     const colony = await loadColony(folder, { workerName: options.workerName });
+    const dbProblem = await this.prepareColonyDb(colony);
     const session = await this.sessionForColony(colony, options);
+    if (dbProblem) session.notify(dbProblem);
     if (!options.workerName) await this.recordColonySession(colony, session);
     return session;
+  }
+
+  /**
+   * Rule 1 for a home colony opened after start (made since by Hive or create_colony). What went wrong is
+   * logged and returned for the chat: a missing node:sqlite leaves the colony without its task queue.
+   */
+  private async prepareColonyDb(colony: LoadedColony): Promise<string | undefined> {
+    const homeColony = path.resolve(coloniesDir(this.opts.hiveHome), colony.name);
+    if (path.resolve(colony.dir) !== homeColony || !isValidId('colony', colony.name)) return undefined;
+    try {
+      const r = await ensureColonyDb(colony.dir, colony.name);
+      if (r.reclaimed)
+        this.logger.info?.(`progress.db of ${colony.name}: ${r.reclaimed} stale claim(s) reclaimed`);
+      return undefined;
+    } catch (err) {
+      const text = `colony ${colony.name} runs without its task queue (data/progress.db): ${err instanceof Error ? err.message : String(err)}`;
+      this.logger.warn(text);
+      return text;
+    }
   }
 
   private async sessionForColony(colony: LoadedColony, options: OpenColonyOptions): Promise<LiveSession> {

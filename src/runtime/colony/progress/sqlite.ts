@@ -26,7 +26,7 @@ interface SqliteModule {
 export class SqliteUnavailableError extends Error {
   constructor(detail: string) {
     super(
-      `progress.db needs Node ≥22.5 (node:sqlite); this is Node ${process.version}${detail ? ` (${detail})` : ''}`,
+      `progress.db needs node:sqlite (Node ≥22.13); this Node (${process.version}) has none${detail ? ` (${detail})` : ''}`,
     );
     this.name = 'SqliteUnavailableError';
   }
