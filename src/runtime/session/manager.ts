@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_COMPACTION } from '../agent/compaction';
 import { type LoadedColony, loadColony } from '../colony/colony-load';
@@ -11,7 +11,6 @@ import { EventLog } from '../events/persistence';
 import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
 import { type QueenSelection, selectQueen } from '../queen/selection';
-import { writeJsonAtomically } from '../storage/atomic';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
@@ -137,8 +136,8 @@ export class SessionManager {
    * load_colony, which wakes the queen); else a live session already on this colony is returned; else the
    * session named by metadata.json `queen_session_id` is resumed with it when it exists; else `fallback`
    * (the chat in front of the user) gets it; else a new session is created with it, its queen from
-   * metadata `queen_name` unless one is given. A metadata.json without `queen_session_id` then names the
-   * session (and `queen_name` its queen), so the next open from the CLI or VS Code comes back to it.
+   * metadata `queen_name` unless one is given. metadata.json is only read: Hive writes those ids when it
+   * forks a chat into a colony (server/routes_execution.py), never on open.
    */
   async openColony(folder: string, options: OpenColonyOptions = {}): Promise<LiveSession> {
     await this.prepareHome();
@@ -146,7 +145,6 @@ export class SessionManager {
     const dbProblem = await this.prepareColonyDb(colony);
     const session = await this.sessionForColony(colony, options);
     if (dbProblem) session.notify(dbProblem);
-    if (!options.workerName) await this.recordColonySession(colony, session);
     return session;
   }
 
@@ -191,23 +189,6 @@ export class SessionManager {
     if (s.colony && path.resolve(s.colony.path) !== path.resolve(folder)) await s.unloadColony();
     if (!s.colony) await s.loadColony(folder);
     return s;
-  }
-
-  /** Fills metadata.json's missing `queen_session_id` / `queen_name` (never replaces them; no file, no write). */
-  private async recordColonySession(colony: LoadedColony, session: LiveSession): Promise<void> {
-    const file = path.join(colony.dir, 'metadata.json');
-    const patch: Record<string, string> = {};
-    if (!colony.metadata?.queen_session_id) patch.queen_session_id = session.id;
-    if (!colony.metadata?.queen_name) patch.queen_name = session.queen.queen_id;
-    if (Object.keys(patch).length === 0) return;
-    try {
-      const data: unknown = JSON.parse(await readFile(file, 'utf8'));
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) return;
-      await writeJsonAtomically(file, { ...patch, ...(data as Record<string, unknown>), ...patch }, 2);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.logger.warn(`metadata.json of colony ${colony.name} not updated: ${String(err)}`);
-    }
   }
 
   /** Cold → live in the same folder. A live id is returned as it is (its prompt, if any, is sent). */

@@ -56,10 +56,6 @@ describe('SessionManager.openColony (docs/hive-format.md §3 rule 5)', () => {
     assert.notEqual(s.id, 'session_20260421_101500_a1b2c3d4');
     assert.equal(s.colony?.name, 'research_colony');
     assert.equal(s.phase, 'working');
-    // metadata.json keeps the ids Hive wrote.
-    const meta = readJson(path.join(folder, 'metadata.json'));
-    assert.equal(meta.queen_session_id, 'session_20260421_101500_a1b2c3d4');
-    assert.equal(meta.queen_name, 'queen_growth');
     await mgr.stopAll();
   });
 
@@ -79,30 +75,21 @@ describe('SessionManager.openColony (docs/hive-format.md §3 rule 5)', () => {
     await mgr.stopAll();
   });
 
-  it('a colony with no session of its own goes to the chat in front, which metadata.json then names', async () => {
+  it('a colony with no session of its own goes to the chat in front, its metadata.json untouched', async () => {
     const folder = await workspaceColony(work);
     const metaFile = path.join(folder, '.hive', 'metadata.json');
-    assert.equal(readJson(metaFile).queen_session_id, undefined);
+    const before = readFileSync(metaFile, 'utf8');
     const mgr = managerFor(home, server);
     const chat = await mgr.createSession({ queenId: 'queen_growth' });
     server.enqueue(reply.text('Colony noted.'));
     const s = await mgr.openColony(folder, { fallback: chat.id });
     assert.equal(s, chat);
     assert.equal(chat.colony?.path, folder);
+    assert.equal(readJson(path.join(chat.dir, 'meta.json')).agent_path, folder);
     // Loaded into a running session: Hive's load_colony wakes the queen.
     await waitFor(() => server.requests.length === 1 && !chat.busy, 'the woken turn');
-    const meta = readJson(metaFile);
-    assert.equal(meta.queen_session_id, chat.id);
-    assert.equal(meta.queen_name, 'queen_growth');
+    assert.equal(readFileSync(metaFile, 'utf8'), before);
     await mgr.stopAll();
-
-    // The next open, from anywhere, comes back to that session.
-    const mgr2 = managerFor(home, server);
-    server.enqueue(reply.text('Back.'));
-    const again = await mgr2.openColony(folder);
-    assert.equal(again.id, chat.id);
-    assert.equal(again.colony?.path, folder);
-    await mgr2.stopAll();
   });
 
   it('`into` (a session the user named) gets the colony, its other colony unloaded first', async () => {
