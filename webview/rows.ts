@@ -2,7 +2,8 @@
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
 import { approvalOutcome, approvalStatus } from './approval-card';
 import type { Row, RowOf } from './chat-model';
-import { colonyCard, createdColonyOf } from './colony-card';
+import { colonyCard } from './colony-card';
+import { createdColonyOf } from './colony-created';
 import { button, setFieldValue, textField } from './components';
 import { h } from './dom';
 import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput } from './format';

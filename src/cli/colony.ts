@@ -88,27 +88,19 @@ function untilSignal(): Promise<string> {
 
 const stamp = () => new Date().toISOString();
 
-/**
- * docs/hive-format.md §3 Rule 5 (`openColony`: a session already on this colony, its metadata's queen_session_id, or a new
- * one), or the session asked for with this colony loaded (re-loaded by the resume, else loaded now).
- */
+/** SessionManager.openColony, the colony-open path VS Code uses too; `--resume` names the session. */
 async function openSession(
   manager: SessionManager,
   folder: string,
   resume: string | undefined,
   queenId: string | undefined,
 ): Promise<LiveSession> {
-  if (!resume) return manager.openColony(folder, { queenId });
-  let session: LiveSession;
   try {
-    session = await manager.resumeSession(resume);
+    return await manager.openColony(folder, { queenId, into: resume });
   } catch (err) {
     if (err instanceof SessionNotFoundError) throw new UsageError(err.message);
     throw err;
   }
-  if (session.colony && path.resolve(session.colony.path) !== folder) await session.unloadColony();
-  if (!session.colony) await session.loadColony(folder);
-  return session;
 }
 
 /**

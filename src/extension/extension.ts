@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { loadSqlite } from '../runtime/colony/progress/sqlite';
 import type { HiveExtensionApi } from './api';
 import { ApiKeyStore } from './api-key';
 import { Attention } from './attention/attention';
@@ -111,6 +112,11 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     log.info(
       `Hive activated (HIVE_HOME ${runtime.hiveHome}${vscode.workspace.isTrusted ? '' : ', Restricted Mode'})`,
     );
+    // Colonies' task queues (progress.db) need node:sqlite in this host's Node: say at once when it is missing.
+    if (!hasNodeSqlite())
+      log.warn(
+        `this VS Code's Node (${process.version}) has no node:sqlite: colonies run without their task queue (data/progress.db)`,
+      );
     void vscode.commands.executeCommand('setContext', 'hive.trusted', vscode.workspace.isTrusted);
     void updateKeyContext().catch((err: unknown) => log.warn(`reading the model settings: ${String(err)}`));
     // Detecting colonies loads the colony modules (dist/runtime.js): not while the tree first loads.
@@ -148,4 +154,13 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
 /** Live sessions stop cleanly (their shutdown reflection is waited for briefly). */
 export async function deactivate(): Promise<void> {
   await runtimeHost?.shutdown();
+}
+
+function hasNodeSqlite(): boolean {
+  try {
+    loadSqlite();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -14,7 +14,7 @@ describe('System rows in the chat', () => {
     await scriptModel({ reset: true });
     await scriptModel({
       stream: [
-        // Loading a colony does not start a turn: its note reaches the queen with the fire's.
+        // Loading the colony into this chat wakes the queen (loadWorkspaceColony scripts her reply).
         { match: { lastUser: '[TRIGGER: timer/morning_notes]' }, step: reply.text('NOTES.md refreshed.') },
         { match: { lastUser: 'hello there' }, step: reply.text('Hello! What shall we work on?') },
       ],

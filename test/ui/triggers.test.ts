@@ -66,7 +66,10 @@ describe('Triggers', () => {
       timeout: 30_000,
     });
     await snap(page(), this, 'answered');
-    const asked = (await modelRequests()).filter((r) => r.stream && r.lastUser.includes(task.slice(0, 30)));
+    // The colony-loaded note lists the task too (its load woke her): count the trigger's own turns.
+    const asked = (await modelRequests()).filter(
+      (r) => r.stream && r.lastUser.includes('[TRIGGER: ') && r.lastUser.includes(task.slice(0, 30)),
+    );
     assert.equal(asked.length, 1, 'the queen was woken once with the trigger task');
   });
 });

@@ -2,7 +2,6 @@
 // Loading is refused in Restricted Mode (a colony runs workers, tools and commands from its files).
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { LiveSession } from '../../runtime/session';
 import { runtimeModule } from '../bundles';
 import type { LoadedColonyWatch } from '../colonies/workspace-colonies';
 import { pickFolder, pickLiveSession } from '../pickers';
@@ -11,7 +10,7 @@ import { sessionIdOf } from '../tree/nodes';
 
 export interface LoadResult {
   loaded: boolean;
-  reason?: 'untrusted' | 'no-folder' | 'no-colony' | 'no-session' | 'failed';
+  reason?: 'untrusted' | 'no-folder' | 'no-colony' | 'failed';
   message?: string;
   sessionId?: string;
   folder?: string;
@@ -32,33 +31,6 @@ function folderOf(arg: unknown): string | undefined {
 
 export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
   const { runtime, log, colonies } = s;
-
-  /**
-   * The session a colony goes into: the argument, the chat's, the only running one, a pick, or, with none
-   * running, the runtime's colony-open path (Hive's docs/hive-format.md §3 rule 5: the session its metadata.json names, resumed, or a
-   * new one with its queen) when loading `colonyFolder`, else a new session.
-   */
-  const targetSession = async (
-    arg: unknown,
-    title: string,
-    colonyFolder?: string,
-  ): Promise<LiveSession | undefined> => {
-    const manager = await runtime.getManager();
-    let id = sessionIdOf(arg);
-    const active = s.activeSessionId();
-    if (!id && active && manager.isLive(active)) id = active;
-    if (!id) {
-      const live = manager.list();
-      if (live.length === 0) {
-        const created = colonyFolder ? await manager.openColony(colonyFolder) : await manager.createSession();
-        await s.chat.open(created.id);
-        return created;
-      }
-      id = await pickLiveSession(live, title);
-    }
-    if (!id) return undefined;
-    return manager.get(id) ?? (await manager.resumeSession(id));
-  };
 
   const load = async (folderArg?: unknown, sessionArg?: unknown): Promise<LoadResult> => {
     // From a session's context menu the row comes first: it names the session, not the folder.
@@ -90,11 +62,15 @@ export function registerColonyCommands(s: HiveServices): vscode.Disposable[] {
         });
         return { loaded: false, reason: 'no-colony', message, folder };
       }
-      const session = await targetSession(sessionArg, 'Hive: Load Colony into Session', folder);
-      if (!session) return { loaded: false, reason: 'no-session', folder };
-      // openColony may have loaded it already.
-      const loaded = session.colony?.path;
-      if (!loaded || path.resolve(loaded) !== path.resolve(folder)) await session.loadColony(folder);
+      // The runtime's one colony-open path, as `hive colony run` (docs/hive-format.md §3 rules 1, 5, 7, 22):
+      // a session's menu names the session; otherwise the colony's own session, else the chat in front.
+      const manager = await runtime.getManager();
+      const active = s.activeSessionId();
+      const session = await manager.openColony(folder, {
+        into: sessionIdOf(sessionArg),
+        fallback: active && manager.isLive(active) ? active : undefined,
+      });
+      if (session.id !== active) await s.chat.open(session.id);
       await colonies.watch({ sessionId: session.id, folder, dir: location.dir });
       log.info(`colony ${folder} loaded into session ${session.id}`);
       info(`Hive: colony "${path.basename(folder)}" loaded.`);

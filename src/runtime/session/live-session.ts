@@ -160,7 +160,8 @@ export class LiveSession {
       persist: async (phase) => {
         await updateMeta(this.dir, { phase });
       },
-      inject: (text) => this.loop.inject(text),
+      // Hive's [PHASE CHANGE] goes through inject_event, which wakes her (see wakeQueen).
+      inject: (text) => this.injectAndWake(text),
       toolsFor: (phase) => this.toolsIn(phase).map((t) => t.name),
       logger: init.logger,
     });
@@ -520,7 +521,31 @@ export class LiveSession {
     return toolsForPhase(phase, all, this.extraNames);
   }
 
-  /** Runs the queen on what was injected, after the turn in progress (never two runs at once). */
+  /** A note for the queen that wakes her, as Hive's inject_event does (table at wakeQueen). */
+  private injectAndWake(text: string): void {
+    if (this.stopped) return;
+    this.loop.inject(text);
+    void this.wakeQueen();
+  }
+
+  /**
+   * Runs the queen on what was injected, after the turn in progress (never two runs at once: a wake
+   * while she runs waits for that run, and a run finding nothing unanswered makes no model call).
+   *
+   * Which injected texts wake her. In Hive every text injected into the queen goes through
+   * `inject_event` or `inject_trigger` of agent_loop/agent_loop.py, and both set `_input_ready`, which
+   * ends her wait for input; mid-turn the text waits in the queue for her next model call.
+   *
+   * | injected text                         | wakes | Hive source                                                       |
+   * |---------------------------------------|-------|-------------------------------------------------------------------|
+   * | `[SYSTEM] Colony loaded.` (load into a running session; cold resume) | yes | server/session_manager.py `load_colony` → `_notify_queen_colony_loaded` |
+   * | colony opened with the session (`hive colony run`, Open Colony) | no: Hive injects nothing, the profile is in her prompt; our note waits for her next turn | server/session_manager.py `create_session_with_worker_colony` (`worker_identity`) |
+   * | `[SYSTEM] Worker unloaded. …`         | yes   | server/session_manager.py `_notify_queen_worker_unloaded`         |
+   * | `[PHASE CHANGE] …` (not by her own tool) | yes | tools/queen_lifecycle_tools.py `inject_notification` → server/queen_orchestrator.py `_inject_phase_notification` |
+   * | `[WORKER_REPORT]`                     | yes   | server/queen_orchestrator.py `_on_worker_report`                  |
+   * | `[WORKER_ESCALATION]`                 | yes (to the user when no queen runs) | server/queen_orchestrator.py `install_worker_escalation_routing` |
+   * | `[TRIGGER: …]`                        | yes   | tools/queen_lifecycle_tools.py `_start_trigger_timer` / `_start_trigger_webhook` → `inject_trigger` |
+   */
   private async wakeQueen(): Promise<void> {
     while (this.loop.running) await this.loop.run().catch(() => undefined);
     if (this.stopped || this.queenDead) return;

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_COMPACTION } from '../agent/compaction';
-import { loadColony } from '../colony/colony-load';
-import { ensureAllColonyDbs } from '../colony/progress/colony-dbs';
+import { type LoadedColony, loadColony } from '../colony/colony-load';
+import { ensureAllColonyDbs, ensureColonyDb } from '../colony/progress/colony-dbs';
 import { cleanupStaleSessions } from '../colony/stale-sessions';
 import { HiveError } from '../errors';
 import { EventBus } from '../events/bus';
@@ -16,6 +16,7 @@ import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
 import {
+  coloniesDir,
   conversationsDir,
   findSessionDir,
   homeQueensDir,
@@ -31,6 +32,7 @@ import type {
   CreateSessionOptions,
   LiveSessionSummary,
   ModelProviderLike,
+  OpenColonyOptions,
   ResumeSessionOptions,
   SessionLogger,
   SessionManagerOptions,
@@ -87,7 +89,8 @@ interface StartPlan {
   /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
   tornMeta?: MetaError;
   /** docs/hive-format.md §3 Rule 5: a colony loaded in the same step (create fails with it); docs/hive-format.md §3 rule 6: re-loaded on resume. */
-  colony?: { folder: string; mode: 'create' | 'resume'; workerName?: string };
+  /** `open`: rule 5's resume of the colony's own session, with that colony (not meta's), quietly. */
+  colony?: { folder: string; mode: 'create' | 'resume' | 'open'; workerName?: string };
 }
 
 /**
@@ -128,23 +131,65 @@ export class SessionManager {
   }
 
   /**
-   * docs/hive-format.md §3 Rule 5, opening a colony: a live session already on this colony is returned; else the session named
-   * by the colony's metadata.json `queen_session_id` is resumed when it exists (with the colony loaded);
-   * else a new session is created with it, its queen from metadata `queen_name` unless one is given.
+   * The one colony-open path (docs/hive-format.md §3 rules 1, 5, 7, 22), for `hive colony run` and every
+   * load from VS Code. The home is prepared first (colony databases, stale worker sessions). Then:
+   * `into` (the session the user named) gets the colony, a different one unloaded first (Hive's
+   * load_colony, which wakes the queen); else a live session already on this colony is returned; else the
+   * session named by metadata.json `queen_session_id` is resumed with it when it exists; else `fallback`
+   * (the chat in front of the user) gets it; else a new session is created with it, its queen from
+   * metadata `queen_name` unless one is given. metadata.json is only read: Hive writes those ids when it
+   * forks a chat into a colony (server/routes_execution.py), never on open.
    */
-  async openColony(
-    folder: string,
-    options: Omit<CreateSessionOptions, 'colonyFolder'> = {},
-  ): Promise<LiveSession> {
+  async openColony(folder: string, options: OpenColonyOptions = {}): Promise<LiveSession> {
+    await this.prepareHome();
     const colony = await loadColony(folder, { workerName: options.workerName });
+    const dbProblem = await this.prepareColonyDb(colony);
+    const session = await this.sessionForColony(colony, options);
+    if (dbProblem) session.notify(dbProblem);
+    return session;
+  }
+
+  /**
+   * Rule 1 for a home colony opened after start (made since by Hive or create_colony). What went wrong is
+   * logged and returned for the chat: a missing node:sqlite leaves the colony without its task queue.
+   */
+  private async prepareColonyDb(colony: LoadedColony): Promise<string | undefined> {
+    const homeColony = path.resolve(coloniesDir(this.opts.hiveHome), colony.name);
+    if (path.resolve(colony.dir) !== homeColony || !isValidId('colony', colony.name)) return undefined;
+    try {
+      const r = await ensureColonyDb(colony.dir, colony.name);
+      if (r.reclaimed)
+        this.logger.info?.(`progress.db of ${colony.name}: ${r.reclaimed} stale claim(s) reclaimed`);
+      return undefined;
+    } catch (err) {
+      const text = `colony ${colony.name} runs without its task queue (data/progress.db): ${err instanceof Error ? err.message : String(err)}`;
+      this.logger.warn(text);
+      return text;
+    }
+  }
+
+  private async sessionForColony(colony: LoadedColony, options: OpenColonyOptions): Promise<LiveSession> {
+    if (options.into) return this.loadInto(options.into, colony.folder);
     for (const s of this.live.values()) if (s.colony?.path === colony.folder && !s.stopped) return s;
+    const { fallback, into: _into, ...create } = options;
     const sid = colony.metadata?.queen_session_id;
     if (!options.workerName && sid && isValidId('session', sid) && findSessionDir(this.opts.hiveHome, sid)) {
-      const s = await this.resumeSession(sid, { prompt: options.initialPrompt });
-      if (!s.colony) await s.loadColony(colony.folder);
+      if (this.live.has(sid)) return this.loadInto(sid, colony.folder);
+      const s = await this.resumeSession(sid, { prompt: options.initialPrompt, colonyFolder: colony.folder });
+      if (!s.colony) await s.loadColony(colony.folder, { phase: 'working', quiet: true });
       return s;
     }
-    return this.createSession({ ...options, colonyFolder: colony.folder });
+    if (fallback && !options.workerName && this.live.has(fallback))
+      return this.loadInto(fallback, colony.folder);
+    return this.createSession({ ...create, colonyFolder: colony.folder });
+  }
+
+  /** Hive's load_colony into a chosen session (resumed if cold): another colony goes first. */
+  private async loadInto(id: string, folder: string): Promise<LiveSession> {
+    const s = this.live.get(id) ?? (await this.resumeSession(id));
+    if (s.colony && path.resolve(s.colony.path) !== path.resolve(folder)) await s.unloadColony();
+    if (!s.colony) await s.loadColony(folder);
+    return s;
   }
 
   /** Cold → live in the same folder. A live id is returned as it is (its prompt, if any, is sent). */
@@ -381,7 +426,12 @@ export class SessionManager {
     const stored = readStoredPhase(meta.phase);
     if (stored.legacy)
       this.logger.info?.(`session ${id}: legacy phase ${stored.legacy} read as ${stored.phase}`);
-    let agentPath = typeof meta.agent_path === 'string' && meta.agent_path ? meta.agent_path : null;
+    // Rule 5 resumes the colony's own session with that colony, whatever meta.agent_path says.
+    let agentPath = options.colonyFolder
+      ? path.resolve(options.colonyFolder)
+      : typeof meta.agent_path === 'string' && meta.agent_path
+        ? meta.agent_path
+        : null;
     // docs/hive-format.md §3 Rule 5: a colony still being built (Hive's building/planning) is not loaded; the queen resumes alone.
     if (agentPath && (stored.legacy === 'building' || stored.legacy === 'planning')) {
       this.logger.info?.(`session ${id}: phase ${stored.legacy}; colony ${agentPath} not loaded`);
@@ -412,7 +462,7 @@ export class SessionManager {
       colony: agentPath
         ? {
             folder: agentPath,
-            mode: 'resume',
+            mode: options.colonyFolder ? 'open' : 'resume',
             workerName:
               typeof meta.worker_name === 'string' && meta.worker_name ? meta.worker_name : undefined,
           }
@@ -431,7 +481,9 @@ export class SessionManager {
         ? session.startAsWorker(colony.folder, colony.workerName)
         : session.loadColony(
             colony.folder,
-            colony.mode === 'create' ? { phase: 'working', quiet: true } : {},
+            // Opened with its session (rule 5): working, no turn; re-loaded by a resume (rule 6): Hive's
+            // load_colony and switch_to_reviewing, which wake her.
+            colony.mode === 'resume' ? {} : { phase: 'working', quiet: true },
           );
     if (colony.mode === 'create') {
       await load();

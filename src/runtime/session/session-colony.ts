@@ -60,8 +60,9 @@ export interface SessionColonyHost {
 
 export interface LoadColonyOptions {
   /**
-   * The phase to move to once loaded (default reviewing, where a run can be started); `quiet` skips the
-   * `[PHASE CHANGE]` note (a new session's first prompt already shows her tools).
+   * The phase to move to once loaded (default reviewing, where a run can be started); `quiet` (the colony
+   * opened with its session) skips the `[PHASE CHANGE]` note (a new session's first prompt already shows
+   * her tools) and does not wake her; otherwise the load wakes her, as Hive's load_colony does.
    */
   phase?: QueenPhase;
   quiet?: boolean;
@@ -178,6 +179,9 @@ export class SessionColony {
       if (to !== h.phases.phase && h.phases.canSwitchTo(to))
         await h.phases.switchTo(to, { source: opts.quiet ? 'tool' : 'runtime' });
       this.changed();
+      // Loaded into a running session, the note wakes her (Hive: server/session_manager.py load_colony);
+      // opened with the session, it waits for her first turn (create_session_with_worker_colony injects nothing).
+      if (!opts.quiet) void h.wake();
       return this.info()!;
     });
   }
@@ -250,6 +254,8 @@ export class SessionColony {
         if (h.phases.phase !== 'independent' && canTransition(h.phases.phase, 'independent'))
           await h.phases.switchTo('independent', { source: 'tool' });
         h.publish('custom', { kind: 'worker_colony_unloaded', colony_id: rt.colony.name });
+        // Hive: server/session_manager.py _notify_queen_worker_unloaded (inject_event wakes her).
+        void h.wake();
       }
       this.changed();
     });

@@ -53,6 +53,15 @@ export interface CreateSessionOptions {
 
 export interface ResumeSessionOptions {
   prompt?: string;
+  /** Rule 5 (SessionManager.openColony): this colony is loaded instead of meta.json's agent_path. */
+  colonyFolder?: string;
+}
+
+export interface OpenColonyOptions extends Omit<CreateSessionOptions, 'colonyFolder'> {
+  /** The session the user named (`hive colony run --resume`, a session's menu): the colony goes into it. */
+  into?: string;
+  /** A live session to load into when the colony has no session of its own (the chat in front of the user). */
+  fallback?: string;
 }
 
 export interface LiveSessionSummary {

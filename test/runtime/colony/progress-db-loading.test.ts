@@ -31,7 +31,7 @@ describe('progress.db on this Node', () => {
             () => ProgressDb.open(file),
             (err: unknown) =>
               err instanceof SqliteUnavailableError &&
-              err.message.startsWith('progress.db needs Node ≥22.5 (node:sqlite); this is Node v'),
+              err.message.startsWith('progress.db needs node:sqlite (Node ≥22.13); this Node (v'),
           );
         }
       } finally {

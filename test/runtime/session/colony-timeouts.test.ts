@@ -88,16 +88,18 @@ describe('colony worker timeouts', () => {
     await mgr.stopAll();
   });
 
-  it('unloading the colony stops running workers without waking the queen; stopping the session too', async () => {
+  it('unloading the colony stops running workers, whose reports are not news; the unload note wakes the queen; stopping the session stops workers too', async () => {
     const folder = await workspaceColony(work);
     const mgr = managerFor(home, server, { colonyTimers: new ManualTimers() });
     const hung = gate();
+    const queenCalls = () => server.requests.filter((r) => !isWorkerRequest(r));
     server.setResponder(
       router(
-        (req) =>
-          afterTool(req)
-            ? reply.text('started')
-            : reply.toolUse('run_parallel_workers', { tasks: [{ task: 'forever' }] }),
+        (req) => {
+          if (isUserTurn(req, 'start'))
+            return reply.toolUse('run_parallel_workers', { tasks: [{ task: 'forever' }] });
+          return reply.text(afterTool(req) ? 'started' : 'noted');
+        },
         () => {
           hung.open();
           return fault.hang();
@@ -108,16 +110,20 @@ describe('colony worker timeouts', () => {
     const seen = record(s);
     await s.send('start');
     await hung.wait;
-    const queenCalls = server.requests.filter((r) => !isWorkerRequest(r)).length;
+    const before = queenCalls().length;
     assert.equal(await s.unloadColony(), true);
     assert.equal(reports(seen).length, 1);
     assert.equal(reports(seen)[0]?.data.status, 'stopped');
-    assert.equal(
-      server.requests.filter((r) => !isWorkerRequest(r)).length,
-      queenCalls,
-      'the queen is not woken',
-    );
     assert.equal(s.colonyState(), null);
+    // Hive's _notify_queen_worker_unloaded wakes her once, with the note and without the stopped report.
+    await waitFor(() => queenCalls().length === before + 1 && !s.busy, 'the queen woken by the unload');
+    const woken = queenCalls()[before]!;
+    assert.match(lastText(woken), /Worker unloaded/);
+    assert.doesNotMatch(
+      textOf(woken),
+      /"text":"\[WORKER_REPORT\]/,
+      'a stopped worker of an unloaded colony is not news',
+    );
 
     // A session stopped with a worker in a model call ends promptly, the worker reported as stopped.
     await s.loadColony(folder);

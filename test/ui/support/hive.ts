@@ -1,6 +1,7 @@
 // Hive steps several UI tests share, done the way a user does them (palette, quick picks, panel).
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { reply, scriptModel } from './model';
 import { chatFrame, pickQuickInput, runCommand } from './workbench';
 
 /** "Hive: New Session", then the chat panel is ready for input. */
@@ -11,8 +12,14 @@ export async function newSession(page: Page): Promise<FrameLocator> {
   return chat;
 }
 
-/** "Hive: Load Workspace Folder as Colony" on `folder` (trusted), until the chat shows the colony. */
+/**
+ * "Hive: Load Workspace Folder as Colony" on `folder` (trusted), until the chat shows the colony. Loaded
+ * into the running chat, the note wakes the queen (Hive's load_colony): her reply is scripted.
+ */
 export async function loadWorkspaceColony(page: Page, folder: string): Promise<void> {
+  await scriptModel({
+    stream: [{ match: { lastUser: '[SYSTEM] Colony loaded.' }, step: reply.text('The colony is loaded.') }],
+  });
   await runCommand(page, 'Hive: Load Workspace Folder as Colony');
   await pickQuickInput(page, path.basename(folder));
   await chatFrame(page).locator('.colony-name').waitFor({ state: 'visible', timeout: 20_000 });

@@ -34,16 +34,31 @@ export async function ensureAllColonyDbs(hiveHome: string): Promise<ColonyDbsRes
   for (const name of names) {
     const dir = path.join(coloniesDir(hiveHome), name);
     try {
-      const { db, reclaimed } = ensureProgressDb(path.join(dir, 'data'));
-      db.close();
-      result.reclaimed += reclaimed.requeued.length + reclaimed.failed.length;
+      const one = await ensureColonyDb(dir, name);
+      result.reclaimed += one.reclaimed;
       result.ready.push(name);
-      result.patched.push(...(await patchWorkerConfigs(dir, name)));
+      result.patched.push(...one.patched);
     } catch (err) {
       result.failed.push({ colony: name, error: err instanceof Error ? err.message : String(err) });
     }
   }
   return result;
+}
+
+/**
+ * The start-up step for one colony folder (also run when a colony is opened after start, so one made
+ * since, by Hive or create_colony, is ready too). Throws SqliteUnavailableError on a Node without node:sqlite.
+ */
+export async function ensureColonyDb(
+  colonyDir: string,
+  colonyId: string,
+): Promise<{ reclaimed: number; patched: string[] }> {
+  const { db, reclaimed } = ensureProgressDb(path.join(colonyDir, 'data'));
+  db.close();
+  return {
+    reclaimed: reclaimed.requeued.length + reclaimed.failed.length,
+    patched: await patchWorkerConfigs(colonyDir, colonyId),
+  };
 }
 
 /** Hive's _patch_worker_configs: adds the db wiring to input_data; a file already right is not rewritten. */

@@ -28,7 +28,7 @@ export class SqliteUnavailableError extends HiveError {
   constructor(detail: string) {
     super(
       'SQLITE_UNAVAILABLE',
-      `progress.db needs Node ≥22.5 (node:sqlite); this is Node ${process.version}${detail ? ` (${detail})` : ''}`,
+      `progress.db needs node:sqlite (Node ≥22.13); this Node (${process.version}) has none${detail ? ` (${detail})` : ''}`,
     );
     this.name = 'SqliteUnavailableError';
   }
