@@ -184,8 +184,8 @@ export class SessionIndex {
 
   private async entryFor(sessionId: string): Promise<IndexEntry | undefined> {
     validateId('session', sessionId);
-    const run = this.chain.then(() => {
-      this.ensureLoaded();
+    const run = this.chain.then(async () => {
+      await this.ensureLoaded();
       const location = findSessionDirs(this.home, sessionId, this.fs)[0];
       if (!location) {
         for (const [key, e] of this.entries)
@@ -206,7 +206,7 @@ export class SessionIndex {
 
   private async refreshNow(full: boolean): Promise<RefreshStats> {
     const started = this.now();
-    this.ensureLoaded();
+    await this.ensureLoaded();
     const stats: RefreshStats = {
       mode: 'targeted',
       checked: 0,
@@ -229,7 +229,7 @@ export class SessionIndex {
         const loc = scan.locations[i]!;
         seen.add(loc.key);
         this.tally(stats, this.update(loc, !!targets.get(loc.key)?.force));
-        if ((i + 1) % this.batchSize === 0) await new Promise((r) => setImmediate(r));
+        if ((i + 1) % this.batchSize === 0) await yieldToLoop();
       }
       for (const key of [...this.entries.keys()])
         if (!seen.has(key)) {
@@ -318,13 +318,18 @@ export class SessionIndex {
     }
   }
 
-  private ensureLoaded(): void {
+  private async ensureLoaded(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
     if (!this.cacheFile) return;
-    const result = loadIndexCache(this.fs, this.cacheFile, this.home);
-    if ('entries' in result) this.entries = result.entries;
-    else if (result.discarded !== 'no cache yet') {
+    const result = await loadIndexCache(this.fs, this.cacheFile, this.home, yieldToLoop);
+    if ('entries' in result) {
+      this.entries = result.entries;
+      if (result.outdated) {
+        this.dirty = true;
+        this.scheduleSave();
+      }
+    } else if (result.discarded !== 'no cache yet') {
       this.log(`session index cache discarded (${result.discarded}); rebuilding from the session files`);
       this.dirty = true;
     }
@@ -345,13 +350,18 @@ export class SessionIndex {
     if (!this.isDirPath(this.home)) return; // never create HIVE_HOME just to hold our cache
     this.dirty = false;
     const snapshot = [...this.entries.values()];
-    this.saving = saveIndexCache(this.cacheFile, this.home, snapshot).catch((err: unknown) => {
+    this.saving = saveIndexCache(this.cacheFile, this.home, snapshot, yieldToLoop).catch((err: unknown) => {
       this.dirty = true;
       this.log(`could not write the session index cache: ${(err as Error).message}`);
     });
     await this.saving;
     this.saving = undefined;
   }
+}
+
+/** Lets other work run between batches, so a 10,000-session home never blocks the event loop for long. */
+function yieldToLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 /** Which changes inside a session folder can alter its listing row. events.jsonl, data/, workers/ cannot. */

@@ -16,11 +16,16 @@ export interface ScanResult {
  */
 export function scanSessions(fs: IndexFs, home: string): ScanResult {
   const result: ScanResult = { locations: [], problems: [] };
-  const subdirs = (dir: string, mustExist: boolean): string[] => {
+  /** Names of the folders (or links to folders) in `dir`, sorted; `links` collects those that are links. */
+  const subdirs = (dir: string, mustExist: boolean, links?: Set<string>): string[] => {
     try {
       return fs
         .readdir(dir)
-        .filter((e) => isDirEntry(fs, dir, e))
+        .filter((e) => {
+          if (!isDirEntry(fs, dir, e)) return false;
+          if (links && e.isSymbolicLink()) links.add(e.name);
+          return true;
+        })
         .map((e) => e.name)
         .sort();
     } catch (err) {
@@ -35,13 +40,15 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
         result.problems.push(`${path.join(queensRoot, q)}: not a valid queen id`);
         continue;
       }
-      for (const sid of subdirs(path.join(queensRoot, q, 'sessions'), false)) {
+      const sessionsDir = path.join(queensRoot, q, 'sessions');
+      const links = new Set<string>();
+      for (const sid of subdirs(sessionsDir, false, links)) {
         if (!isValidId('session', sid)) {
-          result.problems.push(`${path.join(queensRoot, q, 'sessions', sid)}: not a valid session id`);
+          result.problems.push(`${path.join(sessionsDir, sid)}: not a valid session id`);
           continue;
         }
-        const sessionsDir = path.join(queensRoot, q, 'sessions');
-        if (loopsBack(sessionsDir, sid)) {
+        // Only a link can lead back up (two realpaths per session would double a refresh's cost).
+        if (links.has(sid) && loopsBack(sessionsDir, sid)) {
           result.problems.push(`${path.join(sessionsDir, sid)}: a symbolic link back to a folder above it`);
           continue;
         }
