@@ -1,6 +1,4 @@
-import { type ChatDeps, chatCommand } from './chat';
-import { colonyCommand } from './colony';
-import { sessionsCommand } from './sessions';
+import type { ChatDeps } from './chat';
 import { safeText } from './terminal';
 import { type CliIo, UsageError } from './usage';
 
@@ -81,9 +79,10 @@ export async function runCli(
       io.out(`${USAGE}\n`);
       return 0;
     }
-    if (command === 'sessions') return await sessionsCommand(rest, io, ctx);
-    if (command === 'chat') return await chatCommand(rest, io, ctx);
-    if (command === 'colony') return await colonyCommand(rest, io);
+    // Each command's modules load when it runs: listing sessions never evaluates the model SDK or zod.
+    if (command === 'sessions') return await (await import('./sessions')).sessionsCommand(rest, io, ctx);
+    if (command === 'chat') return await (await import('./chat')).chatCommand(rest, io, ctx);
+    if (command === 'colony') return await (await import('./colony')).colonyCommand(rest, io);
     throw new UsageError(`unknown command "${command}" (try: hive --help)`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -61,6 +61,7 @@ interface Target {
  */
 export class SessionIndex {
   readonly home: string;
+  private readonly homePrefix: string;
   private readonly fs: IndexFs;
   private readonly now: () => number;
   private readonly racyWindowMs: number;
@@ -85,6 +86,7 @@ export class SessionIndex {
 
   constructor(options: SessionIndexOptions) {
     this.home = options.home;
+    this.homePrefix = path.join(this.home, 'x').slice(0, -1); // what path.join(home, key) puts before the key
     this.fs = options.fs ?? nodeIndexFs;
     this.now = options.now ?? Date.now;
     this.racyWindowMs = options.racyWindowMs ?? 2000;
@@ -303,7 +305,8 @@ export class SessionIndex {
   }
 
   private dirOf(s: { key: string }): string {
-    return path.join(this.home, ...s.key.split('/'));
+    // A key is a normalized relative path with '/' (index-cache.ts checks it): no path.join needed.
+    return `${this.homePrefix}${path.sep === '/' ? s.key : s.key.replaceAll('/', path.sep)}`;
   }
 
   private isDir(x: SessionLocation | SessionSummary): boolean {
