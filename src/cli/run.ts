@@ -80,9 +80,18 @@ export async function runCli(
       return 0;
     }
     // Each command's modules load when it runs: listing sessions never evaluates the model SDK or zod.
-    if (command === 'sessions') return await (await import('./sessions')).sessionsCommand(rest, io, ctx);
-    if (command === 'chat') return await (await import('./chat')).chatCommand(rest, io, ctx);
-    if (command === 'colony') return await (await import('./colony')).colonyCommand(rest, io);
+    if (command === 'sessions') {
+      const { sessionsCommand } = require('./sessions') as typeof import('./sessions');
+      return await sessionsCommand(rest, io, ctx);
+    }
+    if (command === 'chat') {
+      const { chatCommand } = require('./chat') as typeof import('./chat');
+      return await chatCommand(rest, io, ctx);
+    }
+    if (command === 'colony') {
+      const { colonyCommand } = require('./colony') as typeof import('./colony');
+      return await colonyCommand(rest, io);
+    }
     throw new UsageError(`unknown command "${command}" (try: hive --help)`);
   } catch (err) {
     if (err instanceof UsageError) {
