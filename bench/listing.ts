@@ -86,20 +86,30 @@ interface Row {
   last_message: string | null;
 }
 
-/** The first difference between two listings (order, ids, counts, previews), or undefined. */
-function difference(ours: Row[], theirs: Row[]): string | undefined {
-  if (ours.length !== theirs.length) return `${ours.length} rows vs ${theirs.length}`;
+/**
+ * The first difference between two listings (order, ids, counts, previews), or undefined. Previews are
+ * compared without trailing blanks: a stale summary.json is rebuilt by us with the seed-era cut (first 120
+ * characters, then stripped) and by today's Hive the other way round; `trailing` counts those rows.
+ */
+function difference(ours: Row[], theirs: Row[]): { diff?: string; trailing: number } {
+  if (ours.length !== theirs.length) return { diff: `${ours.length} rows vs ${theirs.length}`, trailing: 0 };
+  let trailing = 0;
   for (let i = 0; i < ours.length; i++) {
     const a = ours[i]!;
     const b = theirs[i]!;
+    if (a.last_message !== b.last_message && a.last_message?.trimEnd() === b.last_message?.trimEnd())
+      trailing++;
     if (
       a.session_id !== b.session_id ||
       a.message_count !== b.message_count ||
-      a.last_message !== b.last_message
+      a.last_message?.trimEnd() !== b.last_message?.trimEnd()
     )
-      return `row ${i}: ${JSON.stringify(a).slice(0, 160)} vs ${JSON.stringify(b).slice(0, 160)}`;
+      return {
+        diff: `row ${i}: ${JSON.stringify(a).slice(0, 160)} vs ${JSON.stringify(b).slice(0, 160)}`,
+        trailing,
+      };
   }
-  return undefined;
+  return { trailing };
 }
 
 export async function run(): Promise<void> {
@@ -118,7 +128,9 @@ export async function run(): Promise<void> {
     console.log(`generating ${SESSIONS} sessions × ${PARTS} parts (today's layout) in ${root} …`);
     writeSessionTree(ours, SESSIONS, PARTS);
     // Hive writes summary.json into the tree, so it lists its own copy (mtimes kept).
-    spawnSync('cp', ['-a', ours, hive]);
+    // Hard links: both listings write summary.json by temp file + rename, never into a shared file.
+    const copy = spawnSync('cp', ['-al', ours, hive], { encoding: 'utf8' });
+    if (copy.status !== 0) throw new Error(`cp -al failed: ${copy.stderr}`);
     // Seed-era layout: the same sessions under agents/queens (a link to the copy; seed Hive only reads).
     fs.mkdirSync(path.join(seed, 'agents'), { recursive: true });
     fs.symlinkSync(path.join(hive, 'queens'), path.join(seed, 'agents', 'queens'));
@@ -161,14 +173,18 @@ export async function run(): Promise<void> {
 
     // Warm: a first run of each builds its caches (our index and summary.json, Hive's summary.json).
     const firsts = new Map<string, ProcessRun>();
-    for (const s of subjects) firsts.set(s.name, runProcess(s.cmd, s.env));
+    for (const s of subjects) {
+      console.log(`first run: ${s.name} …`);
+      firsts.set(s.name, runProcess(s.cmd, s.env));
+    }
     const oursRows = JSON.parse(firsts.get(subjects[0]!.name)!.stdout) as Row[];
     if (oursRows.length !== SESSIONS)
       throw new Error(`our listing has ${oursRows.length} rows, not ${SESSIONS}`);
     for (const s of subjects.slice(2)) {
-      const diff = difference(oursRows, JSON.parse(firsts.get(s.name)!.stdout) as Row[]);
+      const { diff, trailing } = difference(oursRows, JSON.parse(firsts.get(s.name)!.stdout) as Row[]);
       console.log(
-        `${s.name}: ${diff ? `DIFFERS from ours, ${diff}` : 'same rows as ours (order, ids, counts, previews)'}`,
+        `${s.name}: ${diff ? `DIFFERS from ours, ${diff}` : 'same rows as ours (order, ids, counts, previews)'}` +
+          (trailing ? `; ${trailing} previews differ only by a trailing blank` : ''),
       );
     }
     // Interleaved, so load changes hit every subject alike.
