@@ -224,7 +224,7 @@ export class SessionIndex {
     if (full || this.pendingFull || !this.scanned) {
       this.pendingFull = false;
       stats.mode = 'full';
-      const scan = scanSessions(this.fs, this.home);
+      const scan = await scanSessions(this.fs, this.home, yieldToLoop);
       stats.problems = scan.problems;
       const seen = new Set<string>();
       for (let i = 0; i < scan.locations.length; i++) {

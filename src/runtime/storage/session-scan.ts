@@ -10,11 +10,19 @@ export interface ScanResult {
   problems: string[];
 }
 
+/** Sessions found between two pauses (a pause lets the event loop run). */
+const BATCH = 1000;
+
 /**
  * Finds every session directory in the three layouts. Only directory listings: no file is
- * opened. A folder that cannot be listed is reported and skipped, never fatal.
+ * opened. A folder that cannot be listed is reported and skipped, never fatal. `pause` is
+ * awaited after every 1,000 sessions.
  */
-export function scanSessions(fs: IndexFs, home: string): ScanResult {
+export async function scanSessions(
+  fs: IndexFs,
+  home: string,
+  pause: () => Promise<void> = () => Promise.resolve(),
+): Promise<ScanResult> {
   const result: ScanResult = { locations: [], problems: [] };
   /** Names of the folders (or links to folders) in `dir`, sorted; `links` collects those that are links. */
   const subdirs = (dir: string, mustExist: boolean, links?: Set<string>): string[] => {
@@ -34,7 +42,7 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
       return [];
     }
   };
-  const collect = (queensRoot: string, make: (q: string, sid: string) => SessionLocation) => {
+  const collect = async (queensRoot: string, make: (q: string, sid: string) => SessionLocation) => {
     for (const q of subdirs(queensRoot, false)) {
       if (!isValidId('queen', q)) {
         result.problems.push(`${path.join(queensRoot, q)}: not a valid queen id`);
@@ -53,15 +61,18 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
           continue;
         }
         result.locations.push(make(q, sid));
+        if (result.locations.length % BATCH === 0) await pause();
       }
     }
   };
-  collect(queensDir(home), (q, sid) => locationOf(home, 'queens', q, sid));
+  await collect(queensDir(home), (q, sid) => locationOf(home, 'queens', q, sid));
   for (const c of subdirs(coloniesDir(home), false)) {
     if (!isValidId('colony', c)) continue; // colony folders with other names are not Hive colonies
-    collect(path.join(coloniesDir(home), c, 'queens'), (q, sid) => locationOf(home, 'colony', q, sid, c));
+    await collect(path.join(coloniesDir(home), c, 'queens'), (q, sid) =>
+      locationOf(home, 'colony', q, sid, c),
+    );
   }
-  collect(seedQueensDir(home), (q, sid) => locationOf(home, 'seed', q, sid));
+  await collect(seedQueensDir(home), (q, sid) => locationOf(home, 'seed', q, sid));
   return result;
 }
 
