@@ -7,7 +7,8 @@
  * synchronous work while it lists. Absolute times are noisy on a shared machine: read the ratios.
  *
  * Env: BENCH_SESSIONS (10000), BENCH_PARTS (20), BENCH_RUNS (5), BENCH_SEED_RUNS (3; 0 skips seed-era Hive),
- * HIVE_MIRROR (a fetched aden-hive/hive; without it Hive is skipped), BENCH_KEEP=1 keeps the trees.
+ * HIVE_MIRROR (a fetched aden-hive/hive; without it Hive is skipped), BENCH_KEEP=1 keeps the trees,
+ * BENCH_HOME=<dir> lists a hard-linked copy of an existing home instead of generating one.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,6 +83,7 @@ function stretchProbe(): { stop(): number } {
 
 interface Row {
   session_id: string;
+  last_active_at: number;
   message_count: number;
   last_message: string | null;
 }
@@ -91,8 +93,15 @@ interface Row {
  * compared without trailing blanks: a stale summary.json is rebuilt by us with the seed-era cut (first 120
  * characters, then stripped) and by today's Hive the other way round; `trailing` counts those rows.
  */
-function difference(ours: Row[], theirs: Row[]): { diff?: string; trailing: number } {
-  if (ours.length !== theirs.length) return { diff: `${ours.length} rows vs ${theirs.length}`, trailing: 0 };
+function difference(oursRows: Row[], theirRows: Row[]): { diff?: string; trailing: number } {
+  if (oursRows.length !== theirRows.length)
+    return { diff: `${oursRows.length} rows vs ${theirRows.length}`, trailing: 0 };
+  // Rows with the same last_active_at may come in any order (Python keeps the folder order).
+  const byActivity = (a: Row, b: Row) =>
+    b.last_active_at - a.last_active_at ||
+    (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0);
+  const ours = [...oursRows].sort(byActivity);
+  const theirs = [...theirRows].sort(byActivity);
   let trailing = 0;
   for (let i = 0; i < ours.length; i++) {
     const a = ours[i]!;
@@ -125,8 +134,15 @@ export async function run(): Promise<void> {
   const hive = path.join(root, 'hive');
   const seed = path.join(root, 'seed');
   try {
-    console.log(`generating ${SESSIONS} sessions × ${PARTS} parts (today's layout) in ${root} …`);
-    writeSessionTree(ours, SESSIONS, PARTS);
+    const given = process.env.BENCH_HOME;
+    if (given) {
+      console.log(`listing a hard-linked copy of ${given} in ${root} …`);
+      const link = spawnSync('cp', ['-al', given, ours], { encoding: 'utf8' });
+      if (link.status !== 0) throw new Error(`cp -al failed: ${link.stderr}`);
+    } else {
+      console.log(`generating ${SESSIONS} sessions × ${PARTS} parts (today's layout) in ${root} …`);
+      writeSessionTree(ours, SESSIONS, PARTS);
+    }
     // Hive writes summary.json into the tree, so it lists its own copy (mtimes kept).
     // Hard links: both listings write summary.json by temp file + rename, never into a shared file.
     const copy = spawnSync('cp', ['-al', ours, hive], { encoding: 'utf8' });

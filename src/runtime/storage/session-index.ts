@@ -28,7 +28,7 @@ export interface SessionIndexOptions {
   cacheFile?: string | null;
   /** Delay before a changed index is written out (writes coalesce). Default 500 ms. */
   persistDelayMs?: number;
-  /** Sessions handled between two yields to the event loop during a full refresh. Default 500. */
+  /** Sessions handled between two yields to the event loop during a full refresh. Default 250. */
   batchSize?: number;
   log?: (message: string) => void;
 }
@@ -92,7 +92,7 @@ export class SessionIndex {
     this.racyWindowMs = options.racyWindowMs ?? 2000;
     this.cacheFile = options.cacheFile === undefined ? defaultCacheFile(this.home) : options.cacheFile;
     this.persistDelayMs = options.persistDelayMs ?? 500;
-    this.batchSize = Math.max(1, options.batchSize ?? 500);
+    this.batchSize = Math.max(1, options.batchSize ?? 250);
     this.log = options.log ?? (() => {});
   }
 
