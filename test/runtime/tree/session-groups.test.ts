@@ -3,7 +3,8 @@ import { SessionGroups } from '../../../src/extension/tree/session-groups';
 import { SessionIndex } from '../../../src/runtime/storage/session-index';
 import { removeTree, tempHome, writeSession } from '../storage/fixtures';
 
-const sid = (n: number) => `session_20260102_0930${String(n).padStart(2, '0')}_${n.toString(16).padStart(8, '0')}`;
+const sid = (n: number) =>
+  `session_20260102_0930${String(n).padStart(2, '0')}_${n.toString(16).padStart(8, '0')}`;
 const quiet = { debug() {}, trace() {}, error() {} };
 /** A clock a minute ahead, so the fresh files' timestamps count as settled (no racy re-reads). */
 const later = () => Date.now() + 60_000;
