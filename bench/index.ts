@@ -10,6 +10,8 @@ interface BenchModule {
 
 const BENCHES: BenchModule[] = [
   { name: 'sessions-index', load: () => import('./sessions-index') },
+  // Whole-process listing against today's Hive (HIVE_MIRROR) and a bare stat script; the Sessions tree's refresh.
+  { name: 'listing', load: () => import('./listing') },
   { name: 'events', load: () => import('./events') },
   { name: 'webhooks', load: () => import('./webhooks') },
   { name: 'agent-turn', load: () => import('./agent-turn') },

@@ -1,7 +1,5 @@
 import { HiveError } from '../runtime/errors';
-import { type ChatDeps, chatCommand } from './chat';
-import { colonyCommand } from './colony';
-import { sessionsCommand } from './sessions';
+import type { ChatDeps } from './chat';
 import { safeText } from './terminal';
 import { type CliIo, UsageError } from './usage';
 
@@ -83,9 +81,19 @@ export async function runCli(
       io.out(`${USAGE}\n`);
       return 0;
     }
-    if (command === 'sessions') return await sessionsCommand(rest, io, ctx);
-    if (command === 'chat') return await chatCommand(rest, io, ctx);
-    if (command === 'colony') return await colonyCommand(rest, io);
+    // Each command's modules load when it runs: listing sessions never evaluates the model SDK or zod.
+    if (command === 'sessions') {
+      const { sessionsCommand } = require('./sessions') as typeof import('./sessions');
+      return await sessionsCommand(rest, io, ctx);
+    }
+    if (command === 'chat') {
+      const { chatCommand } = require('./chat') as typeof import('./chat');
+      return await chatCommand(rest, io, ctx);
+    }
+    if (command === 'colony') {
+      const { colonyCommand } = require('./colony') as typeof import('./colony');
+      return await colonyCommand(rest, io);
+    }
     throw new UsageError(`unknown command "${command}" (try: hive --help)`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -62,13 +62,7 @@ async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): P
   const rows = markLive(cold, running);
   if (values.json) {
     // toHiveRow only picks Hive's fields; a live row's cold/live values pass through.
-    io.out(
-      `${JSON.stringify(
-        rows.map((r) => toHiveRow(r as ColdSessionEntry)),
-        null,
-        2,
-      )}\n`,
-    );
+    writeJsonArray(io, rows, (r) => toHiveRow(r as ColdSessionEntry));
     return 0;
   }
   if (rows.length === 0) {
@@ -90,6 +84,25 @@ async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): P
   const total = index.count();
   if (limit !== undefined && total > rows.length) io.out(`(${rows.length} of ${total} shown)\n`);
   return 0;
+}
+
+/**
+ * Writes `JSON.stringify(rows.map(pick), null, 2)` and a newline, a few hundred rows at a time: 10,000 rows
+ * never become one 5 MB string (and its escaped copy) in memory.
+ */
+function writeJsonArray<T>(io: CliIo, rows: readonly T[], pick: (row: T) => unknown): void {
+  if (rows.length === 0) {
+    io.out('[]\n');
+    return;
+  }
+  const CHUNK = 500;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const items = rows
+      .slice(i, i + CHUNK)
+      .map((r) => `  ${JSON.stringify(pick(r), null, 2).replaceAll('\n', '\n  ')}`);
+    const last = i + CHUNK >= rows.length;
+    io.out(`${i === 0 ? '[\n' : ''}${items.join(',\n')}${last ? '\n]\n' : ',\n'}`);
+  }
 }
 
 async function show(argv: string[], io: CliIo): Promise<number> {

@@ -6,7 +6,8 @@ import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
 import { watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtime-host';
 import type { HomeWatcher } from './home-watcher';
-import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
+import { type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
+import { SessionGroups } from './session-groups';
 
 export const PAGE_SIZE = 200;
 /** Most recent cold sessions whose messages are watched (besides the live ones). */
@@ -17,19 +18,15 @@ const WATCH_DELAY_MS = 200;
 export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** Fires after each rebuild from the index (tests wait on it). */
+  /** Fires after each full refresh, and each targeted one that changed rows (tests wait on it). */
   private readonly rebuilt = new vscode.EventEmitter<void>();
   readonly onDidRebuild = this.rebuilt.event;
 
-  /** Group nodes by key, kept across rebuilds so a group can be refreshed by itself. */
-  private groups = new Map<string, GroupNode>();
-  private order: GroupNode[] = [];
+  private readonly cold = new SessionGroups();
   private readonly shown = new Map<string, number>();
-  private coldById = new Map<string, ColdSessionEntry>();
   private firstLoad: Promise<void> | undefined;
   private watcher: HomeWatcher | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
-  private loadError: string | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private knownLive = new Map<string, string>();
 
@@ -53,12 +50,12 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
       const live = this.liveNodes();
       // Live sessions are listed above: a group counts (and shows) only its other rows.
       const liveIds = this.liveIds();
-      for (const g of this.order)
+      for (const g of this.cold.order)
         g.liveCount = liveIds.size ? g.rows.filter((r) => liveIds.has(r.session_id)).length : 0;
-      const groups = this.order.filter((g) => g.rows.length > (g.liveCount ?? 0));
+      const groups = this.cold.order.filter((g) => g.rows.length > (g.liveCount ?? 0));
       const out: SessionNode[] = [...live, ...groups];
-      if (this.loadError)
-        out.push({ kind: 'notice', message: 'Could not list sessions', detail: this.loadError });
+      if (this.cold.loadError)
+        out.push({ kind: 'notice', message: 'Could not list sessions', detail: this.cold.loadError });
       return out;
     }
     if (node.kind !== 'group') return [];
@@ -72,7 +69,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
 
   /** The next page of a group ("Show more…"). */
   showMore(node: MoreNode): void {
-    const group = this.groups.get(node.group.key);
+    const group = this.cold.groups.get(node.group.key);
     if (!group) return;
     this.shown.set(group.key, (this.shown.get(group.key) ?? PAGE_SIZE) + PAGE_SIZE);
     this.changed.fire(group);
@@ -86,7 +83,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
 
   /** The index row of a cold session, if listed. */
   coldEntry(sessionId: string): ColdSessionEntry | undefined {
-    return this.coldById.get(sessionId);
+    return this.cold.coldById.get(sessionId);
   }
 
   /** Re-reads the given paths (session folders) and redraws. */
@@ -141,54 +138,12 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   /** Refreshes the index (full, or only `paths`) and regroups; false when nothing changed. */
   private async rebuild(paths: string[] | undefined): Promise<boolean> {
     const index = this.runtime.index;
-    try {
-      const stats = await index.refresh(paths);
-      if (stats.problems.length) this.log.debug(`session scan: ${stats.problems.join('; ')}`);
-      this.log.trace(
-        `session index ${stats.mode} refresh: ${stats.checked} checked, ${stats.reread} read, ${stats.removed} removed (${stats.ms} ms)`,
-      );
-      this.loadError = undefined;
-      if (!stats.changed && this.coldById.size > 0 && paths !== undefined) return false;
-    } catch (err) {
-      this.loadError = err instanceof Error ? err.message : String(err);
-      this.log.error(`listing sessions of ${index.home} failed: ${this.loadError}`);
-    }
+    const changed = await this.cold.rebuild(index, paths, this.log);
     if (index !== this.runtime.index) return false; // home moved meanwhile
-    this.regroup(index.list());
-    this.updateHot();
-    this.rebuilt.fire();
-    return true;
-  }
-
-  private regroup(rows: ColdSessionEntry[]): void {
-    const groups = new Map<string, GroupNode>();
-    const order: GroupNode[] = [];
-    const byId = new Map<string, ColdSessionEntry>();
-    for (const row of rows) {
-      if (!byId.has(row.session_id)) byId.set(row.session_id, row);
-      const queenId = row.queen_id ?? 'unknown';
-      const key = row.colony_id ? `colony:${row.colony_id}/${queenId}` : `queen:${queenId}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = this.groups.get(key) ?? {
-          kind: 'group',
-          key,
-          queenId,
-          colonyId: row.colony_id,
-          rows: [],
-          expanded: false,
-        };
-        g.rows = [];
-        groups.set(key, g);
-        order.push(g);
-      }
-      g.rows.push(row);
-    }
-    // The group with the newest session opens by itself.
-    if (order[0] && this.groups.size === 0) order[0].expanded = true;
-    this.groups = groups;
-    this.order = order;
-    this.coldById = byId;
+    if (changed) this.updateHot();
+    // A full refresh (the Refresh command) counts as a rebuild even when no row changed.
+    if (changed || paths === undefined) this.rebuilt.fire();
+    return changed;
   }
 
   /** Live sessions and the most recent ones get their messages watched. */
@@ -200,7 +155,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
         ?.list()
         .map((s) => s.dir) ?? [];
     let n = 0;
-    for (const g of this.order) {
+    for (const g of this.cold.order) {
       for (const r of g.rows.slice(0, HOT_RECENT)) dirs.push(r.dir);
       if (++n >= 5) break;
     }
@@ -212,7 +167,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     if (!m) return [];
     return m
       .list()
-      .map((session) => ({ kind: 'live', session, cold: this.coldById.get(session.session_id) }));
+      .map((session) => ({ kind: 'live', session, cold: this.cold.coldById.get(session.session_id) }));
   }
 
   private liveIds(): Set<string> {
@@ -245,11 +200,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     clearTimeout(this.watchTimer);
     void this.watcher?.close();
     this.watcher = undefined;
-    this.groups = new Map();
-    this.order = [];
-    this.coldById = new Map();
+    this.cold.clear();
     this.shown.clear();
-    this.loadError = undefined;
     this.firstLoad = undefined;
     this.changed.fire(undefined);
   }

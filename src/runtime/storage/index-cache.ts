@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeJsonAtomically } from './atomic';
+import { writeFileAtomically } from './atomic';
 import type { IndexFs } from './index-fs';
 import { extensionStateDir, locationFromKey } from './paths';
 import type { SessionSummary } from './session-summary';
@@ -16,45 +16,123 @@ export interface IndexEntry {
   summary: SessionSummary;
 }
 
-const VERSION = 4;
+/**
+ * The cache file is JSON Lines: a header line `{"version":5,"home":…}`, then one entry per line, whose summary
+ * leaves out what its key already says (session_id, queen_id, colony_id, layout). Line by line, a large index is
+ * read and written in batches with the event loop free between them; version 4 (one JSON document with every
+ * field) is still read.
+ */
+const VERSION = 5;
+const LEGACY_VERSION = 4;
+/** Entries parsed (or written) between two yields to the event loop. */
+const BATCH = 1000;
 
 export function defaultCacheFile(home: string): string {
   return path.join(extensionStateDir(home), 'session-index.json');
 }
 
-export type CacheLoad = { entries: Map<string, IndexEntry> } | { discarded: string };
+/** `outdated`: read from an older format, to be written again in the current one. */
+export type CacheLoad = { entries: Map<string, IndexEntry>; outdated?: boolean } | { discarded: string };
+
+/** Lets the event loop run (a no-op where nothing else waits, as in the CLI). */
+export type Pause = () => Promise<void>;
+const noPause: Pause = () => Promise.resolve();
 
 /**
  * Loads the persisted index. It is only a cache: anything unexpected (missing, bad JSON,
  * another version or home, a malformed entry) discards it whole and the index is rebuilt
  * from the session files.
  */
-export function loadIndexCache(fs: IndexFs, file: string, home: string): CacheLoad {
-  let data: unknown;
+export async function loadIndexCache(
+  fs: IndexFs,
+  file: string,
+  home: string,
+  pause = noPause,
+): Promise<CacheLoad> {
+  let text: string;
   try {
-    data = JSON.parse(fs.readFile(file));
+    text = fs.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { discarded: code === 'ENOENT' ? 'no cache yet' : `unreadable cache (${code ?? 'invalid JSON'})` };
   }
-  const d = data as { version?: unknown; home?: unknown; entries?: unknown };
-  if (!d || typeof d !== 'object' || d.version !== VERSION) return { discarded: 'unknown cache version' };
-  if (d.home !== home) return { discarded: 'cache belongs to another HIVE_HOME' };
-  if (!Array.isArray(d.entries)) return { discarded: 'malformed cache' };
+  const firstEnd = text.indexOf('\n');
+  let header: { version?: unknown; home?: unknown; entries?: unknown };
+  try {
+    header = JSON.parse(firstEnd < 0 ? text : text.slice(0, firstEnd));
+  } catch {
+    return { discarded: 'unreadable cache (invalid JSON)' };
+  }
+  if (!header || typeof header !== 'object') return { discarded: 'unknown cache version' };
+  if (header.version === LEGACY_VERSION) return loadLegacy(header, home);
+  if (header.version !== VERSION) return { discarded: 'unknown cache version' };
+  if (header.home !== home) return { discarded: 'cache belongs to another HIVE_HOME' };
   const entries = new Map<string, IndexEntry>();
-  for (const e of d.entries) {
-    if (!isEntry(e, home)) return { discarded: 'malformed cache entry' };
-    entries.set(e.summary.key, e);
+  let at = firstEnd < 0 ? text.length : firstEnd + 1;
+  for (let n = 1; at < text.length; n++) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    let e: unknown;
+    try {
+      e = JSON.parse(text.slice(at, end));
+    } catch {
+      return { discarded: 'unreadable cache (invalid JSON)' };
+    }
+    at = end + 1;
+    const entry = completeEntry(e, home);
+    if (!entry) return { discarded: 'malformed cache entry' };
+    entries.set(entry.summary.key, entry);
+    if (n % BATCH === 0) await pause();
   }
   return { entries };
 }
 
+function loadLegacy(d: { home?: unknown; entries?: unknown }, home: string): CacheLoad {
+  if (d.home !== home) return { discarded: 'cache belongs to another HIVE_HOME' };
+  if (!Array.isArray(d.entries)) return { discarded: 'malformed cache' };
+  const entries = new Map<string, IndexEntry>();
+  for (const e of d.entries) {
+    const entry = completeEntry(e, home);
+    if (!entry) return { discarded: 'malformed cache entry' };
+    entries.set(entry.summary.key, entry);
+  }
+  return { entries, outdated: true };
+}
+
+/** The cache's text: the header, then each entry on one line without the fields its key says. */
 export async function saveIndexCache(
   file: string,
   home: string,
-  entries: Iterable<IndexEntry>,
+  entries: readonly IndexEntry[],
+  pause = noPause,
 ): Promise<void> {
-  await writeJsonAtomically(file, { version: VERSION, home, entries: [...entries] });
+  const lines = [JSON.stringify({ version: VERSION, home })];
+  for (let i = 0; i < entries.length; i++) {
+    const { session_id, queen_id, colony_id, layout, ...summary } = entries[i]!.summary;
+    lines.push(JSON.stringify({ ...entries[i], summary }));
+    if ((i + 1) % BATCH === 0) await pause();
+  }
+  await writeFileAtomically(file, `${lines.join('\n')}\n`);
+}
+
+/** The entry with the fields its key implies filled in, or undefined when malformed or inconsistent. */
+function completeEntry(e: unknown, home: string): IndexEntry | undefined {
+  const s = (e as IndexEntry | null)?.summary as unknown as Record<string, unknown> | undefined;
+  if (!s || typeof s !== 'object' || typeof s.key !== 'string') return undefined;
+  // The key must name a real session location under this home; ids stored beside it must agree with it.
+  const loc = locationFromKey(home, s.key);
+  if (!loc || loc.key !== s.key) return undefined;
+  const implied = {
+    session_id: loc.sessionId,
+    queen_id: loc.queenId,
+    colony_id: loc.colonyId,
+    layout: loc.layout,
+  };
+  for (const [k, v] of Object.entries(implied)) {
+    if (k in s && s[k] !== v) return undefined;
+    s[k] = v;
+  }
+  return isEntry(e) ? e : undefined;
 }
 
 const STRING_OR_NULL = [
@@ -67,7 +145,7 @@ const STRING_OR_NULL = [
 ];
 const BOOLEANS = ['has_messages', 'has_part_files', 'conversations_exists', 'colony_fork', 'colony_spawned'];
 
-function isEntry(e: unknown, home: string): e is IndexEntry {
+function isEntry(e: unknown): e is IndexEntry {
   const x = e as IndexEntry;
   if (!x || typeof x !== 'object' || !Array.isArray(x.fingerprint) || typeof x.racy !== 'boolean')
     return false;
@@ -78,13 +156,6 @@ function isEntry(e: unknown, home: string): e is IndexEntry {
   )
     return false;
   const s = x.summary as unknown as Record<string, unknown>;
-  if (!s || typeof s !== 'object' || typeof s.key !== 'string') return false;
-  // The key must name a real session location under this home, consistent with the other ids.
-  const loc = locationFromKey(home, s.key);
-  if (!loc || loc.key !== s.key) return false;
-  if (s.session_id !== loc.sessionId || s.queen_id !== loc.queenId || s.colony_id !== loc.colonyId)
-    return false;
-  if (s.layout !== loc.layout) return false;
   if (!Number.isFinite(s.created_at) || !Number.isFinite(s.last_active_at)) return false;
   if (!Number.isSafeInteger(s.message_count) || (s.message_count as number) < 0) return false;
   if (!STRING_OR_NULL.every((k) => s[k] === null || typeof s[k] === 'string')) return false;

@@ -113,9 +113,24 @@ export function locationOf(
     queenId,
     colonyId: layout === 'colony' ? colonyId : null,
     layout,
-    dir: path.join(home, ...segments),
+    dir: underHome(home, segments),
     key: segments.join('/'),
   };
+}
+
+let lastHome: string | undefined;
+let lastPrefix = '';
+
+/**
+ * `path.join(home, ...segments)` for validated ids (no separator, no `..`): only the home needs
+ * normalizing, once, not each of the 10,000 sessions a scan or an index load builds.
+ */
+function underHome(home: string, segments: string[]): string {
+  if (home !== lastHome) {
+    lastPrefix = path.join(home, 'x').slice(0, -1);
+    lastHome = home;
+  }
+  return lastPrefix + segments.join(path.sep);
 }
 
 /** Parses an index key (`queens/<q>/sessions/<sid>`, …) back into a location; undefined if malformed. */

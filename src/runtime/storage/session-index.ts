@@ -28,7 +28,7 @@ export interface SessionIndexOptions {
   cacheFile?: string | null;
   /** Delay before a changed index is written out (writes coalesce). Default 500 ms. */
   persistDelayMs?: number;
-  /** Sessions handled between two yields to the event loop during a full refresh. Default 500. */
+  /** Sessions handled between two yields to the event loop during a full refresh. Default 250. */
   batchSize?: number;
   log?: (message: string) => void;
 }
@@ -61,6 +61,7 @@ interface Target {
  */
 export class SessionIndex {
   readonly home: string;
+  private readonly homePrefix: string;
   private readonly fs: IndexFs;
   private readonly now: () => number;
   private readonly racyWindowMs: number;
@@ -87,12 +88,13 @@ export class SessionIndex {
 
   constructor(options: SessionIndexOptions) {
     this.home = options.home;
+    this.homePrefix = path.join(this.home, 'x').slice(0, -1); // what path.join(home, key) puts before the key
     this.fs = options.fs ?? nodeIndexFs;
     this.now = options.now ?? Date.now;
     this.racyWindowMs = options.racyWindowMs ?? 2000;
     this.cacheFile = options.cacheFile === undefined ? defaultCacheFile(this.home) : options.cacheFile;
     this.persistDelayMs = options.persistDelayMs ?? 500;
-    this.batchSize = Math.max(1, options.batchSize ?? 500);
+    this.batchSize = Math.max(1, options.batchSize ?? 250);
     this.log = options.log ?? (() => {});
   }
 
@@ -191,8 +193,8 @@ export class SessionIndex {
 
   private async entryFor(sessionId: string): Promise<IndexEntry | undefined> {
     validateId('session', sessionId);
-    const run = this.chain.then(() => {
-      this.ensureLoaded();
+    const run = this.chain.then(async () => {
+      await this.ensureLoaded();
       const location = findSessionDirs(this.home, sessionId, this.fs)[0];
       if (!location) {
         for (const [key, e] of this.entries)
@@ -213,7 +215,7 @@ export class SessionIndex {
 
   private async refreshNow(full: boolean): Promise<RefreshStats> {
     const started = this.now();
-    this.ensureLoaded();
+    await this.ensureLoaded();
     const stats: RefreshStats = {
       mode: 'targeted',
       checked: 0,
@@ -230,7 +232,7 @@ export class SessionIndex {
     if (full || this.pendingFull || !this.scanned) {
       this.pendingFull = false;
       stats.mode = 'full';
-      const scan = scanSessions(this.fs, this.home);
+      const scan = await scanSessions(this.fs, this.home, yieldToLoop);
       stats.problems = scan.problems;
       rawChanged = this.takeRawNamed(scan.rawNamed);
       const seen = new Set<string>();
@@ -238,7 +240,7 @@ export class SessionIndex {
         const loc = scan.locations[i]!;
         seen.add(loc.key);
         this.tally(stats, this.update(loc, !!targets.get(loc.key)?.force));
-        if ((i + 1) % this.batchSize === 0) await new Promise((r) => setImmediate(r));
+        if ((i + 1) % this.batchSize === 0) await yieldToLoop();
       }
       for (const key of [...this.entries.keys()])
         if (!seen.has(key)) {
@@ -331,7 +333,8 @@ export class SessionIndex {
   }
 
   private dirOf(s: { key: string }): string {
-    return path.join(this.home, ...s.key.split('/'));
+    // A key is a normalized relative path with '/' (index-cache.ts checks it): no path.join needed.
+    return `${this.homePrefix}${path.sep === '/' ? s.key : s.key.replaceAll('/', path.sep)}`;
   }
 
   private isDir(x: SessionLocation | SessionSummary): boolean {
@@ -346,13 +349,18 @@ export class SessionIndex {
     }
   }
 
-  private ensureLoaded(): void {
+  private async ensureLoaded(): Promise<void> {
     if (this.loaded) return;
     this.loaded = true;
     if (!this.cacheFile) return;
-    const result = loadIndexCache(this.fs, this.cacheFile, this.home);
-    if ('entries' in result) this.entries = result.entries;
-    else if (result.discarded !== 'no cache yet') {
+    const result = await loadIndexCache(this.fs, this.cacheFile, this.home, yieldToLoop);
+    if ('entries' in result) {
+      this.entries = result.entries;
+      if (result.outdated) {
+        this.dirty = true;
+        this.scheduleSave();
+      }
+    } else if (result.discarded !== 'no cache yet') {
       this.log(`session index cache discarded (${result.discarded}); rebuilding from the session files`);
       this.dirty = true;
     }
@@ -373,13 +381,18 @@ export class SessionIndex {
     if (!this.isDirPath(this.home)) return; // never create HIVE_HOME just to hold our cache
     this.dirty = false;
     const snapshot = [...this.entries.values()];
-    this.saving = saveIndexCache(this.cacheFile, this.home, snapshot).catch((err: unknown) => {
+    this.saving = saveIndexCache(this.cacheFile, this.home, snapshot, yieldToLoop).catch((err: unknown) => {
       this.dirty = true;
       this.log(`could not write the session index cache: ${(err as Error).message}`);
     });
     await this.saving;
     this.saving = undefined;
   }
+}
+
+/** Lets other work run between batches, so a 10,000-session home never blocks the event loop for long. */
+function yieldToLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 /** Which changes inside a session folder can alter its listing row. events.jsonl, data/, workers/ cannot. */

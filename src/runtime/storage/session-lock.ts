@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { link, lstat, rename, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,9 +154,12 @@ function parseOwner(text: string): LockOwner | undefined {
 
 /** Whether a live process (this one included) holds the session's lock: it is running somewhere. */
 export function isSessionLocked(sessionDir: string): boolean {
+  const file = path.join(sessionDir, SESSION_LOCK_FILE);
+  // Most sessions have no lock: one access() each, rather than a thrown ENOENT (a listing asks 10,000 times).
+  if (!existsSync(file)) return false;
   let text: string;
   try {
-    text = readTextSafeSync(path.join(sessionDir, SESSION_LOCK_FILE), { maxBytes: LOCK_MAX_BYTES });
+    text = readTextSafeSync(file, { maxBytes: LOCK_MAX_BYTES });
   } catch {
     return false; // no lock (or not a lock file): not running anywhere
   }

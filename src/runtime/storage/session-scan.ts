@@ -32,17 +32,30 @@ export interface ScanResult {
   problems: string[];
 }
 
+/** Sessions found between two pauses (a pause lets the event loop run). */
+const BATCH = 1000;
+
 /**
  * Finds every session directory in the three layouts. Only directory listings: no file is
- * opened. A folder that cannot be listed is reported and skipped, never fatal.
+ * opened. A folder that cannot be listed is reported and skipped, never fatal. `pause` is
+ * awaited after every 1,000 sessions.
  */
-export function scanSessions(fs: IndexFs, home: string): ScanResult {
+export async function scanSessions(
+  fs: IndexFs,
+  home: string,
+  pause: () => Promise<void> = () => Promise.resolve(),
+): Promise<ScanResult> {
   const result: ScanResult = { locations: [], rawNamed: [], problems: [] };
-  const subdirs = (dir: string, mustExist: boolean): string[] => {
+  /** Names of the folders (or links to folders) in `dir`, sorted; `links` collects those that are links. */
+  const subdirs = (dir: string, mustExist: boolean, links?: Set<string>): string[] => {
     try {
       return fs
         .readdir(dir)
-        .filter((e) => isDirEntry(fs, dir, e))
+        .filter((e) => {
+          if (!isDirEntry(fs, dir, e)) return false;
+          if (links && e.isSymbolicLink()) links.add(e.name);
+          return true;
+        })
         .map((e) => e.name)
         .sort();
     } catch (err) {
@@ -71,7 +84,7 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
       result.problems.push(`${sessionsDir}: ${(err as NodeJS.ErrnoException).code}`);
     }
   };
-  const collect = (
+  const collect = async (
     queensRoot: string,
     layout: SessionLayout,
     colonyId: string | null,
@@ -82,32 +95,34 @@ export function scanSessions(fs: IndexFs, home: string): ScanResult {
         result.problems.push(`${path.join(queensRoot, q)}: not a valid queen id`);
         continue;
       }
-      const names = subdirs(path.join(queensRoot, q, 'sessions'), false);
-      if (names.some((n) => n.includes('\uFFFD')))
-        rawNamed(path.join(queensRoot, q, 'sessions'), { layout, queenId: q, colonyId });
+      const sessionsDir = path.join(queensRoot, q, 'sessions');
+      const links = new Set<string>();
+      const names = subdirs(sessionsDir, false, links);
+      if (names.some((n) => n.includes('\uFFFD'))) rawNamed(sessionsDir, { layout, queenId: q, colonyId });
       for (const sid of names) {
         if (sid.includes('\uFFFD')) continue; // found by its raw name above
         if (!isValidId('session', sid)) {
-          result.problems.push(`${path.join(queensRoot, q, 'sessions', sid)}: not a valid session id`);
+          result.problems.push(`${path.join(sessionsDir, sid)}: not a valid session id`);
           continue;
         }
-        const sessionsDir = path.join(queensRoot, q, 'sessions');
-        if (loopsBack(sessionsDir, sid)) {
+        // Only a link can lead back up (two realpaths per session would double a refresh's cost).
+        if (links.has(sid) && loopsBack(sessionsDir, sid)) {
           result.problems.push(`${path.join(sessionsDir, sid)}: a symbolic link back to a folder above it`);
           continue;
         }
         result.locations.push(make(q, sid));
+        if (result.locations.length % BATCH === 0) await pause();
       }
     }
   };
-  collect(queensDir(home), 'queens', null, (q, sid) => locationOf(home, 'queens', q, sid));
+  await collect(queensDir(home), 'queens', null, (q, sid) => locationOf(home, 'queens', q, sid));
   for (const c of subdirs(coloniesDir(home), false)) {
     if (!isValidId('colony', c)) continue; // colony folders with other names are not Hive colonies
-    collect(path.join(coloniesDir(home), c, 'queens'), 'colony', c, (q, sid) =>
+    await collect(path.join(coloniesDir(home), c, 'queens'), 'colony', c, (q, sid) =>
       locationOf(home, 'colony', q, sid, c),
     );
   }
-  collect(seedQueensDir(home), 'seed', null, (q, sid) => locationOf(home, 'seed', q, sid));
+  await collect(seedQueensDir(home), 'seed', null, (q, sid) => locationOf(home, 'seed', q, sid));
   return result;
 }
 

@@ -69,6 +69,19 @@ function buildTree(home: string, n: number, partsEach = 3): string[] {
  */
 const later = () => Date.now() + 60_000;
 
+/** The cache file's lines after its header: one entry each (JSON Lines). */
+function cacheEntries(file: string): { summary: Record<string, unknown> }[] {
+  const [header, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  assert.equal(JSON.parse(header!).version, 5);
+  return lines.map((l) => JSON.parse(l));
+}
+
+function writeCacheEntries(file: string, home: string, entries: unknown[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const lines = [JSON.stringify({ version: 5, home }), ...entries.map((e) => JSON.stringify(e))];
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
 /** What a fresh, cache-less full rebuild lists. */
 async function rebuild(home: string) {
   return new SessionIndex({ home, cacheFile: null }).listColdSessions();
@@ -204,7 +217,7 @@ describe('SessionIndex (incremental)', () => {
     await first.refresh();
     await first.flush();
     const cacheFile = defaultCacheFile(home);
-    assert.ok(JSON.parse(readFileSync(cacheFile, 'utf8')).entries.length === 12);
+    assert.equal(cacheEntries(cacheFile).length, 12);
 
     const c = countingFs();
     const second = new SessionIndex({ home, fs: c.fs, now: later });
@@ -224,7 +237,7 @@ describe('SessionIndex (incremental)', () => {
     const running = index.refresh(); // in progress while the home switch closes the index
     await index.close();
     await running;
-    assert.equal(JSON.parse(readFileSync(cacheFile, 'utf8')).entries.length, 9, 'the last write has them');
+    assert.equal(cacheEntries(cacheFile).length, 9, 'the last write has them');
 
     // The home is deleted right after the switch: nothing writes into it any more.
     removeTree(home);
@@ -238,22 +251,26 @@ describe('SessionIndex (incremental)', () => {
   });
 
   for (const [name, bytes] of [
-    ['truncated', '{"version":1,"home":'],
+    ['truncated', '{"version":5,"home":'],
     ['wrong version', '{"version":99,"home":"x","entries":[]}'],
+    ['torn last line', null],
     ['hostile key', null],
     ['wrong types', null],
+    ['id disagreeing with its key', null],
   ] as const) {
-    it(`discards a corrupt cache (${name}) and rebuilds from the files`, async () => {
+    it(`discards a corrupt cache (${name}) and rebuilds from the files, with a log line`, async () => {
       buildTree(home, 5);
       const cacheFile = defaultCacheFile(home);
       const good = new SessionIndex({ home });
       await good.refresh();
       await good.flush();
-      const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
-      if (name === 'hostile key') cache.entries[0].summary.key = '../../etc/passwd';
-      if (name === 'wrong types') cache.entries[1].summary.message_count = 'many';
-      mkdirSync(path.dirname(cacheFile), { recursive: true });
-      writeFileSync(cacheFile, bytes ?? JSON.stringify(cache));
+      const entries = cacheEntries(cacheFile);
+      if (name === 'hostile key') entries[0]!.summary.key = '../../etc/passwd';
+      if (name === 'wrong types') entries[1]!.summary.message_count = 'many';
+      if (name === 'id disagreeing with its key') entries[2]!.summary.session_id = sid(99);
+      writeCacheEntries(cacheFile, home, entries);
+      if (name === 'torn last line') writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').slice(0, -40));
+      if (bytes) writeFileSync(cacheFile, bytes);
       const logs: string[] = [];
       const index = new SessionIndex({ home, log: (m) => logs.push(m) });
       const stats = await index.refresh();
@@ -261,9 +278,61 @@ describe('SessionIndex (incremental)', () => {
       assert.match(logs.join('\n'), /cache discarded/);
       assert.deepEqual(index.list(), await rebuild(home));
       await index.flush();
-      assert.equal(JSON.parse(readFileSync(cacheFile, 'utf8')).entries.length, 5);
+      assert.equal(cacheEntries(cacheFile).length, 5);
     });
   }
+
+  it('stores each entry without the ids its key already names', async () => {
+    buildTree(home, 3);
+    const index = new SessionIndex({ home, persistDelayMs: 0, now: later });
+    await index.refresh();
+    await index.flush();
+    for (const e of cacheEntries(defaultCacheFile(home))) {
+      assert.equal(typeof e.summary.key, 'string');
+      for (const k of ['session_id', 'queen_id', 'colony_id', 'layout']) assert.ok(!(k in e.summary), k);
+    }
+  });
+
+  it('reads an index written in the old one-document format (version 4) and rewrites it as JSON Lines', async () => {
+    buildTree(home, 6);
+    const first = new SessionIndex({ home, persistDelayMs: 0, now: later });
+    await first.refresh();
+    const expected = first.list();
+    await first.flush();
+    // The same entries as version 4 wrote them: one document, every summary field.
+    const cacheFile = defaultCacheFile(home);
+    const full = expected.map((row) => {
+      const stored = cacheEntries(cacheFile).find((e) => e.summary.key === row.key)!;
+      return {
+        ...stored,
+        summary: {
+          ...stored.summary,
+          session_id: row.session_id,
+          queen_id: row.queen_id,
+          colony_id: row.colony_id,
+          layout: row.layout,
+        },
+      };
+    });
+    writeFileSync(cacheFile, JSON.stringify({ version: 4, home, entries: full }));
+
+    const c = countingFs();
+    const logs: string[] = [];
+    const second = new SessionIndex({
+      home,
+      fs: c.fs,
+      now: later,
+      persistDelayMs: 0,
+      log: (m) => logs.push(m),
+    });
+    const stats = await second.refresh();
+    assert.equal(stats.reread, 0, 'no session read again');
+    assert.deepEqual([...c.reads.keys()], ['session-index.json']);
+    assert.deepEqual(second.list(), expected);
+    assert.deepEqual(logs, []);
+    await second.flush();
+    assert.equal(cacheEntries(cacheFile).length, 6, 'rewritten in the new format');
+  });
 
   it('stays equal to a full rebuild after random changes', async () => {
     const dirs = new Map<number, string>();
