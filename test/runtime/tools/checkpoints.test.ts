@@ -71,6 +71,39 @@ describe('checkpoints (shadow git repository in the session folder)', () => {
     assert.equal(existsSync(path.join(root, 'made.txt')), false);
   });
 
+  it('the first snapshot packs the whole folder in one pack (no loose blobs), minus what is ignored', async () => {
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(root, `f${i}.txt`), `file ${i}\n`);
+    writeFileSync(path.join(root, 'odd\nname.txt'), 'odd');
+    writeFileSync(path.join(root, '.gitignore'), 'build/\n');
+    mkdirSync(path.join(root, 'build'));
+    writeFileSync(path.join(root, 'build', 'out.txt'), 'ignored');
+    mkdirSync(path.join(root, 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(path.join(root, 'node_modules', 'dep', 'index.js'), 'skipped');
+    const checkpoints = new Checkpoints({ dir });
+    opened.push(checkpoints);
+    const tree = await checkpoints.forRoot(root).warmUp();
+    assert.ok(tree, 'a tree');
+    const listed = (await checkpoints.gitIn(root, ['ls-tree', '-r', '-z', '--name-only', tree]))
+      .split('\0')
+      .filter(Boolean)
+      .sort();
+    const expected = [
+      ...Array.from({ length: 40 }, (_, i) => `f${i}.txt`),
+      '.gitignore',
+      'odd\nname.txt',
+    ].sort();
+    assert.deepEqual(listed, expected);
+    // Blobs went into a pack; only the few tree objects are loose files.
+    const counts = await checkpoints.gitIn(root, ['count-objects', '-v']);
+    assert.match(counts, /^in-pack: 42$/m);
+    assert.match(counts, /^count: 1$/m, 'one loose object: the root tree');
+    // A command after it changes a file that was only in the pack: restored byte for byte.
+    const call = tools(checkpoints);
+    await call('run_command', { command: 'echo changed > f7.txt' });
+    await checkpoints.forRoot(root).undo('f7.txt');
+    assert.equal(readFileSync(path.join(root, 'f7.txt'), 'utf8'), 'file 7\n');
+  });
+
   it('restoreFilesBeforeTurn restores that turn and later ones, from the journal after a restart', async () => {
     writeFileSync(path.join(root, 'f.txt'), 'v0');
     const call = tools(new Checkpoints({ dir }));
