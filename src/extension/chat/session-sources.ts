@@ -51,7 +51,10 @@ export interface ChatSession {
   /** The session's folder (events.jsonl rebuilds workers' lanes and changed files). */
   readonly dir?: string;
   /** Puts the files an assistant turn changed back; files the user changed since are conflicts. */
-  restoreFilesBeforeTurn?(turnId: number, opts?: { force?: boolean }): Promise<RestoreResult>;
+  restoreFilesBeforeTurn?(
+    turnId: number,
+    opts?: { force?: boolean; requester?: string },
+  ): Promise<RestoreResult>;
   /** The session's checkpoint journal (the agent's file changes), which "Undo Agent Changes…" restores from. */
   readonly checkpoints?: CheckpointJournal;
   /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */

@@ -358,7 +358,10 @@ export class LiveSession {
    * made the change, as in `checkpoint_recorded` events), workers' later changes included. Files the user
    * changed after the agent wrote them are returned as conflicts and left alone, unless `force`.
    */
-  restoreFilesBeforeTurn(turnId: number | string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+  restoreFilesBeforeTurn(
+    turnId: number | string,
+    opts: { force?: boolean; requester?: string } = {},
+  ): Promise<RestoreResult> {
     const n = typeof turnId === 'number' ? turnId : Number(turnId);
     if (!Number.isInteger(n)) return Promise.reject(new Error(`not a turn id: ${String(turnId)}`));
     return this.checkpoints.restoreFilesBeforeTurn(n, opts);

@@ -128,14 +128,27 @@ export class Checkpoints {
         });
   }
 
-  /** Restores every change from the queen's turn `turnId` on (workers' changes after it included). */
-  async restoreFilesBeforeTurn(turnId: number, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+  /**
+   * Restores every change from the queen's turn `turnId` on (workers' changes after it included). With a
+   * worker's id as `requester`, `turnId` counts in that worker's conversation, and only that worker's
+   * changes from that turn on go back: other workers run beside it, and their work is their own.
+   */
+  async restoreFilesBeforeTurn(
+    turnId: number,
+    opts: { force?: boolean; requester?: string } = {},
+  ): Promise<RestoreResult> {
+    const requester = opts.requester ?? 'queen';
     const journal = await this.entries();
     const from = journal.findIndex(
-      (e) => e.kind === 'change' && e.requester === 'queen' && e.turn_id !== null && e.turn_id >= turnId,
+      (e) => e.kind === 'change' && e.requester === requester && e.turn_id !== null && e.turn_id >= turnId,
     );
     if (from < 0) return { restored: [], conflicts: [] };
-    return this.restore(journal.slice(from), opts.force === true);
+    // Only the agent's changes: a restore the user made since is not a change to take back (its
+    // "before" is the agent's content, which is not stored).
+    const later = journal
+      .slice(from)
+      .filter((e) => e.kind === 'change' && (requester === 'queen' || e.requester === requester));
+    return this.restore(later, opts.force === true);
   }
 
   /** Restores the given changes: each file to its state before the first of them. */

@@ -119,6 +119,32 @@ describe('checkpoints (shadow git repository in the session folder)', () => {
     assert.deepEqual(await resumed.restoreFilesBeforeTurn(99), { restored: [], conflicts: [] });
   });
 
+  it("a worker's turn restores that worker's changes from that turn on, not the queen's nor another worker's", async () => {
+    writeFileSync(path.join(root, 'b.txt'), 'b0');
+    const checkpoints = new Checkpoints({ dir });
+    opened.push(checkpoints);
+    const all = createCoderTools(root, { checkpoints });
+    const write = all.find((t) => t.name === 'write_file') as Tool;
+    const as = (requester: string, turnId: number, file: string, content: string) =>
+      write.execute({ path: file, content }, { requester, turnId });
+    await as('queen', 1, 'q.txt', 'queen');
+    await as('w1', 2, 'b.txt', 'b-w1-turn2');
+    await as('w1', 3, 'b.txt', 'b-w1-turn3');
+    await as('w2', 3, 'c.txt', 'w2');
+    await as('w1', 4, 'd.txt', 'w1 new');
+    await as('queen', 5, 'q.txt', 'queen again');
+    const r = await checkpoints.restoreFilesBeforeTurn(3, { requester: 'w1' });
+    assert.deepEqual(r, { restored: ['b.txt', 'd.txt'], conflicts: [] });
+    assert.equal(readFileSync(path.join(root, 'b.txt'), 'utf8'), 'b-w1-turn2', "back before w1's turn 3");
+    assert.equal(existsSync(path.join(root, 'd.txt')), false, 'created in a later w1 turn: removed');
+    assert.equal(readFileSync(path.join(root, 'c.txt'), 'utf8'), 'w2', "the other worker's change stays");
+    assert.equal(readFileSync(path.join(root, 'q.txt'), 'utf8'), 'queen again', "the queen's change stays");
+    // The same turn number of the queen is a different turn: it restores from the queen's turn 3 on.
+    const queen = await checkpoints.restoreFilesBeforeTurn(5);
+    assert.deepEqual(queen.restored, ['q.txt']);
+    assert.equal(readFileSync(path.join(root, 'q.txt'), 'utf8'), 'queen');
+  });
+
   it('without git, file changes are still recorded and restored', async () => {
     writeFileSync(path.join(root, 'a.txt'), 'before');
     const checkpoints = new Checkpoints({ dir, git: null });
