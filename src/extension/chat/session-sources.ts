@@ -35,6 +35,8 @@ export interface ChatSession {
   };
   readonly pendingApprovals: readonly string[];
   readonly pendingQuestions: readonly string[];
+  /** A waiting approval's `approval_requested` data (live sessions keep it while it waits). */
+  pendingApprovalRequest?(requestId: string): Readonly<Record<string, unknown>> | undefined;
   /** What the runtime told the user about the session (a damaged meta.json set aside, …), oldest first. */
   readonly notices?: readonly string[];
   send(text: string): Promise<void>;

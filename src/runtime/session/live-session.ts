@@ -315,6 +315,11 @@ export class LiveSession {
     return this.approvals.pendingIds;
   }
 
+  /** The `approval_requested` data of a waiting approval (a chat opened after it was asked shows it whole). */
+  pendingApprovalRequest(requestId: string): Readonly<Record<string, unknown>> | undefined {
+    return this.approvals.requestOf(requestId);
+  }
+
   /** A user message. While ask_user waits, the message is the answer. */
   async send(text: string): Promise<void> {
     this.assertLive();
