@@ -277,7 +277,13 @@ export class App {
         this.io.post({ type: 'reviewProposal', id });
         break;
       case 'restore-turn':
-        this.io.post({ type: 'restoreTurn', turnId: el.dataset.turnId ?? '' });
+        this.io.post({
+          type: 'restoreTurn',
+          turnId: el.dataset.turnId ?? '',
+          ...(el.dataset.requester && el.dataset.requester !== 'queen'
+            ? { requester: el.dataset.requester }
+            : {}),
+        });
         this.list.update(this.model.markRestoreSent(id));
         break;
       case 'answer-option':

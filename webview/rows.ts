@@ -113,15 +113,13 @@ function changesRow(row: RowOf<'changes'>, ctx: RowContext): HTMLElement {
     'div',
     { class: 'changes-row', role: 'group', 'aria-label': `Files changed by ${who}` },
     h('span', { class: 'changes-text' }, `${who} changed ${row.files.join(', ')}`),
-    // A queen's turn can be restored from here (with the workers' later changes); a worker's changes
-    // alone go back through "Hive: Undo Agent Changes…".
-    row.requester === 'queen' &&
-      button(row.restoring ? 'Restoring…' : 'Restore files to before this turn', {
-        action: 'restore-turn',
-        data: { id: row.id, turnId: row.turnId },
-        disabled: row.restoring,
-        ariaLabel: `Restore ${row.files.join(', ')} to before this turn`,
-      }),
+    // A queen's turn goes back with the workers' later changes; a worker's turn with that worker's own.
+    button(row.restoring ? 'Restoring…' : 'Restore files to before this turn', {
+      action: 'restore-turn',
+      data: { id: row.id, turnId: row.turnId, requester: row.requester },
+      disabled: row.restoring,
+      ariaLabel: `Restore ${row.files.join(', ')} to before this turn`,
+    }),
   );
 }
 

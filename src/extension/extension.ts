@@ -13,6 +13,7 @@ import { registerSessionCommands } from './commands/session-commands';
 import { registerTriggerCommands } from './commands/trigger-commands';
 import { registerFirstRun } from './first-run';
 import { LazyChat } from './lazy-chat';
+import { watchStaleProposalTabs } from './review/stale-proposal-tabs';
 import { RuntimeHost } from './runtime-host';
 import type { HiveServices } from './services';
 import { SessionStatusBar } from './status-bar';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     }),
     coloniesView,
     vscode.window.createTreeView('hive.colonies', { treeDataProvider: coloniesView }),
+    watchStaleProposalTabs({ isUnderReview: (uri) => chat.isUnderReview(uri), log }),
   );
 
   const updateKeyContext = async () => {

@@ -29,6 +29,11 @@ export class LazyChat implements ChatOpener {
     return false;
   }
 
+  /** Whether `uri` is a side of a proposal the chat's diff review holds now. */
+  isUnderReview(uri: vscode.Uri): boolean {
+    return this.controller?.review.approvalOf(uri) !== undefined;
+  }
+
   undoAgentChanges(): Promise<void> {
     return this.loaded().undoAgentChanges();
   }

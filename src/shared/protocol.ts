@@ -328,7 +328,8 @@ const webviewSchemas = {
   /** Open (again) the diff editor of a pending file approval. */
   reviewProposal: z.strictObject({ type: z.literal('reviewProposal'), id }),
   /** Put the files an assistant turn changed back as they were before it. */
-  restoreTurn: z.strictObject({ type: z.literal('restoreTurn'), turnId: id }),
+  /** `requester`: a worker's id for a worker's turn (its turns count in its own conversation); else the queen's. */
+  restoreTurn: z.strictObject({ type: z.literal('restoreTurn'), turnId: id, requester: z.optional(id) }),
   escalationReply: z.strictObject({
     type: z.literal('escalationReply'),
     requestId: id,

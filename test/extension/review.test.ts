@@ -6,6 +6,10 @@ import * as vscode from 'vscode';
 import { ChatBridge } from '../../src/extension/chat/chat-bridge';
 import { SessionFeed } from '../../src/extension/chat/session-feed';
 import { followProposals, ProposalReview } from '../../src/extension/review/proposal-review';
+import {
+  closeStaleProposalTabs,
+  watchStaleProposalTabs,
+} from '../../src/extension/review/stale-proposal-tabs';
 import { type LiveSession, SessionManager } from '../../src/runtime/session';
 import type { HostToWebview } from '../../src/shared/protocol';
 import { providerFor } from '../support/provider-fixture';
@@ -162,6 +166,83 @@ describe('diff review of file changes', () => {
     await turn;
     assert.equal(fs.readFileSync(path.join(work, 'b.txt'), 'utf8'), 'bee\n');
     bridge.dispose();
+  });
+
+  it('a proposal asked before any chat followed the session opens its diff, and its card is whole, once one does', async () => {
+    // No feed yet: what a session started before the chat was ever opened looks like.
+    off();
+    feed.dispose();
+    server.enqueue(
+      reply.toolUse('write_file', { path: 'early.txt', content: 'asked early\n' }),
+      reply.text('ok'),
+    );
+    const turn = session.send('Write early.');
+    await waitFor('the approval to wait', () => session.pendingApprovals.length === 1, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(diffTab(), undefined, 'nobody followed the session: no diff yet');
+
+    // The chat opens on it (the notification's Show): its feed starts, and the waiting proposal opens.
+    feed = new SessionFeed(session);
+    off = followProposals(feed, session, review);
+    const tab = (await waitFor('the diff editor', diffTab, 15_000))!;
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), 'asked early\n');
+    const card = feed.overlay([]).find((m) => m.type === 'approvalRequest');
+    assert.deepEqual(card?.type === 'approvalRequest' && [card.tool, card.category, card.detail], [
+      'write_file',
+      'write',
+      { kind: 'file', path: 'early.txt', isNew: true },
+    ]);
+    assert.equal(review.answer(input.modified, true), true);
+    await turn;
+    assert.equal(fs.readFileSync(path.join(work, 'early.txt'), 'utf8'), 'asked early\n');
+  });
+
+  it('after a reload, proposal tabs no review owns are closed; those under review stay', async () => {
+    server.enqueue(reply.toolUse('write_file', { path: 'kept.txt', content: 'kept\n' }), reply.text('ok'));
+    const turn = session.send('Write kept.');
+    const tab = (await waitFor('the diff editor', diffTab, 15_000))!;
+    const live = (tab.input as vscode.TabInputTextDiff).modified;
+    const isUnderReview = (uri: vscode.Uri) => review.approvalOf(uri) !== undefined;
+    assert.equal(await closeStaleProposalTabs({ isUnderReview, schemes }), 0, 'a pending proposal stays');
+    assert.ok(diffTab(), 'its tab is still open');
+
+    // A tab restored by a reload: same schemes, a request the new extension host never saw.
+    const watcher = watchStaleProposalTabs({
+      isUnderReview,
+      schemes,
+      log: { warn: (m) => warnings.push(m) },
+    });
+    try {
+      const stale = vscode.Uri.from({ scheme: schemes.proposal, path: '/0123abcd/old.txt' });
+      const staleBase = vscode.Uri.from({ scheme: schemes.base, path: '/0123abcd/old.txt' });
+      await vscode.commands.executeCommand('vscode.diff', staleBase, stale, 'old.txt (restored)', {
+        preview: false,
+      });
+      await waitFor(
+        'the restored tab to be closed',
+        () =>
+          !vscode.window.tabGroups.all
+            .flatMap((g) => g.tabs)
+            .some(
+              (t) =>
+                t.input instanceof vscode.TabInputTextDiff &&
+                t.input.modified.toString() === stale.toString(),
+            ),
+        10_000,
+      );
+      assert.ok(diffTab(), 'the pending proposal’s tab is left open');
+    } finally {
+      watcher.dispose();
+    }
+    assert.equal(review.answer(live, false), true);
+    await turn;
+  });
+
+  it('activates on the proposal schemes, so a restored proposal tab wakes the extension to close it', () => {
+    const events = (hiveExtension().packageJSON.activationEvents ?? []) as string[];
+    assert.ok(events.includes('onFileSystem:hive-proposal'));
+    assert.ok(events.includes('onFileSystem:hive-proposal-base'));
   });
 
   it('restores the files of a turn, asking before it overwrites the user’s own change', async function () {

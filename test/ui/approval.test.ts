@@ -80,5 +80,15 @@ describe('Approvals', () => {
     await lane.locator('.lane-head').click();
     await lane.locator('.lane-tool', { hasText: 'write_file' }).waitFor();
     await snap(page(), this, 'worker-lane');
+
+    // The worker's turn has its own row of changed files, and its Restore puts them back.
+    const row = chat.locator('.changes-row', { hasText: 'approved.txt' });
+    await row.waitFor({ timeout: 15_000 });
+    await row.scrollIntoViewIfNeeded();
+    await snap(page(), this, 'worker-changes');
+    await row.getByText('Restore files to before this turn').click();
+    await waitUntil('approved.txt to be removed', async () => !fs.existsSync(file), 30_000);
+    await chat.locator('.notice', { hasText: 'Restored approved.txt to before this turn' }).waitFor();
+    await snap(page(), this, 'worker-restored');
   });
 });

@@ -18,6 +18,9 @@ export interface AttentionDeps {
   log: vscode.LogOutputChannel;
 }
 
+/** Approvals whose proposal opens in the diff review. */
+const FILE_TOOLS = new Set(['write_file', 'edit_file']);
+
 export class Attention implements vscode.Disposable {
   readonly requests = new PendingRequests();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -75,7 +78,9 @@ export class Attention implements vscode.Disposable {
     if (this.deps.chat.visibleSessionId() === r.sessionId) return;
     const text = requestMessage(r);
     this.shown.push(text);
-    const actions = r.kind === 'approval' ? ['Approve', 'Deny', 'Show'] : ['Show'];
+    // A file change is reviewed in its diff, which opens with the chat.
+    const show = r.kind === 'approval' && FILE_TOOLS.has(r.tool) ? 'Review' : 'Show';
+    const actions = r.kind === 'approval' ? ['Approve', 'Deny', show] : [show];
     void vscode.window.showWarningMessage(text, ...actions).then(
       (choice) => this.act(r, choice),
       (err: unknown) => this.deps.log.warn(`notification failed: ${String(err)}`),
@@ -84,7 +89,7 @@ export class Attention implements vscode.Disposable {
 
   private async act(r: PendingRequest, choice: string | undefined): Promise<void> {
     if (!choice) return;
-    if (choice === 'Show') {
+    if (choice === 'Show' || choice === 'Review') {
       await this.deps.chat.open(r.sessionId).catch((err: unknown) => {
         void vscode.window.showErrorMessage(`Hive: could not open the chat: ${String(err)}`);
       });

@@ -418,7 +418,7 @@ export class ChatBridge {
         await this.deps.reviewProposal(s, message.id);
         return;
       case 'restoreTurn':
-        await this.restoreTurn(s, message.turnId);
+        await this.restoreTurn(s, message.turnId, message.requester);
         return;
       case 'askUserAnswer':
         if (!s.pendingQuestions.includes(message.id)) {
@@ -553,13 +553,14 @@ export class ChatBridge {
   }
 
   /** Restores a turn's files; on conflicts the user decides (modal) whether to overwrite their edits. */
-  async restoreTurn(s: ChatSession, turnId: string): Promise<void> {
+  async restoreTurn(s: ChatSession, turnId: string, requester = 'queen'): Promise<void> {
     const known = [...(this.feed?.changes.rows() ?? []), ...(this.replayed?.rows ?? [])];
     const row = known.find(
-      (r) => r.message.kind === 'changes' && r.message.requester === 'queen' && r.message.turnId === turnId,
+      (r) => r.message.kind === 'changes' && r.message.requester === requester && r.message.turnId === turnId,
     )?.message;
     try {
-      // The turn is the seq of the queen's assistant part that made the change (a number).
+      // The turn is the seq of the assistant part that made the change (a number), in the queen's
+      // conversation or the worker's.
       if (!/^\d+$/.test(turnId)) throw new Error(`"${turnId}" is not a turn of this session`);
       const turn = Number(turnId);
       let target = s;
@@ -568,10 +569,10 @@ export class ChatBridge {
         this.attach(target);
       }
       if (!target.restoreFilesBeforeTurn) throw new Error('this session cannot restore files');
-      let result = await target.restoreFilesBeforeTurn(turn);
+      let result = await target.restoreFilesBeforeTurn(turn, { requester });
       let forced: string[] = [];
       if (result.conflicts.length > 0 && (await this.deps.confirmOverwrite?.(result.conflicts))) {
-        const again = await target.restoreFilesBeforeTurn(turn, { force: true });
+        const again = await target.restoreFilesBeforeTurn(turn, { force: true, requester });
         forced = again.restored.filter((f) => !result.restored.includes(f));
         result = { restored: [...result.restored, ...forced], conflicts: again.conflicts };
       }

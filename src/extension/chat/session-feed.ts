@@ -96,6 +96,11 @@ export class SessionFeed {
 
   constructor(readonly session: ChatSession) {
     this.off = session.bus.subscribeAll((e) => this.onEvent(e));
+    // Approvals asked before this feed existed (no chat was open): their cards and proposals whole.
+    for (const id of session.pendingApprovals) {
+      const d = session.pendingApprovalRequest?.(id);
+      if (d) this.adoptApproval(d);
+    }
   }
 
   /** Every mapped event, as it happens. Returns the unsubscribe. */
@@ -160,9 +165,14 @@ export class SessionFeed {
     }
     for (const id of this.session.pendingApprovals) {
       const a = this.approvals.get(id);
+      // A queen's request taken from the session has no call yet: it is the call in flight.
+      const inFlight =
+        a?.toolUseId === null && a.requester === 'queen' && history.some((m) => m.id === callInFlight)
+          ? callInFlight
+          : null;
       out.push(
         a
-          ? { type: 'approvalRequest', ...a }
+          ? { type: 'approvalRequest', ...a, toolUseId: a.toolUseId ?? inFlight }
           : // Requested before this feed existed: it belongs to the call in flight; still answerable.
             this.unknownApproval(id, history, callInFlight),
       );
@@ -402,37 +412,44 @@ export class SessionFeed {
     this.post({ type: 'message', message: error });
   }
 
+  /**
+   * An approval request: its card, and its proposal for the diff review. From a live event, or from the
+   * session when this feed starts while the request waits (the chat opened after it was asked).
+   */
+  private adoptApproval(d: Readonly<Record<string, unknown>>): void {
+    const id = typeof d.request_id === 'string' ? d.request_id : undefined;
+    if (!id) return;
+    const a: PendingApproval = {
+      id,
+      // The queen's gate asks for her call that just started (tool calls run one at a time). A
+      // worker's request (it carries worker_id) is for a call of the worker's own stream, which this
+      // conversation does not show: it gets a card of its own, never the queen's running call.
+      toolUseId:
+        typeof d.tool_use_id === 'string'
+          ? d.tool_use_id
+          : typeof d.worker_id === 'string'
+            ? null
+            : this.currentTool,
+      tool: String(d.tool_name ?? 'tool'),
+      category: String(d.category ?? 'unknown'),
+      input: d.tool_input ?? {},
+      requester: requesterOf(d),
+      detail: detailOf(d),
+    };
+    this.approvals.set(id, a);
+    this.post({ type: 'approvalRequest', ...a });
+    const proposal = proposalOf(d.proposal);
+    if (proposal) {
+      this.proposals.set(id, proposal);
+      this.emit({ kind: 'proposal', approvalId: id, requester: a.requester, proposal });
+    }
+  }
+
   private onCustom(d: Record<string, unknown>): void {
     switch (d.kind) {
-      case 'approval_requested': {
-        const id = typeof d.request_id === 'string' ? d.request_id : undefined;
-        if (!id) return;
-        const a: PendingApproval = {
-          id,
-          // The queen's gate asks for her call that just started (tool calls run one at a time). A
-          // worker's request (it carries worker_id) is for a call of the worker's own stream, which this
-          // conversation does not show: it gets a card of its own, never the queen's running call.
-          toolUseId:
-            typeof d.tool_use_id === 'string'
-              ? d.tool_use_id
-              : typeof d.worker_id === 'string'
-                ? null
-                : this.currentTool,
-          tool: String(d.tool_name ?? 'tool'),
-          category: String(d.category ?? 'unknown'),
-          input: d.tool_input ?? {},
-          requester: requesterOf(d),
-          detail: detailOf(d),
-        };
-        this.approvals.set(id, a);
-        this.post({ type: 'approvalRequest', ...a });
-        const proposal = proposalOf(d.proposal);
-        if (proposal) {
-          this.proposals.set(id, proposal);
-          this.emit({ kind: 'proposal', approvalId: id, requester: a.requester, proposal });
-        }
+      case 'approval_requested':
+        this.adoptApproval(d);
         break;
-      }
       case 'session_notice': {
         const i = (this.session.notices?.length ?? 1) - 1;
         if (typeof d.text === 'string') this.post(noticeMessage(i, d.text));

@@ -35,6 +35,8 @@ export interface ChatSession {
   };
   readonly pendingApprovals: readonly string[];
   readonly pendingQuestions: readonly string[];
+  /** A waiting approval's `approval_requested` data (live sessions keep it while it waits). */
+  pendingApprovalRequest?(requestId: string): Readonly<Record<string, unknown>> | undefined;
   /** What the runtime told the user about the session (a damaged meta.json set aside, …), oldest first. */
   readonly notices?: readonly string[];
   send(text: string): Promise<void>;
@@ -51,7 +53,10 @@ export interface ChatSession {
   /** The session's folder (events.jsonl rebuilds workers' lanes and changed files). */
   readonly dir?: string;
   /** Puts the files an assistant turn changed back; files the user changed since are conflicts. */
-  restoreFilesBeforeTurn?(turnId: number, opts?: { force?: boolean }): Promise<RestoreResult>;
+  restoreFilesBeforeTurn?(
+    turnId: number,
+    opts?: { force?: boolean; requester?: string },
+  ): Promise<RestoreResult>;
   /** The session's checkpoint journal (the agent's file changes), which "Undo Agent Changes…" restores from. */
   readonly checkpoints?: CheckpointJournal;
   /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */

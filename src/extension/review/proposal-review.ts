@@ -169,15 +169,19 @@ export class ProposalReview implements vscode.Disposable {
 }
 
 /**
- * Opens a session's file proposals in the diff review as they are asked, and closes them once answered
- * or cancelled. Returns the unsubscribe.
+ * Opens a session's file proposals in the diff review as they are asked (those already waiting at once),
+ * and closes them once answered or cancelled. Returns the unsubscribe.
  */
 export function followProposals(feed: SessionFeed, session: ChatSession, review: ProposalReview): () => void {
-  return feed.onOutput((out) => {
-    if (out.kind === 'proposal')
-      review.show(session, out.approvalId, out.requester, out.proposal).catch((err: unknown) => {
-        review.warn(`could not open the diff of ${out.proposal.path}: ${String(err)}`);
-      });
+  const show = (p: { approvalId: string; requester: string; proposal: Proposal }) =>
+    review.show(session, p.approvalId, p.requester, p.proposal).catch((err: unknown) => {
+      review.warn(`could not open the diff of ${p.proposal.path}: ${String(err)}`);
+    });
+  const off = feed.onOutput((out) => {
+    if (out.kind === 'proposal') show(out);
     else if (out.kind === 'approvalClosed') void review.close(out.approvalId);
   });
+  // Those asked before the feed existed (the chat was not open yet) open now.
+  for (const p of feed.pendingProposals()) show(p);
+  return off;
 }

@@ -9,6 +9,8 @@ interface Pending {
   reject: (err: Error) => void;
   cleanup: () => void;
   origin: Record<string, unknown>;
+  /** The `approval_requested` event's data, for a listener that subscribes while it waits. */
+  event: Record<string, unknown>;
 }
 
 /**
@@ -28,6 +30,11 @@ export class ApprovalBroker {
     return [...this.pending.keys()];
   }
 
+  /** What a waiting request published (tool, input, proposal…); undefined once answered. */
+  requestOf(requestId: string): Readonly<Record<string, unknown>> | undefined {
+    return this.pending.get(requestId)?.event;
+  }
+
   /** `origin` is added to the event (e.g. `{worker_id}` for a colony worker's call). */
   readonly request = (
     req: ApprovalRequest,
@@ -42,13 +49,7 @@ export class ApprovalBroker {
       }
       const onAbort = () => this.settle(requestId, 'cancelled', new Error('the turn was stopped'));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(requestId, {
-        resolve,
-        reject,
-        cleanup: () => signal.removeEventListener('abort', onAbort),
-        origin,
-      });
-      this.publish({
+      const event: Record<string, unknown> = {
         kind: 'approval_requested',
         request_id: requestId,
         tool_name: req.toolName,
@@ -58,7 +59,15 @@ export class ApprovalBroker {
         // write_file / edit_file: {proposal}; run_command: {command, cwd, timeout} (src/runtime/tools/README.md).
         ...(req.preview ?? {}),
         ...origin,
+      };
+      this.pending.set(requestId, {
+        resolve,
+        reject,
+        cleanup: () => signal.removeEventListener('abort', onAbort),
+        origin,
+        event,
       });
+      this.publish(event);
     });
   };
 

@@ -318,6 +318,11 @@ export class LiveSession {
     return this.approvals.pendingIds;
   }
 
+  /** The `approval_requested` data of a waiting approval (a chat opened after it was asked shows it whole). */
+  pendingApprovalRequest(requestId: string): Readonly<Record<string, unknown>> | undefined {
+    return this.approvals.requestOf(requestId);
+  }
+
   /** A user message. While ask_user waits, the message is the answer. */
   async send(text: string): Promise<void> {
     this.assertLive();
@@ -361,7 +366,10 @@ export class LiveSession {
    * made the change, as in `checkpoint_recorded` events), workers' later changes included. Files the user
    * changed after the agent wrote them are returned as conflicts and left alone, unless `force`.
    */
-  restoreFilesBeforeTurn(turnId: number | string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+  restoreFilesBeforeTurn(
+    turnId: number | string,
+    opts: { force?: boolean; requester?: string } = {},
+  ): Promise<RestoreResult> {
     const n = typeof turnId === 'number' ? turnId : Number(turnId);
     if (!Number.isInteger(n)) return Promise.reject(new Error(`not a turn id: ${String(turnId)}`));
     return this.checkpoints.restoreFilesBeforeTurn(n, opts);

@@ -19,9 +19,9 @@ import { appendFile, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomically } from '../storage/atomic';
-import { baselineSnapshot, gitProcess } from './baseline-snapshot';
 import { FolderJail } from './folder-jail';
 import { blobSha, GitObjects } from './git-objects';
+import { gitProcess } from './git-process';
 import type { Emit } from './tool';
 
 const run = promisify(execFile);
@@ -63,9 +63,6 @@ export interface CheckpointsOptions {
   /** The `git` executable; null: no whole-folder snapshots (single-file checkpoints still work). */
   git?: string | null;
 }
-
-/** Files above this size are left out of whole-folder snapshots. */
-const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Folders never snapshotted, besides what .gitignore says. */
 const EXCLUDED = ['node_modules/', '.git/'];
@@ -131,14 +128,27 @@ export class Checkpoints {
         });
   }
 
-  /** Restores every change from the queen's turn `turnId` on (workers' changes after it included). */
-  async restoreFilesBeforeTurn(turnId: number, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+  /**
+   * Restores every change from the queen's turn `turnId` on (workers' changes after it included). With a
+   * worker's id as `requester`, `turnId` counts in that worker's conversation, and only that worker's
+   * changes from that turn on go back: other workers run beside it, and their work is their own.
+   */
+  async restoreFilesBeforeTurn(
+    turnId: number,
+    opts: { force?: boolean; requester?: string } = {},
+  ): Promise<RestoreResult> {
+    const requester = opts.requester ?? 'queen';
     const journal = await this.entries();
     const from = journal.findIndex(
-      (e) => e.kind === 'change' && e.requester === 'queen' && e.turn_id !== null && e.turn_id >= turnId,
+      (e) => e.kind === 'change' && e.requester === requester && e.turn_id !== null && e.turn_id >= turnId,
     );
     if (from < 0) return { restored: [], conflicts: [] };
-    return this.restore(journal.slice(from), opts.force === true);
+    // Only the agent's changes: a restore the user made since is not a change to take back (its
+    // "before" is the agent's content, which is not stored).
+    const later = journal
+      .slice(from)
+      .filter((e) => e.kind === 'change' && (requester === 'queen' || e.requester === requester));
+    return this.restore(later, opts.force === true);
   }
 
   /** Restores the given changes: each file to its state before the first of them. */
@@ -186,6 +196,12 @@ export class Checkpoints {
     const env: NodeJS.ProcessEnv = {};
     // The user's GIT_* variables (a hook's GIT_INDEX_FILE…) must not redirect the shadow repository.
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+    // git allocates and frees zlib state per object; glibc's default trim threshold hands that memory
+    // back with a brk call each time (10,000 files: 40,000 brk calls, seconds of system time where
+    // system calls are slow, as under gVisor). Keeping freed memory makes a first snapshot ~20x cheaper
+    // there. Ignored by non-glibc systems; a value the user set wins.
+    env.MALLOC_TRIM_THRESHOLD_ ??= String(256 * 1024 * 1024);
+    env.MALLOC_TOP_PAD_ ??= String(16 * 1024 * 1024);
     Object.assign(env, {
       GIT_DIR: this.opts.dir,
       GIT_WORK_TREE: root,
@@ -217,16 +233,13 @@ export class Checkpoints {
       .then(async () => {
         if (!this.git) return null;
         await this.init();
+        // The first snapshot adds every file: with a big-file threshold of one byte, `git add` streams
+        // them all into one pack (bulk check-in) instead of one loose object file each; git walks,
+        // reads and hashes natively, as Cline's checkpoints do, so the extension host does no work.
+        // Later snapshots add only what changed, as loose objects.
         const first = !(await lstat(this.indexFile(root)).catch(() => undefined));
-        if (first) {
-          const tree = await baselineSnapshot(
-            root,
-            (args, stdin) => this.gitIn(root, args, stdin),
-            MAX_SNAPSHOT_FILE_BYTES,
-          ).catch(() => null);
-          if (tree) return tree;
-        }
-        await this.gitIn(root, ['add', '-A', '--ignore-errors', '.']).catch(() => undefined);
+        const bulk = first ? ['-c', 'core.bigFileThreshold=1'] : [];
+        await this.gitIn(root, [...bulk, 'add', '-A', '--ignore-errors', '.']).catch(() => undefined);
         return (await this.gitIn(root, ['write-tree'])).trim() || null;
       });
     this.snapshots.set(

@@ -71,6 +71,39 @@ describe('checkpoints (shadow git repository in the session folder)', () => {
     assert.equal(existsSync(path.join(root, 'made.txt')), false);
   });
 
+  it('the first snapshot packs the whole folder in one pack (no loose blobs), minus what is ignored', async () => {
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(root, `f${i}.txt`), `file ${i}\n`);
+    writeFileSync(path.join(root, 'odd\nname.txt'), 'odd');
+    writeFileSync(path.join(root, '.gitignore'), 'build/\n');
+    mkdirSync(path.join(root, 'build'));
+    writeFileSync(path.join(root, 'build', 'out.txt'), 'ignored');
+    mkdirSync(path.join(root, 'node_modules', 'dep'), { recursive: true });
+    writeFileSync(path.join(root, 'node_modules', 'dep', 'index.js'), 'skipped');
+    const checkpoints = new Checkpoints({ dir });
+    opened.push(checkpoints);
+    const tree = await checkpoints.forRoot(root).warmUp();
+    assert.ok(tree, 'a tree');
+    const listed = (await checkpoints.gitIn(root, ['ls-tree', '-r', '-z', '--name-only', tree]))
+      .split('\0')
+      .filter(Boolean)
+      .sort();
+    const expected = [
+      ...Array.from({ length: 40 }, (_, i) => `f${i}.txt`),
+      '.gitignore',
+      'odd\nname.txt',
+    ].sort();
+    assert.deepEqual(listed, expected);
+    // Blobs went into a pack; only the few tree objects are loose files.
+    const counts = await checkpoints.gitIn(root, ['count-objects', '-v']);
+    assert.match(counts, /^in-pack: 42$/m);
+    assert.match(counts, /^count: 1$/m, 'one loose object: the root tree');
+    // A command after it changes a file that was only in the pack: restored byte for byte.
+    const call = tools(checkpoints);
+    await call('run_command', { command: 'echo changed > f7.txt' });
+    await checkpoints.forRoot(root).undo('f7.txt');
+    assert.equal(readFileSync(path.join(root, 'f7.txt'), 'utf8'), 'file 7\n');
+  });
+
   it('restoreFilesBeforeTurn restores that turn and later ones, from the journal after a restart', async () => {
     writeFileSync(path.join(root, 'f.txt'), 'v0');
     const call = tools(new Checkpoints({ dir }));
@@ -84,6 +117,32 @@ describe('checkpoints (shadow git repository in the session folder)', () => {
     assert.equal(readFileSync(path.join(root, 'f.txt'), 'utf8'), 'v1');
     assert.equal(existsSync(path.join(root, 'g.txt')), false);
     assert.deepEqual(await resumed.restoreFilesBeforeTurn(99), { restored: [], conflicts: [] });
+  });
+
+  it("a worker's turn restores that worker's changes from that turn on, not the queen's nor another worker's", async () => {
+    writeFileSync(path.join(root, 'b.txt'), 'b0');
+    const checkpoints = new Checkpoints({ dir });
+    opened.push(checkpoints);
+    const all = createCoderTools(root, { checkpoints });
+    const write = all.find((t) => t.name === 'write_file') as Tool;
+    const as = (requester: string, turnId: number, file: string, content: string) =>
+      write.execute({ path: file, content }, { requester, turnId });
+    await as('queen', 1, 'q.txt', 'queen');
+    await as('w1', 2, 'b.txt', 'b-w1-turn2');
+    await as('w1', 3, 'b.txt', 'b-w1-turn3');
+    await as('w2', 3, 'c.txt', 'w2');
+    await as('w1', 4, 'd.txt', 'w1 new');
+    await as('queen', 5, 'q.txt', 'queen again');
+    const r = await checkpoints.restoreFilesBeforeTurn(3, { requester: 'w1' });
+    assert.deepEqual(r, { restored: ['b.txt', 'd.txt'], conflicts: [] });
+    assert.equal(readFileSync(path.join(root, 'b.txt'), 'utf8'), 'b-w1-turn2', "back before w1's turn 3");
+    assert.equal(existsSync(path.join(root, 'd.txt')), false, 'created in a later w1 turn: removed');
+    assert.equal(readFileSync(path.join(root, 'c.txt'), 'utf8'), 'w2', "the other worker's change stays");
+    assert.equal(readFileSync(path.join(root, 'q.txt'), 'utf8'), 'queen again', "the queen's change stays");
+    // The same turn number of the queen is a different turn: it restores from the queen's turn 3 on.
+    const queen = await checkpoints.restoreFilesBeforeTurn(5);
+    assert.deepEqual(queen.restored, ['q.txt']);
+    assert.equal(readFileSync(path.join(root, 'q.txt'), 'utf8'), 'queen');
   });
 
   it('without git, file changes are still recorded and restored', async () => {

@@ -175,10 +175,21 @@ async function interactions(browser: Browser, origin: string): Promise<string[]>
   assert.equal(await page.locator('.lane-head').getAttribute('aria-expanded'), 'false');
   checked.push('a lane folds');
 
-  await page.click('vscode-button[data-action="restore-turn"]');
+  const restoreIn = (file: string) =>
+    page.locator('.changes-row', { hasText: file }).locator('vscode-button[data-action="restore-turn"]');
+  await restoreIn('reports/week-16.md').click();
   await expectPosted('restore the files of a turn', { type: 'restoreTurn', turnId: '4' });
   await settle(page);
   assert.equal(await page.locator('vscode-button[data-action="restore-turn"][disabled]').count(), 1);
+  // A worker's turn has its own Restore, which names the worker (its turns count in its own conversation).
+  await restoreIn('reports/changelog-digest.md').click();
+  await expectPosted("restore the files of a worker's turn", {
+    type: 'restoreTurn',
+    turnId: '2',
+    requester: 'worker_20260421_090455_c01d',
+  });
+  await settle(page);
+  assert.equal(await page.locator('vscode-button[data-action="restore-turn"][disabled]').count(), 2);
 
   await page.click('vscode-button[data-action="answer-option"] >> text=Summaries only');
   await expectPosted('answer a question with an option', {

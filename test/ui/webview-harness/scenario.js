@@ -227,6 +227,17 @@
         status: 'running',
       },
     });
+    // The files an earlier turn of the worker changed: restorable on their own.
+    send({
+      type: 'message',
+      message: {
+        kind: 'changes',
+        id: 'changes-worker_20260421_090455_c01d-2',
+        turnId: '2',
+        requester: 'worker_20260421_090455_c01d',
+        files: ['reports/changelog-digest.md'],
+      },
+    });
     send({
       type: 'approvalRequest',
       id: 'appr_2',
