@@ -215,6 +215,7 @@ export class AnthropicProvider implements ModelProvider {
     const model = message.model || body.model;
     return {
       content,
+      thinkingBlocks: [],
       text: content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(''),
       toolUses: content.filter((b): b is AssembledToolUse => b.type === 'tool_use'),
       stopReason: message.stop_reason ?? 'end_turn',
@@ -272,6 +273,7 @@ function guard(cb: StreamCallbacks | undefined): StreamCallbacks {
     };
   return {
     onTextDelta: wrap(cb.onTextDelta?.bind(cb)),
+    onThinkingDelta: wrap(cb.onThinkingDelta?.bind(cb)),
     onToolUseStart: wrap(cb.onToolUseStart?.bind(cb)),
     onToolInputDelta: wrap(cb.onToolInputDelta?.bind(cb)),
   };

@@ -83,6 +83,8 @@ interface StartPlan {
   createdDir: boolean;
   /** The spawn lock of meta.json (a DM that created a colony). */
   spawnedColony?: SpawnedColony | null;
+  /** meta.json `model`: the model chosen for this session. */
+  model?: string;
   /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
   tornMeta?: MetaError;
   /** docs/hive-format.md §3 Rule 5: a colony loaded in the same step (create fails with it); docs/hive-format.md §3 rule 6: re-loaded on resume. */
@@ -408,6 +410,7 @@ export class SessionManager {
       prompt: options.prompt,
       createdDir: false,
       spawnedColony: spawnLockOf(this.opts.hiveHome, meta),
+      model: typeof meta.model === 'string' ? meta.model : undefined,
       colony: agentPath
         ? {
             folder: agentPath,
@@ -515,6 +518,8 @@ export class SessionManager {
         initialUsage: p.usage,
         newSessionId: () => this.freshId(),
         spawnedColony: p.spawnedColony ?? null,
+        model: p.model,
+        thinking: this.opts.thinking,
       });
       bus.publish({
         type: 'queen_identity_selected',
