@@ -4,6 +4,7 @@ import type { SessionSnapshot } from '../src/shared/protocol';
 import { badge } from './components';
 import { h, replaceChildren } from './dom';
 import { formatCost, formatTokens } from './format';
+import { contextGauge, modelPicker, newSessionButton } from './header-controls';
 
 const PHASE_HINTS: Record<string, string> = {
   independent: 'Working on her own, no colony',
@@ -59,7 +60,14 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
       ),
       phase,
     ),
-    h('div', { class: 'usage', title: usageTitle, 'aria-label': usageTitle }, usageText),
+    h(
+      'div',
+      { class: 'header-controls' },
+      modelPicker(session.modelChoice),
+      contextGauge(session.context),
+      h('div', { class: 'usage', title: usageTitle, 'aria-label': usageTitle }, usageText),
+      newSessionButton(),
+    ),
     session.trusted
       ? null
       : h(

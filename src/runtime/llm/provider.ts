@@ -6,6 +6,7 @@
  * the API cannot resume a message, so the next try starts from nothing and `onRetry` says
  * `discardPartial: true` so the caller throws the partial output away.
  */
+import { contextWindowFor } from './context-window';
 import { classifyError, ModelError, StreamIdleError } from './errors';
 import { costOf, priceFor } from './pricing';
 import { buildMessagesBody, type MessagesBody, type RequestDefaults } from './request';
@@ -33,7 +34,8 @@ import type {
 } from './types';
 
 export const DEFAULT_MAX_TOKENS = 8192;
-export const DEFAULT_CONTEXT_WINDOW = 200_000;
+export { DEFAULT_CONTEXT_WINDOW } from './context-window';
+
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_STREAM_IDLE_MS = 120_000;
 
@@ -69,7 +71,7 @@ export class AnthropicProvider implements ModelProvider {
   ) {
     if (!config.model) throw new ModelError('bad_request', 'no model configured');
     this.model = config.model;
-    this.contextWindow = config.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+    this.contextWindow = contextWindowFor(config.model, config.contextWindow);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...config.retry };
     this.policy.maxAttempts = Math.max(1, Math.floor(this.policy.maxAttempts));
     this.defaults = {

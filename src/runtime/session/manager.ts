@@ -10,7 +10,8 @@ import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
 import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
-import { type QueenSelection, selectQueen } from '../queen/selection';
+import { ensureDefaultQueens, listQueens } from '../queen/profiles';
+import { type QueenIdentity, type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
@@ -172,6 +173,21 @@ export class SessionManager {
 
   isLive(id: string): boolean {
     return this.live.has(id);
+  }
+
+  /**
+   * The queens a new session can start with (Hive's default profiles written first, as selection does),
+   * sorted by name, for the New Session picker.
+   */
+  async listQueens(): Promise<QueenIdentity[]> {
+    const dir = homeQueensDir(this.opts.hiveHome);
+    await ensureDefaultQueens(dir).catch((err: unknown) =>
+      this.logger.warn(`Could not write the default queen profiles: ${String(err)}`),
+    );
+    const { queens } = await listQueens(dir, this.logger);
+    return queens
+      .map((q) => ({ queen_id: q.id, name: q.profile.name || q.id, title: q.profile.title ?? '' }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   list(): LiveSessionSummary[] {
