@@ -33,6 +33,8 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
     return;
   }
   el.hidden = false;
+  // The header is redrawn on every usage or busy change: a picker the user is on keeps the focus.
+  const pickerFocused = el.ownerDocument.activeElement?.classList.contains('model-picker') === true;
   const q = session.queen;
   const name = q?.name ?? 'Queen';
   const initial = name.trim().charAt(0).toUpperCase() || 'Q';
@@ -78,4 +80,5 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
             : 'Restricted Mode: this workspace is not trusted, so colonies cannot be loaded and tools cannot run.',
         ),
   );
+  if (pickerFocused) el.querySelector<HTMLElement>('.model-picker')?.focus();
 }
