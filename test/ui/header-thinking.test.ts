@@ -26,7 +26,7 @@ describe('Queen picker, model picker, context gauge, thinking', () => {
     setSettings(folder, { 'workbench.colorTheme': 'Light Modern', 'hive.thinking.budgetTokens': 2048 });
   });
 
-  it('New Session offers the queens by name and "Let the model pick", which picks from the first message', async function () {
+  it('New Session: a queen by name, or the model picks', async function () {
     this.timeout(120_000);
     // The selector call answers with the operations queen; then her first turn thinks and answers.
     await scriptModel({
@@ -68,7 +68,7 @@ describe('Queen picker, model picker, context gauge, thinking', () => {
     assert.equal(turn?.thinkingBudget, 2048, 'the setting reached the request');
   });
 
-  it('the thinking block opens and shows the thinking; the gauge gives the numbers', async function () {
+  it('thinking block and context gauge', async function () {
     this.timeout(60_000);
     const chat = chatFrame(page());
     const head = chat.locator('.thinking-head').first();
@@ -87,7 +87,7 @@ describe('Queen picker, model picker, context gauge, thinking', () => {
     await snap(page(), this, 'dark');
   });
 
-  it('the model picker switches the next turn’s model', async function () {
+  it('model picker', async function () {
     this.timeout(60_000);
     const chat = chatFrame(page());
     const picker = chat.locator('select.model-picker');
