@@ -73,6 +73,8 @@ describe('palette commands', () => {
       'hive.home',
       'hive.autoApprove',
       'hive.workerConcurrency',
+      'hive.models',
+      'hive.thinking.budgetTokens',
     ]) {
       assert.ok(props[key], `${key} is not contributed`);
       assert.ok(
