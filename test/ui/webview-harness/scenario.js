@@ -83,7 +83,10 @@
       usage: { inputTokens: 48_210, outputTokens: 6_934, cachedTokens: 31_000, costUsd: 0.27 },
       busy: false,
       trusted: true,
-      modelChoice: { model: 'claude-sonnet-4-6', models: ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-haiku-4-5'] },
+      modelChoice: {
+        model: 'claude-sonnet-4-6',
+        models: ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-haiku-4-5'],
+      },
       context: { tokens: 151_200, window: 200_000, model: 'claude-sonnet-4-6' },
       ...overrides,
     };
