@@ -252,6 +252,9 @@ export class App {
       case 'toggle-tool':
         this.list.toggleTool(id);
         break;
+      case 'new-session':
+        this.io.post({ type: 'newSession' });
+        break;
       case 'toggle-system':
         this.list.toggleSystem(id);
         break;
@@ -317,6 +320,14 @@ export class App {
   }
 
   private onChange(e: Event): void {
+    const picker = (e.target as Element | null)?.closest<HTMLSelectElement>(
+      'select[data-action="set-model"]',
+    );
+    if (picker) {
+      if (picker.value && picker.value !== this.model.session?.modelChoice?.model)
+        this.io.post({ type: 'setModel', model: picker.value });
+      return;
+    }
     const el = (e.target as Element | null)?.closest<HTMLElement>('[data-action="trigger-enabled"]');
     if (!el) return;
     const id = el.dataset.id ?? '';

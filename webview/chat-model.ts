@@ -33,6 +33,8 @@ export type Row = RowBase &
   (
     | { kind: 'user'; text: string; origin: 'user' | 'trigger' | 'worker' | 'system' }
     | { kind: 'assistant'; text: string; streaming: boolean; usage: TurnUsage | null }
+    /** Extended thinking, folded; `streaming` while the model still thinks. */
+    | { kind: 'thinking'; text: string; streaming: boolean }
     | {
         kind: 'tool';
         name: string;
@@ -166,7 +168,30 @@ export class ChatModel {
       case 'message':
         this.upsert(msg.message, c);
         break;
+      case 'thinkingDelta': {
+        const row = this.rowById(msg.messageId);
+        if (row?.kind === 'thinking') {
+          row.text = msg.snapshot;
+          row.streaming = true;
+          this.touch(row, c);
+        } else if (!row)
+          this.append(
+            this.make({ kind: 'thinking', id: msg.messageId, text: msg.snapshot, streaming: true }),
+            c,
+          );
+        break;
+      }
+      case 'context':
+        if (this.session) this.session.context = msg.context;
+        c.header = true;
+        break;
+      case 'modelChoice':
+        if (this.session) this.session.modelChoice = msg.modelChoice;
+        c.header = true;
+        break;
       case 'textDelta': {
+        // The model writes its answer: its thinking before it is complete.
+        this.finishStreaming(c, 'thinking');
         const row = this.rowById(msg.messageId);
         if (row?.kind === 'assistant') {
           row.text = msg.snapshot ?? row.text + msg.text;
@@ -381,9 +406,9 @@ export class ChatModel {
 
   // ------------------------------------------------ helpers
 
-  private finishStreaming(c: Change): void {
+  private finishStreaming(c: Change, only?: 'thinking'): void {
     for (const row of this.rows) {
-      if (row.kind === 'assistant' && row.streaming) {
+      if ((row.kind === 'thinking' || (row.kind === 'assistant' && !only)) && row.streaming) {
         row.streaming = false;
         this.touch(row, c);
       }
@@ -483,6 +508,8 @@ export class ChatModel {
         return this.make({ kind: 'user', id: m.id, text: m.text, origin: m.origin ?? 'user' });
       case 'assistant':
         return this.make({ kind: 'assistant', id: m.id, text: m.text, streaming: false, usage: null });
+      case 'thinking':
+        return this.make({ kind: 'thinking', id: m.id, text: m.text, streaming: m.streaming === true });
       case 'tool':
         return this.make({
           kind: 'tool',

@@ -4,6 +4,7 @@ import type { SessionSnapshot } from '../src/shared/protocol';
 import { badge } from './components';
 import { h, replaceChildren } from './dom';
 import { formatCost, formatTokens } from './format';
+import { contextGauge, modelPicker, newSessionButton } from './header-controls';
 
 const PHASE_HINTS: Record<string, string> = {
   independent: 'Working on her own, no colony',
@@ -32,6 +33,8 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
     return;
   }
   el.hidden = false;
+  // The header is redrawn on every usage or busy change: a picker the user is on keeps the focus.
+  const pickerFocused = el.ownerDocument.activeElement?.classList.contains('model-picker') === true;
   const q = session.queen;
   const name = q?.name ?? 'Queen';
   const initial = name.trim().charAt(0).toUpperCase() || 'Q';
@@ -59,7 +62,14 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
       ),
       phase,
     ),
-    h('div', { class: 'usage', title: usageTitle, 'aria-label': usageTitle }, usageText),
+    h(
+      'div',
+      { class: 'header-controls' },
+      modelPicker(session.modelChoice),
+      contextGauge(session.context),
+      h('div', { class: 'usage', title: usageTitle, 'aria-label': usageTitle }, usageText),
+      newSessionButton(),
+    ),
     session.trusted
       ? null
       : h(
@@ -70,4 +80,5 @@ export function renderHeader(el: HTMLElement, session: SessionSnapshot | null): 
             : 'Restricted Mode: this workspace is not trusted, so colonies cannot be loaded and tools cannot run.',
         ),
   );
+  if (pickerFocused) el.querySelector<HTMLElement>('.model-picker')?.focus();
 }

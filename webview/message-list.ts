@@ -2,9 +2,11 @@
 // few either side) exist in the DOM, each measured after it renders, so a 5,000-message session
 // opens and scrolls like a short one. Redraws are batched into one animation frame, which also
 // throttles the re-rendering of a streaming message to the display rate.
+
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import type { Change, ChatModel, Row } from './chat-model';
 import { estimateRowHeight, laneOpen, type RowContext, renderRow } from './rows';
+import { thinkingOpen } from './thinking-block';
 
 interface Mounted {
   el: HTMLElement;
@@ -76,11 +78,13 @@ export class MessageList {
 
   toggleTool(id: string): void {
     const row = this.model.rowById(id);
-    if (row?.kind !== 'tool' && row?.kind !== 'lane') return;
+    if (row?.kind !== 'tool' && row?.kind !== 'lane' && row?.kind !== 'thinking') return;
     const open =
       row.kind === 'lane'
         ? laneOpen(row, this.ctx)
-        : (this.ctx.toolOpen.get(id) ?? row.approval?.state === 'pending');
+        : row.kind === 'thinking'
+          ? thinkingOpen(row, this.ctx.toolOpen)
+          : (this.ctx.toolOpen.get(id) ?? row.approval?.state === 'pending');
     this.ctx.toolOpen.set(id, !open);
     this.schedule();
   }

@@ -10,6 +10,7 @@ import { clipLong, formatCost, formatTokens, formatToolInput, summarizeToolInput
 import { foldLongBody } from './long-message';
 import { renderMarkdownInto } from './markdown';
 import { systemRow } from './system-row';
+import { thinkingBlock } from './thinking-block';
 
 export interface RowContext {
   queenName: string;
@@ -32,6 +33,8 @@ export function renderRow(row: Row, ctx: RowContext): HTMLElement {
       return userRow(row, ctx);
     case 'assistant':
       return assistantRow(row, ctx);
+    case 'thinking':
+      return thinkingBlock(row, ctx.toolOpen);
     case 'tool':
       return toolRow(row, ctx);
     case 'question':

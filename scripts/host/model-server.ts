@@ -51,6 +51,10 @@ export interface RecordedSummary {
   /** Tool names offered to the model. */
   tools: string[];
   system: string;
+  /** The model the request named. */
+  model: string;
+  /** The extended-thinking budget the request asked for (absent: thinking off). */
+  thinkingBudget?: number;
   receivedAt: number;
 }
 
@@ -146,6 +150,10 @@ function summarize(r: RecordedRequest): RecordedSummary {
     stream: r.body?.stream === true,
     lastUser: text(last?.content),
     tools: ((r.body?.tools ?? []) as Array<{ name?: string }>).map((t) => String(t.name)),
+    model: String(r.body?.model ?? ''),
+    ...(r.body?.thinking?.type === 'enabled'
+      ? { thinkingBudget: Number(r.body.thinking.budget_tokens) }
+      : {}),
     system: typeof system === 'string' ? system : text(system),
     receivedAt: r.receivedAt,
   };

@@ -133,6 +133,11 @@ export class RuntimeHost implements vscode.Disposable {
       workingDir: this.deps.isTrusted() ? this.deps.workingDir() : undefined,
       autoApprove: this.autoApprove,
       colonyConcurrency: readSettings().workerConcurrency,
+      // Read before every queen call, so a changed setting applies to the next turn.
+      thinking: () => {
+        const budget = readSettings().thinkingBudget;
+        return budget > 0 ? { budgetTokens: budget } : undefined;
+      },
       ...(this.deps.secrets
         ? { triggerSecrets: (dir: string) => new SecretStorageTriggerSecrets(this.deps.secrets!, dir) }
         : {}),

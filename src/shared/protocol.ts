@@ -87,6 +87,14 @@ export const UsageTotalsSchema = z.object({
   cachedTokens: count,
   costUsd: z.nullable(z.number().check(z.nonnegative())),
 });
+/** A model id as the API names them (`claude-sonnet-4-6`, a proxy's `vendor/model`). */
+export const MODEL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
+const modelId = z.string().check(z.regex(MODEL_ID_PATTERN, 'must be a model id'));
+/** The chat header's context-window gauge: what the last model call left in the window. */
+export const ContextGaugeSchema = z.object({ tokens: count, window: count, model: z.string() });
+/** The header's model picker: the session's model and the configured choices. */
+export const ModelChoiceSchema = z.object({ model: z.string(), models: z.array(z.string()) });
+
 export const SessionSnapshotSchema = z.object({
   sessionId: z.string(),
   title: z.nullable(z.string()),
@@ -103,6 +111,10 @@ export const SessionSnapshotSchema = z.object({
   trusted: z.boolean(),
   /** Trusted since the running session started: it has no workspace tools until a new start. */
   trustPending: z.optional(z.boolean()),
+  /** The header's model picker (absent: no picker). */
+  modelChoice: z.optional(ModelChoiceSchema),
+  /** The header's context gauge (absent: no model call yet). */
+  context: z.optional(ContextGaugeSchema),
 });
 
 const ts = z.optional(z.nullable(epochMs));
@@ -157,6 +169,14 @@ export const ChatMessageSchema = z.discriminatedUnion('kind', [
     ts,
   }),
   z.object({ kind: z.literal('assistant'), id: z.string(), text: z.string(), ts }),
+  /** An assistant turn's extended thinking, shown folded above its reply; `streaming` while it grows. */
+  z.object({
+    kind: z.literal('thinking'),
+    id: z.string(),
+    text: z.string(),
+    streaming: z.optional(z.boolean()),
+    ts,
+  }),
   z.extend(ToolCallSchema, {
     /** How the approval of this call ended, when one was asked (rebuilt from events.jsonl). */
     approval: z.optional(ApprovalOutcomeSchema),
@@ -239,6 +259,12 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
     text: z.string(),
     snapshot: z.optional(z.string()),
   }),
+  /** Streaming thinking: `snapshot` is the whole thinking text of that model call so far. */
+  z.object({ type: z.literal('thinkingDelta'), messageId: z.string(), snapshot: z.string() }),
+  /** The header's context gauge moved (a model call finished). */
+  z.object({ type: z.literal('context'), context: ContextGaugeSchema }),
+  /** The session's model or the configured choices changed. */
+  z.object({ type: z.literal('modelChoice'), modelChoice: ModelChoiceSchema }),
   z.object({
     type: z.literal('turnComplete'),
     messageId: z.string(),
@@ -360,6 +386,10 @@ const webviewSchemas = {
     colony: z.string().check(z.regex(/^[a-z0-9_]{1,64}$/, 'must be a colony name')),
     action: z.enum(['open', 'startTriggers', 'stopTriggers', 'runWorker', 'reveal']),
   }),
+  /** The header's model picker: the model for the session's next turn. */
+  setModel: z.strictObject({ type: z.literal('setModel'), model: modelId }),
+  /** "New session…" in the header: Hive: New Session (it asks for the queen). */
+  newSession: z.strictObject({ type: z.literal('newSession') }),
 } as const;
 
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
@@ -379,6 +409,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.openLink,
   webviewSchemas.loadOlder,
   webviewSchemas.colonyAction,
+  webviewSchemas.setModel,
+  webviewSchemas.newSession,
 ]);
 
 export type QueenIdentity = z.infer<typeof QueenIdentitySchema>;
@@ -387,6 +419,8 @@ export type ColonyState = z.infer<typeof ColonyStateSchema>;
 export type TriggerView = z.infer<typeof TriggerViewSchema>;
 export type TriggerProblemView = z.infer<typeof TriggerProblemViewSchema>;
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
+export type ContextGauge = z.infer<typeof ContextGaugeSchema>;
+export type ModelChoice = z.infer<typeof ModelChoiceSchema>;
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 export type ApprovalOutcome = z.infer<typeof ApprovalOutcomeSchema>;

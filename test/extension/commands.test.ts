@@ -73,6 +73,8 @@ describe('palette commands', () => {
       'hive.home',
       'hive.autoApprove',
       'hive.workerConcurrency',
+      'hive.models',
+      'hive.thinking.budgetTokens',
     ]) {
       assert.ok(props[key], `${key} is not contributed`);
       assert.ok(
@@ -144,7 +146,9 @@ describe('palette commands', () => {
 
   it('starts a new session, shows it first in the tree and in the status bar, opens its chat', async () => {
     const api = await hiveApi();
-    const id = await vscode.commands.executeCommand<string>('hive.newSession');
+    const id = await vscode.commands.executeCommand<string>('hive.newSession', {
+      queenId: 'queen_technology',
+    });
     assert.match(id ?? '', /^session_\d{8}_\d{6}_[0-9a-f]+$/);
     const manager = await api.getManager();
     assert.ok(manager.isLive(id!));
@@ -224,7 +228,9 @@ describe('palette commands', () => {
   it('deletes a cold session (confirmed) and a live one after stopping it', async () => {
     const api = await hiveApi();
     const manager = await api.getManager();
-    const cold = await vscode.commands.executeCommand<string>('hive.newSession');
+    const cold = await vscode.commands.executeCommand<string>('hive.newSession', {
+      queenId: 'queen_technology',
+    });
     const dir = manager.get(cold!)!.dir;
     await vscode.commands.executeCommand('hive.stopSession', cold);
     assert.ok(fs.existsSync(dir));
@@ -233,7 +239,9 @@ describe('palette commands', () => {
     const { all } = await treeSnapshot(api);
     assert.ok(!idsOf(all).includes(cold!), 'the deleted session is still listed');
 
-    const live = await vscode.commands.executeCommand<string>('hive.newSession');
+    const live = await vscode.commands.executeCommand<string>('hive.newSession', {
+      queenId: 'queen_technology',
+    });
     const liveDir = manager.get(live!)!.dir;
     assert.equal(await vscode.commands.executeCommand('hive.deleteSession', live, { confirmed: true }), true);
     assert.ok(!manager.isLive(live!));
@@ -264,7 +272,9 @@ describe('palette commands', () => {
   });
 
   it('runs Unload Colony headless, and refuses the trigger commands in Restricted Mode', async () => {
-    const id = await vscode.commands.executeCommand<string>('hive.newSession');
+    const id = await vscode.commands.executeCommand<string>('hive.newSession', {
+      queenId: 'queen_technology',
+    });
     assert.equal(typeof (await vscode.commands.executeCommand('hive.unloadColony', id)), 'boolean');
     for (const c of ['hive.activateTrigger', 'hive.deactivateTrigger', 'hive.runTrigger'])
       assert.equal(await vscode.commands.executeCommand(c, id, 'morning_notes'), false, c);

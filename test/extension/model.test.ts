@@ -63,7 +63,9 @@ describe('model settings, live', () => {
 
   it('fails a turn cleanly when the key is gone, with a message that says how to set one', async () => {
     const api = await hiveApi();
-    const id = await vscode.commands.executeCommand<string>('hive.newSession');
+    const id = await vscode.commands.executeCommand<string>('hive.newSession', {
+      queenId: 'queen_technology',
+    });
     const session = (await api.getManager()).get(id!)!;
     const failures: string[] = [];
     const off = session.bus.subscribe({ types: ['execution_failed'] }, (e) => {

@@ -14,7 +14,8 @@ export type ScriptedBlock =
   | { type: 'text'; text: string }
   /** `rawJson` streams that exact text as the input (e.g. JSON cut short by max_tokens). */
   | { type: 'tool_use'; id?: string; name: string; input: unknown; rawJson?: string }
-  | { type: 'thinking'; thinking: string };
+  | { type: 'thinking'; thinking: string }
+  | { type: 'redacted_thinking'; data: string };
 
 /** A normal answer. Streamed as real SSE when the request says `stream: true`, JSON otherwise. */
 export interface ReplySpec {
@@ -181,6 +182,7 @@ function outputChars(spec: ReplySpec): number {
   for (const b of spec.content) {
     if (b.type === 'text') n += b.text.length;
     else if (b.type === 'thinking') n += b.thinking.length;
+    else if (b.type === 'redacted_thinking') n += b.data.length;
     else n += JSON.stringify(b.input ?? {}).length;
   }
   return n;
@@ -194,7 +196,11 @@ export function messageJson(spec: ReplySpec & { model: string }): Record<string,
     role: 'assistant',
     model: spec.model,
     content: spec.content.map((b) =>
-      b.type === 'tool_use' ? { type: 'tool_use', id: b.id, name: b.name, input: b.input ?? {} } : b,
+      b.type === 'tool_use'
+        ? { type: 'tool_use', id: b.id, name: b.name, input: b.input ?? {} }
+        : b.type === 'thinking'
+          ? { ...b, signature: thinkingSignature(b.thinking) }
+          : b,
     ),
     stop_reason: defaultStopReason(spec),
     stop_sequence: null,
@@ -232,7 +238,9 @@ export function sseEvents(spec: ReplySpec & { model: string }): SseEvent[] {
       events.push(start(index, { type: 'thinking', thinking: '', signature: '' }));
       for (const c of chunks(block.thinking, size))
         events.push(delta(index, { type: 'thinking_delta', thinking: c }));
-      events.push(delta(index, { type: 'signature_delta', signature: 'c2lnbmF0dXJl' }));
+      events.push(delta(index, { type: 'signature_delta', signature: thinkingSignature(block.thinking) }));
+    } else if (block.type === 'redacted_thinking') {
+      events.push(start(index, { type: 'redacted_thinking', data: block.data }));
     } else {
       events.push(start(index, { type: 'tool_use', id: block.id, name: block.name, input: {} }));
       const json = block.rawJson ?? JSON.stringify(block.input ?? {});
@@ -253,6 +261,52 @@ export function sseEvents(spec: ReplySpec & { model: string }): SseEvent[] {
   });
   events.push({ event: 'message_stop', data: { type: 'message_stop' } });
   return events;
+}
+
+/**
+ * The signature the server gives a thinking block: derived from its text, so a block sent back altered or
+ * unsigned is caught (the real API's signatures are opaque, and it refuses a tampered one the same way).
+ */
+export function thinkingSignature(thinking: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < thinking.length; i++) h = Math.imul(h ^ thinking.charCodeAt(i), 16777619);
+  return Buffer.from(`scripted-signature:${(h >>> 0).toString(16)}:${thinking.length}`).toString('base64');
+}
+
+/**
+ * The API's rule for extended thinking in a tool loop: when thinking is on and the request continues an
+ * assistant turn that used tools, that assistant message must start with its thinking block, signature
+ * intact. Returns the API's error message, or undefined when the request is acceptable.
+ */
+export function thinkingViolation(body: unknown): string | undefined {
+  const b = body as {
+    thinking?: { type?: string; budget_tokens?: number };
+    max_tokens?: number;
+    messages?: unknown;
+  };
+  if (!b?.thinking || b.thinking.type !== 'enabled') return undefined;
+  const budget = b.thinking.budget_tokens ?? 0;
+  if (budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+  if ((b.max_tokens ?? 0) <= budget) return '`max_tokens` must be greater than `thinking.budget_tokens`';
+  const messages = Array.isArray(b.messages) ? (b.messages as Array<{ role: string; content: unknown }>) : [];
+  for (const m of messages) {
+    if (m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    for (const block of m.content as Array<Record<string, unknown>>)
+      if (block.type === 'thinking' && block.signature !== thinkingSignature(String(block.thinking ?? '')))
+        return 'messages: Invalid `signature` in `thinking` block';
+  }
+  const last = messages.at(-1);
+  const prev = messages.at(-2);
+  const continuesTools =
+    last?.role === 'user' &&
+    Array.isArray(last.content) &&
+    (last.content as Array<{ type?: string }>).some((c) => c.type === 'tool_result');
+  if (continuesTools && prev?.role === 'assistant') {
+    const first = Array.isArray(prev.content) ? (prev.content as Array<{ type?: string }>)[0] : undefined;
+    if (first?.type !== 'thinking' && first?.type !== 'redacted_thinking')
+      return 'messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `text`. When `thinking` is enabled, a final `assistant` message must start with a thinking block.';
+  }
+  return undefined;
 }
 
 function start(index: number, content_block: Record<string, unknown>): SseEvent {

@@ -23,6 +23,8 @@ import {
 
 export * from './scripted-anthropic-script';
 
+import { thinkingViolation } from './scripted-anthropic-script';
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -97,6 +99,11 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     };
     requests.push(record);
     for (const w of waiters.splice(0)) w();
+    const refused = thinkingViolation(body);
+    if (refused) {
+      sendError(res, 400, 'invalid_request_error', refused);
+      return;
+    }
     const step =
       queue.shift() ??
       (responder

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { modelRequests, reply, scriptModel } from './support/model';
-import { chatFrame, freshWorkspace, runCommand, snap, useWorkbench, waitUntil } from './support/workbench';
+import {
+  chatFrame,
+  freshWorkspace,
+  pickQuickInput,
+  runCommand,
+  snap,
+  useWorkbench,
+  waitUntil,
+} from './support/workbench';
 
 describe('Chat', () => {
   // Trusted, like a user's own project: the queen may use the workspace tools.
@@ -12,6 +20,8 @@ describe('Chat', () => {
 
   it('runs "Hive: New Session" from the palette and opens the chat on the new session', async () => {
     await runCommand(page(), 'Hive: New Session');
+    // It asks for the queen by display name.
+    await pickQuickInput(page(), 'Alexandra · Head of Technology');
     const chat = chatFrame(page());
     await chat.locator('.composer-input').waitFor({ state: 'visible' });
     // The header names the queen the session was started with (the sample home's default queen).

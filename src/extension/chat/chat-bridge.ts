@@ -15,6 +15,7 @@ import type {
 import { approvalHistory } from './approval-history';
 import { COLD_PHASE } from './cold-session';
 import { HISTORY_PAGE_SIZE, HistoryPager, historyMessages } from './history-messages';
+import { initialContext, type ModelsConfig, modelChoiceOf, setSessionModel } from './model-choice';
 import { placeReplayRows, replayRows, replaySessionEvents, type SessionReplay } from './session-events';
 import type { FeedOutput, SessionFeed } from './session-feed';
 import {
@@ -65,6 +66,10 @@ export interface ChatBridgeDeps {
   /** Asks (modal) whether to overwrite files the user changed since the agent wrote them. */
   confirmOverwrite?(conflicts: string[]): Promise<boolean>;
   pageSize?: number;
+  /** The configured model and choices (`hive.model`, `hive.models`) for the header's picker. */
+  models?(): ModelsConfig;
+  /** "New…" in the header: Hive: New Session (it asks for the queen). */
+  newSession?(): PromiseLike<unknown>;
 }
 
 export class ChatBridge {
@@ -187,10 +192,11 @@ export class ChatBridge {
       return;
     }
     const feed = this.feed as SessionFeed;
-    const [{ parts, earlier }, replay, approvals] = await Promise.all([
+    const [{ parts, earlier }, replay, approvals, context] = await Promise.all([
       this.readHistory(session),
       this.replay(session),
       approvalHistory(session, this.deps.log),
+      initialContext(session, feed.context),
     ]);
     if (epoch !== this.epoch || this.disposed) return;
     // From here to the end nothing awaits: the snapshot, the page and the tail describe one instant.
@@ -236,6 +242,8 @@ export class ChatBridge {
         busy: session.busy && !session.stopped,
         trusted: this.deps.isTrusted() && !this.trustPendingFor(session),
         ...(this.deps.isTrusted() && this.trustPendingFor(session) ? { trustPending: true } : {}),
+        ...(this.deps.models ? { modelChoice: modelChoiceOf(session, this.deps.models()) } : {}),
+        ...(context ? { context } : {}),
       },
     });
     this.pager = new HistoryPager(session.id, messages, this.pageSize);
@@ -390,6 +398,9 @@ export class ChatBridge {
         // Also from a past session's card: no live session needed.
         await this.deps.colonyAction?.(message.action, message.colony);
         return;
+      case 'newSession':
+        await this.deps.newSession?.();
+        return;
     }
     const s = this.session;
     if (!s) {
@@ -443,7 +454,18 @@ export class ChatBridge {
       case 'attachText':
         await this.attachText(s, message.text);
         return;
+      case 'setModel':
+        await setSessionModel(s, message.model);
+        this.postModelChoice();
+        return;
     }
+  }
+
+  /** The header's picker after a switch or a settings change. */
+  postModelChoice(): void {
+    const s = this.session;
+    if (!s || !this.deps.models || !this.forwarding) return;
+    this.deps.post({ type: 'modelChoice', modelChoice: modelChoiceOf(s, this.deps.models()) });
   }
 
   /** Keeps a paste too long for a message in the session's data folder; the draft gets its reference. */

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { emptyDigest, readSessionDigest, type SessionDigest } from '../../runtime/events/session-digest';
 import { DEFAULT_QUEENS } from '../../runtime/queen/default-profiles';
-import { readMeta } from '../../runtime/storage/meta';
+import { readMeta, updateMeta } from '../../runtime/storage/meta';
 import { type ConversationPart, PartStore } from '../../runtime/storage/parts';
 import { conversationsDir, findSessionDir } from '../../runtime/storage/paths';
 import type { ChatSession } from './session-sources';
@@ -33,9 +33,22 @@ export class ColdChatSession implements ChatSession {
     readonly dir: string,
     readonly queen: { queen_id: string; name: string; title: string },
     private readonly digest: SessionDigest = emptyDigest(),
+    /** meta.json `model`: the model this session chose. */
+    public model?: string,
   ) {
     this.store = new PartStore(conversationsDir(dir));
     this.usage = digest.usage;
+  }
+
+  /** Kept in meta.json `model`, which the resume reads. */
+  async setModel(model: string): Promise<void> {
+    await updateMeta(this.dir, { model });
+    this.model = model;
+  }
+
+  /** The queen's last model call (the header's context gauge). */
+  get context(): SessionDigest['context'] {
+    return this.digest.context;
   }
 
   /** The outcomes of its approvals by tool call (read with the usage when the session was opened). */
@@ -101,5 +114,6 @@ export async function openColdSession(
       title: known?.title ?? '',
     },
     digest,
+    meta.ok && typeof meta.meta.model === 'string' ? meta.meta.model : undefined,
   );
 }

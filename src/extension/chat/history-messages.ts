@@ -21,6 +21,25 @@ export interface HistoryContext {
 }
 
 /** Message ids of parts: stable for a given transcript, so a re-sent page replaces rather than adds. */
+/**
+ * The readable thinking of an assistant part (Hive's thinking_blocks: core/framework/agent_loop/conversation.py);
+ * redacted blocks have no text to show.
+ */
+function thinkingTextOf(blocks: unknown): string {
+  if (!Array.isArray(blocks)) return '';
+  return blocks
+    .flatMap((b) =>
+      b &&
+      typeof b === 'object' &&
+      (b as { type?: unknown }).type === 'thinking' &&
+      typeof (b as { thinking?: unknown }).thinking === 'string'
+        ? [(b as { thinking: string }).thinking]
+        : [],
+    )
+    .filter((t) => t.trim())
+    .join('\n\n');
+}
+
 export function partMessageId(part: ConversationPart): string {
   return `p${part.seq}`;
 }
@@ -63,6 +82,8 @@ export function historyMessages(parts: readonly ConversationPart[], ctx: History
         origin: part.is_trigger ? 'trigger' : part.is_client_input ? 'user' : 'system',
       });
     } else if (part.role === 'assistant') {
+      const thinking = thinkingTextOf(part.thinking_blocks);
+      if (thinking) out.push({ kind: 'thinking', id: `${partMessageId(part)}-thinking`, text: thinking });
       if (part.content?.trim()) out.push({ kind: 'assistant', id: partMessageId(part), text: part.content });
       for (const call of part.tool_calls ?? []) {
         if (!call?.id || calls.has(call.id)) continue;

@@ -2,9 +2,11 @@
 // session (live, cold → resumed, or none) and keeps one bridge between the panel and that session.
 // Everything that is not about VS Code lives in chatBridge.ts / sessionFeed.ts (tested without vscode).
 import * as vscode from 'vscode';
+import { DEFAULT_MODEL } from '../../runtime/config/model-settings';
 import type { LiveSession, SessionManager } from '../../runtime/session';
 import { queenDisplayName } from '../../shared/display-names';
 import { followProposals, ProposalReview } from '../review/proposal-review';
+import { readSettings } from '../settings';
 import { ChatBridge } from './chat-bridge';
 import { ChatPanel } from './chat-panel';
 import { openColdSession } from './cold-session';
@@ -54,6 +56,10 @@ export class ChatController implements vscode.Disposable {
       // Panels opened elsewhere (an older command, VS Code restoring one) get a bridge too.
       ChatPanel.onDidCreate((p) => this.wire(p)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge?.resync()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('hive.models') || e.affectsConfiguration('hive.model'))
+          this.bridge?.postModelChoice();
+      }),
     );
     if (ChatPanel.current) this.wire(ChatPanel.current);
   }
@@ -143,6 +149,11 @@ export class ChatController implements vscode.Disposable {
         this.updateTitle();
         this.sessionChanged.fire(id);
       },
+      models: () => {
+        const s = readSettings();
+        return { model: s.model || DEFAULT_MODEL, models: s.models };
+      },
+      newSession: () => vscode.commands.executeCommand('hive.newSession'),
       // The card's buttons run the Colonies view's commands (trust checks and all).
       colonyAction: (action, colony) => vscode.commands.executeCommand(COLONY_COMMANDS[action], colony),
     });

@@ -4,7 +4,13 @@
 // tool running now, the last error). No vscode: unit-tested against a real LiveSession.
 import { workerReportText } from '../../runtime/colony/runtime/texts';
 import { HIVE_EVENT_TYPES, type HiveEvent, type SubagentReportData } from '../../runtime/events/types';
-import type { ApprovalDetail, ApprovalOutcome, ChatMessage, HostToWebview } from '../../shared/protocol';
+import type {
+  ApprovalDetail,
+  ApprovalOutcome,
+  ChatMessage,
+  ContextGauge,
+  HostToWebview,
+} from '../../shared/protocol';
 import { type ChatSession, nonNegInt, usageFrom } from './session-sources';
 import {
   colonyLoadedRow,
@@ -13,6 +19,7 @@ import {
   systemRowsFromText,
   triggerFiredRow,
 } from './system-rows';
+import { contextFromTurn, LiveThinking } from './thinking-feed';
 import { TurnChanges } from './turn-changes';
 import { WorkerLanes, workerOfStream } from './worker-lanes';
 
@@ -93,6 +100,9 @@ export class SessionFeed {
   /** Workers' lanes and changed files seen live (history adds what came before this feed). */
   readonly lanes = new WorkerLanes();
   readonly changes = new TurnChanges();
+  private readonly thinking = new LiveThinking();
+  /** The context gauge after the queen's last model call this feed saw. */
+  private lastContext: ContextGauge | undefined;
 
   constructor(readonly session: ChatSession) {
     this.off = session.bus.subscribeAll((e) => this.onEvent(e));
@@ -107,6 +117,10 @@ export class SessionFeed {
   onOutput(listener: (out: FeedOutput) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  get context(): ContextGauge | undefined {
+    return this.lastContext;
   }
 
   isRunning(toolUseId: string): boolean {
@@ -146,7 +160,7 @@ export class SessionFeed {
    * answered or cancelled is left out even if its event was missed.
    */
   overlay(history: readonly ChatMessage[], callInFlight: string | null = null): HostToWebview[] {
-    const out: HostToWebview[] = [];
+    const out: HostToWebview[] = this.thinking.overlay(history);
     const recentTexts = new Set(
       history
         .slice(-20)
@@ -239,13 +253,20 @@ export class SessionFeed {
       case 'node_loop_iteration':
         this.liveTexts = new Map();
         this.lastLiveId = undefined;
+        this.thinking.discard();
+        break;
+      case 'llm_reasoning_delta':
+        this.post(this.thinking.apply(d));
         break;
       case 'client_output_delta':
       case 'llm_text_delta':
         this.onDelta(d);
         break;
       case 'node_retry':
-        if (d.discard_partial === true) this.resnapshot = true;
+        if (d.discard_partial === true) {
+          this.resnapshot = true;
+          this.thinking.discard();
+        }
         break;
       case 'llm_turn_complete':
         this.onTurnComplete(d);
@@ -342,8 +363,16 @@ export class SessionFeed {
         ...usageFromTurn(d),
       });
     }
+    const context = contextFromTurn(d);
+    if (context) {
+      this.lastContext = context;
+      this.post({ type: 'context', context });
+    }
     // The turn's texts are in the transcript now (or were dropped with an error).
-    if (d.stop_reason !== 'error') this.liveTexts = new Map();
+    if (d.stop_reason !== 'error') {
+      this.liveTexts = new Map();
+      this.thinking.discard();
+    }
     if (d.stop_reason === 'aborted') {
       // The user's Stop (Escape, the Stop button): the reply ends here, and the panel says so.
       this.post({

@@ -59,6 +59,10 @@ export interface ChatSession {
   ): Promise<RestoreResult>;
   /** The session's checkpoint journal (the agent's file changes), which "Undo Agent Changes…" restores from. */
   readonly checkpoints?: CheckpointJournal;
+  /** The session's own model (meta.json `model`), when it chose one. */
+  readonly model?: string;
+  /** Switches the model from the next turn on. */
+  setModel?(model: string): Promise<void>;
   /** The newest `count` parts and whether older ones exist (sessions read from disk offer this). */
   historyTail?(count: number): Promise<{ parts: ConversationPart[]; earlier: boolean }>;
 }

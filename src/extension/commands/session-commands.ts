@@ -7,6 +7,7 @@ import type { CreateSessionOptions } from '../../runtime/session/types';
 import { findSessionDir } from '../../runtime/storage/paths';
 import { MissingApiKeyError } from '../missing-key';
 import { pickColdSession, pickLiveSession } from '../pickers';
+import { pickQueen } from '../queen-picker';
 import { automationAllowed, type HiveServices, info, reportError } from '../services';
 import { type MoreNode, sessionIdOf } from '../tree/nodes';
 
@@ -50,10 +51,16 @@ export function registerSessionCommands(s: HiveServices): vscode.Disposable[] {
         // Ask for the key before anything is created (a session without one could not answer).
         if (!(await runtime.modelSettings()).apiKey) throw new MissingApiKeyError();
         const manager = await runtime.getManager();
-        const session = await manager.createSession({
-          queenId: typeof opts?.queenId === 'string' ? opts.queenId : undefined,
-          initialPrompt: typeof opts?.initialPrompt === 'string' ? opts.initialPrompt : undefined,
-        });
+        let queenId = typeof opts?.queenId === 'string' ? opts.queenId : undefined;
+        let initialPrompt = typeof opts?.initialPrompt === 'string' ? opts.initialPrompt : undefined;
+        // No queen named by the caller: the user picks one, or lets the model pick from a first message.
+        if (!queenId && !initialPrompt) {
+          const picked = await pickQueen(await manager.listQueens());
+          if (!picked) return undefined;
+          if ('queenId' in picked) queenId = picked.queenId;
+          else initialPrompt = picked.firstMessage;
+        }
+        const session = await manager.createSession({ queenId, initialPrompt });
         log.info(`new session ${session.id} with ${session.queen.name}`);
         await chat.open(session.id);
         return session.id;

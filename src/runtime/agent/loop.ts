@@ -38,6 +38,10 @@ export interface AgentLoopOptions {
   iterationOffset?: number;
   compaction?: Partial<CompactionSettings>;
   maxTokens?: number;
+  /** The model for the next call (read before every call, so a switch applies to the next turn); default the provider's. */
+  model?: () => string | undefined;
+  /** Extended thinking for the next call (read before every call); undefined = off. */
+  thinking?: () => { budgetTokens: number } | undefined;
   /** Hive's queen streams as client_output_delta; other nodes as llm_text_delta. */
   textDeltaEvent?: 'llm_text_delta' | 'client_output_delta';
   /** `queen` or the worker id, told to approvals and checkpoints (default `queen`). */
@@ -178,8 +182,10 @@ export class AgentLoop {
     let usage: TurnUsage = { ...ZERO_USAGE };
     let text = '';
     let stopReason = '';
-    let model = this.opts.provider.model;
+    let model = this.opts.model?.() || this.opts.provider.model;
     let calls = 0;
+    // What the last call put in the context window (its whole input plus its answer), for the chat's gauge.
+    let contextTokens = 0;
     const finish = (status: RunStatus, reason: string, error?: ModelError): RunResult => {
       this.emitSafe('llm_turn_complete', {
         stop_reason: reason,
@@ -187,6 +193,7 @@ export class AgentLoop {
         input_tokens: totalInputTokens(usage),
         output_tokens: usage.output_tokens,
         cached_tokens: usage.cache_read_input_tokens,
+        ...(contextTokens > 0 ? { context_tokens: contextTokens } : {}),
         iteration,
       });
       if (error && status === 'failed')
@@ -224,6 +231,15 @@ export class AgentLoop {
         turn = await this.opts.provider.streamTurn(request, {
           signal,
           callbacks: {
+            onThinkingDelta: (content, snap) => {
+              // Hive: core/framework/host/event_bus.py emit_llm_reasoning_delta (content + snapshot).
+              this.emitSafe('llm_reasoning_delta', {
+                content,
+                snapshot: snap,
+                inner_turn: innerTurn,
+                iteration,
+              });
+            },
             onTextDelta: (content, snap) => {
               snapshot = snap;
               this.emitSafe(this.opts.textDeltaEvent ?? 'llm_text_delta', {
@@ -261,6 +277,7 @@ export class AgentLoop {
       }
       usage = addUsage(usage, turn.usage);
       this.lastInputTokens = totalInputTokens(turn.usage);
+      contextTokens = this.lastInputTokens + turn.usage.output_tokens;
       model = turn.model || model;
       text = turn.text;
       stopReason = turn.stopReason;
@@ -305,12 +322,17 @@ export class AgentLoop {
       description: t.description,
       input_schema: t.inputSchema,
     }));
-    return {
+    const req: ModelRequest = {
       system,
       messages: partsToMessages(selectContext(parts).parts),
       tools,
       maxTokens: this.opts.maxTokens,
     };
+    const model = this.opts.model?.();
+    if (model) req.model = model;
+    const thinking = this.opts.thinking?.();
+    if (thinking && thinking.budgetTokens > 0) req.thinking = thinking;
+    return req;
   }
 
   private tools(): Tool[] {

@@ -25,9 +25,14 @@ export function partsToMessages(parts: ConversationPart[]): ModelMessage[] {
 }
 
 /** The assistant part for a finished model turn, in Hive's storage shape. */
-export function assistantPartOf(turn: Pick<ModelTurn, 'text' | 'toolUses'>): Omit<ConversationPart, 'seq'> {
-  if (turn.toolUses.length === 0) return { role: 'assistant', content: turn.text };
-  return { role: 'assistant', content: turn.text, tool_calls: turn.toolUses.map(toHiveToolCall) };
+export function assistantPartOf(
+  turn: Pick<ModelTurn, 'text' | 'toolUses'> & Partial<Pick<ModelTurn, 'thinkingBlocks'>>,
+): Omit<ConversationPart, 'seq'> {
+  const part: Omit<ConversationPart, 'seq'> = { role: 'assistant', content: turn.text };
+  if (turn.toolUses.length > 0) part.tool_calls = turn.toolUses.map(toHiveToolCall);
+  // Hive: core/framework/agent_loop/conversation.py keeps thinking_blocks verbatim (signature included).
+  if (turn.thinkingBlocks?.length) part.thinking_blocks = turn.thinkingBlocks.map((b) => ({ ...b }));
+  return part;
 }
 
 export function toHiveToolCall(t: AssembledToolUse): HiveToolCall {
@@ -51,6 +56,8 @@ function toFlat(p: ConversationPart): Flat | undefined {
       toolIds.push(id);
       blocks.push({ type: 'tool_use', id, name, input: parseArguments(call.function.arguments) });
     }
+    // The API wants a turn's thinking first, as it came; a turn with nothing else is left out entirely.
+    if (blocks.length) blocks.unshift(...thinkingBlocksOf(p.thinking_blocks));
     return blocks.length ? { role: 'assistant', blocks, toolIds } : undefined;
   }
   if (!p.tool_use_id) return undefined;
@@ -61,6 +68,26 @@ function toFlat(p: ConversationPart): Flat | undefined {
   };
   if (p.is_error) block.is_error = true;
   return { role: 'tool', id: p.tool_use_id, block };
+}
+
+/** Stored thinking blocks the API can take back: signed thinking, or redacted data. */
+function thinkingBlocksOf(stored: unknown): ContentBlock[] {
+  if (!Array.isArray(stored)) return [];
+  const out: ContentBlock[] = [];
+  for (const b of stored) {
+    if (!b || typeof b !== 'object') continue;
+    const t = b as Record<string, unknown>;
+    if (
+      t.type === 'thinking' &&
+      typeof t.thinking === 'string' &&
+      typeof t.signature === 'string' &&
+      t.signature
+    )
+      out.push({ type: 'thinking', thinking: t.thinking, signature: t.signature });
+    else if (t.type === 'redacted_thinking' && typeof t.data === 'string')
+      out.push({ type: 'redacted_thinking', data: t.data });
+  }
+  return out;
 }
 
 /** Stored arguments are a JSON string; the API needs an object, and rejects a request with broken JSON. */

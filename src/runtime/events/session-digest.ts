@@ -17,6 +17,8 @@ export interface SessionDigest {
   usage: TurnUsage & { turns: number };
   /** Approvals of the queen's tool calls by tool_use_id (a worker's calls are not in her transcript). */
   approvals: Map<string, ApprovalRecord>;
+  /** The queen's last model call: tokens it left in the context window and its model (the chat's gauge). */
+  context?: { tokens: number; model: string };
 }
 
 /** Bigger logs are not read for a digest (a listing must never stall on one huge file). */
@@ -57,7 +59,10 @@ export async function readSessionDigest(eventsFile: string): Promise<SessionDige
       switch (e.type) {
         case 'llm_turn_complete':
           summed = addUsage(summed, turnUsage(d));
-          if (queen) turns++;
+          if (queen) {
+            turns++;
+            digest.context = contextOf(d);
+          }
           break;
         case 'tool_call_started':
           if (queen && typeof d.tool_use_id === 'string') currentCall = d.tool_use_id;
@@ -104,6 +109,12 @@ function parseLine(line: string): EventLine | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Our llm_turn_complete says `context_tokens`; Hive's (one per model call) only its input and output. */
+function contextOf(d: Record<string, unknown>): SessionDigest['context'] {
+  const tokens = num(d.context_tokens) || num(d.input_tokens) + num(d.output_tokens);
+  return { tokens, model: typeof d.model === 'string' ? d.model : '' };
 }
 
 function decisionOf(d: Record<string, unknown>): ApprovalRecord['decision'] {

@@ -6,6 +6,7 @@
  * the API cannot resume a message, so the next try starts from nothing and `onRetry` says
  * `discardPartial: true` so the caller throws the partial output away.
  */
+import { contextWindowFor } from './context-window';
 import { classifyError, ModelError, StreamIdleError } from './errors';
 import { costOf, priceFor } from './pricing';
 import { buildMessagesBody, type MessagesBody, type RequestDefaults } from './request';
@@ -33,7 +34,8 @@ import type {
 } from './types';
 
 export const DEFAULT_MAX_TOKENS = 8192;
-export const DEFAULT_CONTEXT_WINDOW = 200_000;
+export { DEFAULT_CONTEXT_WINDOW } from './context-window';
+
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_STREAM_IDLE_MS = 120_000;
 
@@ -69,7 +71,7 @@ export class AnthropicProvider implements ModelProvider {
   ) {
     if (!config.model) throw new ModelError('bad_request', 'no model configured');
     this.model = config.model;
-    this.contextWindow = config.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+    this.contextWindow = contextWindowFor(config.model, config.contextWindow);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...config.retry };
     this.policy.maxAttempts = Math.max(1, Math.floor(this.policy.maxAttempts));
     this.defaults = {
@@ -215,6 +217,7 @@ export class AnthropicProvider implements ModelProvider {
     const model = message.model || body.model;
     return {
       content,
+      thinkingBlocks: [],
       text: content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(''),
       toolUses: content.filter((b): b is AssembledToolUse => b.type === 'tool_use'),
       stopReason: message.stop_reason ?? 'end_turn',
@@ -272,6 +275,7 @@ function guard(cb: StreamCallbacks | undefined): StreamCallbacks {
     };
   return {
     onTextDelta: wrap(cb.onTextDelta?.bind(cb)),
+    onThinkingDelta: wrap(cb.onThinkingDelta?.bind(cb)),
     onToolUseStart: wrap(cb.onToolUseStart?.bind(cb)),
     onToolInputDelta: wrap(cb.onToolInputDelta?.bind(cb)),
   };

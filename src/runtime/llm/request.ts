@@ -19,17 +19,30 @@ export interface MessagesBody {
   tools?: Array<{ name: string; description: string; input_schema: Record<string, unknown> }>;
   temperature?: number;
   stop_sequences?: string[];
+  thinking?: { type: 'enabled'; budget_tokens: number };
 }
+
+/** The API's smallest thinking budget. */
+export const MIN_THINKING_BUDGET = 1024;
 
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
 export function buildMessagesBody(req: ModelRequest, defaults: RequestDefaults): MessagesBody {
   const cache = req.cache ?? defaults.promptCaching;
+  const maxTokens = req.maxTokens ?? defaults.maxTokens;
+  // Without thinking, earlier turns' thinking blocks are left out (the API allows omitting them).
+  const messages = req.thinking ? req.messages : withoutThinking(req.messages);
   const body: MessagesBody = {
     model: req.model ?? defaults.model,
-    max_tokens: req.maxTokens ?? defaults.maxTokens,
-    messages: cache ? withPrefixBreakpoint(req.messages) : req.messages,
+    max_tokens: maxTokens,
+    messages: cache ? withPrefixBreakpoint(messages) : messages,
   };
+  if (req.thinking) {
+    const budget = Math.max(MIN_THINKING_BUDGET, Math.floor(req.thinking.budgetTokens));
+    body.thinking = { type: 'enabled', budget_tokens: budget };
+    // The API wants max_tokens above the budget: the budget is part of the output.
+    if (body.max_tokens <= budget) body.max_tokens = budget + maxTokens;
+  }
   if (req.system)
     body.system = [{ type: 'text', text: req.system, ...(cache ? { cache_control: EPHEMERAL } : {}) }];
   if (req.tools && req.tools.length > 0)
@@ -38,7 +51,8 @@ export function buildMessagesBody(req: ModelRequest, defaults: RequestDefaults):
       description: t.description,
       input_schema: t.input_schema,
     }));
-  if (req.temperature !== undefined) body.temperature = req.temperature;
+  // Thinking refuses any temperature but the default.
+  if (req.temperature !== undefined && !req.thinking) body.temperature = req.temperature;
   if (req.stopSequences?.length) body.stop_sequences = req.stopSequences;
   return body;
 }
@@ -62,6 +76,18 @@ export function withPrefixBreakpoint(messages: ModelMessage[]): ModelMessage[] {
     }
   }
   return out;
+}
+
+function withoutThinking(messages: ModelMessage[]): ModelMessage[] {
+  return messages.map((m) =>
+    typeof m.content !== 'string' && m.content.some(isThinking)
+      ? { ...m, content: m.content.filter((b) => !isThinking(b)) }
+      : m,
+  );
+}
+
+function isThinking(b: ContentBlock): boolean {
+  return b.type === 'thinking' || b.type === 'redacted_thinking';
 }
 
 function hasCacheControl(content: ModelMessage['content']): boolean {

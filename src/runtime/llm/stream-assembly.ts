@@ -1,10 +1,19 @@
 /**
- * Builds one model turn from the raw Messages API stream events: text blocks, tool_use blocks with their
- * input assembled from `input_json_delta` pieces, stop reason and usage. It forwards deltas to the
+ * Builds one model turn from the raw Messages API stream events: thinking blocks (thinking_delta pieces and
+ * their signature_delta), text blocks, tool_use blocks with their input assembled from `input_json_delta`
+ * pieces, stop reason and usage. It forwards deltas to the
  * caller's callbacks and remembers whether anything reached them (a retry must then discard it).
  */
 import { IncompleteStreamError } from './errors';
-import type { AssembledToolUse, ModelTurn, StreamCallbacks, TextBlock, TurnUsage } from './types';
+import type {
+  AssembledToolUse,
+  ModelTurn,
+  RedactedThinkingBlock,
+  StreamCallbacks,
+  TextBlock,
+  ThinkingBlock,
+  TurnUsage,
+} from './types';
 
 interface RawUsage {
   input_tokens?: number | null;
@@ -19,23 +28,29 @@ export type RawStreamEvent =
   | {
       type: 'content_block_start';
       index: number;
-      content_block: { type: string; id?: string; name?: string };
+      content_block: { type: string; id?: string; name?: string; data?: string };
     }
   | {
       type: 'content_block_delta';
       index: number;
-      delta: { type: string; text?: string; partial_json?: string };
+      delta: { type: string; text?: string; partial_json?: string; thinking?: string; signature?: string };
     }
   | { type: 'content_block_stop'; index: number }
   | { type: 'message_delta'; delta: { stop_reason?: string | null }; usage?: RawUsage }
   | { type: 'message_stop' }
   | { type: string };
 
-type Block = { kind: 'text'; text: string } | { kind: 'tool'; id: string; name: string; json: string } | null;
+type Block =
+  | { kind: 'text'; text: string }
+  | { kind: 'tool'; id: string; name: string; json: string }
+  | { kind: 'thinking'; thinking: string; signature: string }
+  | { kind: 'redacted'; data: string }
+  | null;
 
 export class TurnAssembler {
   private readonly blocks = new Map<number, Block>();
   private text = '';
+  private thinking = '';
   private stopReason = '';
   private model = '';
   private usage: TurnUsage = {
@@ -77,7 +92,11 @@ export class TurnAssembler {
           this.blocks.set(e.index, { kind: 'tool', id, name, json: '' });
           this.deliveredAny = true;
           this.callbacks.onToolUseStart?.({ index: e.index, id, name });
-        } else this.blocks.set(e.index, null); // thinking, server tools: not part of our turn
+        } else if (b.type === 'thinking')
+          this.blocks.set(e.index, { kind: 'thinking', thinking: '', signature: '' });
+        else if (b.type === 'redacted_thinking')
+          this.blocks.set(e.index, { kind: 'redacted', data: typeof b.data === 'string' ? b.data : '' });
+        else this.blocks.set(e.index, null); // server tools: not part of our turn
         return;
       }
       case 'content_block_delta': {
@@ -89,6 +108,13 @@ export class TurnAssembler {
           this.text += e.delta.text;
           this.deliveredAny = true;
           this.callbacks.onTextDelta?.(e.delta.text, this.text);
+        } else if (block.kind === 'thinking' && e.delta.type === 'thinking_delta' && e.delta.thinking) {
+          block.thinking += e.delta.thinking;
+          this.thinking += e.delta.thinking;
+          this.deliveredAny = true;
+          this.callbacks.onThinkingDelta?.(e.delta.thinking, this.thinking);
+        } else if (block.kind === 'thinking' && e.delta.type === 'signature_delta') {
+          block.signature += e.delta.signature ?? '';
         } else if (block.kind === 'tool' && e.delta.type === 'input_json_delta') {
           const piece = e.delta.partial_json ?? '';
           if (!piece) return;
@@ -121,17 +147,27 @@ export class TurnAssembler {
   /** The finished turn. Throws IncompleteStreamError when the stream ended before message_stop. */
   finish(): Omit<ModelTurn, 'attempts' | 'requestId'> {
     if (!this.stopped) throw new IncompleteStreamError();
-    const content: Array<TextBlock | AssembledToolUse> = [];
+    const content: ModelTurn['content'] = [];
+    const thinkingBlocks: Array<ThinkingBlock | RedactedThinkingBlock> = [];
     const indexes = [...this.blocks.keys()].sort((a, b) => a - b);
     for (const i of indexes) {
       const b = this.blocks.get(i);
       if (!b) continue;
       if (b.kind === 'text') {
         if (b.text) content.push({ type: 'text', text: b.text });
+      } else if (b.kind === 'thinking') {
+        const block: ThinkingBlock = { type: 'thinking', thinking: b.thinking, signature: b.signature };
+        content.push(block);
+        thinkingBlocks.push(block);
+      } else if (b.kind === 'redacted') {
+        const block: RedactedThinkingBlock = { type: 'redacted_thinking', data: b.data };
+        content.push(block);
+        thinkingBlocks.push(block);
       } else content.push(toolUse(b.id, b.name, b.json));
     }
     return {
       content,
+      thinkingBlocks,
       text: this.text,
       toolUses: content.filter((b): b is AssembledToolUse => b.type === 'tool_use'),
       stopReason: this.stopReason || 'end_turn',

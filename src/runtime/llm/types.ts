@@ -32,6 +32,22 @@ export interface ToolResultBlock {
   cache_control?: CacheControl;
 }
 
+/**
+ * Extended thinking as the API returns it. The signature is opaque and must come back unchanged with the
+ * block on the next request of a tool-use turn, or the API refuses it.
+ */
+export interface ThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature: string;
+}
+
+/** Thinking the safety system encrypted: passed back as it came. */
+export interface RedactedThinkingBlock {
+  type: 'redacted_thinking';
+  data: string;
+}
+
 /** Images and other block types pass through untouched. */
 export interface OtherBlock {
   type: string;
@@ -63,6 +79,8 @@ export interface ModelRequest {
   stopSequences?: string[];
   /** Prompt caching for this call (default: the provider's setting, on by default). */
   cache?: boolean;
+  /** Extended thinking with this token budget (the API's minimum is 1024); absent = off. */
+  thinking?: { budgetTokens: number };
 }
 
 export interface TurnUsage {
@@ -83,8 +101,10 @@ export interface AssembledToolUse extends ToolUseBlock {
 }
 
 export interface ModelTurn {
-  /** Text and tool_use blocks in the order the model produced them. */
-  content: Array<TextBlock | AssembledToolUse>;
+  /** Thinking, text and tool_use blocks in the order the model produced them. */
+  content: Array<TextBlock | AssembledToolUse | ThinkingBlock | RedactedThinkingBlock>;
+  /** The turn's thinking blocks, signatures kept, to be sent back with it. */
+  thinkingBlocks: Array<ThinkingBlock | RedactedThinkingBlock>;
   /** All text blocks joined. */
   text: string;
   toolUses: AssembledToolUse[];
@@ -113,6 +133,8 @@ export interface RetryInfo {
 export interface StreamCallbacks {
   /** `snapshot` is all text of this try so far. */
   onTextDelta?(delta: string, snapshot: string): void;
+  /** `snapshot` is all thinking text of this try so far. */
+  onThinkingDelta?(delta: string, snapshot: string): void;
   onToolUseStart?(tool: { index: number; id: string; name: string }): void;
   onToolInputDelta?(tool: {
     index: number;

@@ -64,7 +64,14 @@ export interface LiveSessionInit {
   newSessionId: () => string;
   /** The spawn lock read from meta.json: this session made that colony and takes no more messages. */
   spawnedColony?: SpawnedColony | null;
+  /** The model chosen for this session (meta.json `model`); default the provider's. */
+  model?: string;
+  /** Extended thinking for the queen's next call (read before each call); undefined = off. */
+  thinking?: () => { budgetTokens: number } | undefined;
 }
+
+/** A model id as the API names them (`claude-sonnet-4-5`, `claude-3-5-haiku-20241022`, a proxy's `vendor/model`). */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 
 export interface SpawnedColony {
   name: string;
@@ -121,6 +128,7 @@ export class LiveSession {
   stopped = false;
   /** Set once the session forked into a colony from INCUBATING: new messages are refused. */
   spawnedColony: SpawnedColony | null;
+  private chosenModel: string | undefined;
 
   private loop: AgentLoop;
   private readonly phases: PhaseController;
@@ -145,6 +153,7 @@ export class LiveSession {
     if (init.initialUsage) this.usage = { ...init.initialUsage };
     this.complete = completeVia(init.provider);
     this.spawnedColony = init.spawnedColony ?? null;
+    this.chosenModel = init.model && MODEL_ID.test(init.model) ? init.model : undefined;
     this.approvals = new ApprovalBroker((data) => this.publish('custom', data));
     this.questions = new QuestionBroker(
       (data) => this.publish('client_input_requested', data),
@@ -560,6 +569,25 @@ export class LiveSession {
     await this.drive(() => this.loop.run());
   }
 
+  /** The model the queen's next call uses. */
+  get model(): string {
+    return this.chosenModel ?? this.init.provider.model;
+  }
+
+  /**
+   * Switches the model from the next model call on (a turn in progress keeps its model) and records it in
+   * meta.json `model`, so a resume keeps it. Hive keeps a session's model in memory only
+   * (Hive: core/framework/server/session_manager.py, session.llm) and each call's model in llm_turn_complete;
+   * the extra meta key is ignored by Hive's readers.
+   */
+  async setModel(model: string): Promise<void> {
+    const id = model.trim();
+    if (!MODEL_ID.test(id)) throw new Error(`not a model id: ${JSON.stringify(model.slice(0, 80))}`);
+    await updateMeta(this.dir, { model: id });
+    this.chosenModel = id;
+    this.init.onChange();
+  }
+
   /** The prompt the queen's next model call gets (a worker-only session: the worker's). */
   systemPrompt(): string {
     return (
@@ -586,6 +614,8 @@ export class LiveSession {
       // The bus adds the resume offset; the loop only counts this process's iterations.
       iterationOffset,
       textDeltaEvent: 'client_output_delta',
+      model: () => this.chosenModel,
+      thinking: () => this.init.thinking?.(),
     });
   }
 

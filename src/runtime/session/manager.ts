@@ -11,7 +11,8 @@ import { readIterationOffset } from '../events/offset';
 import { EventLog } from '../events/persistence';
 import { readSessionDigest } from '../events/session-digest';
 import { initialPhase, readStoredPhase } from '../queen/phases';
-import { type QueenSelection, selectQueen } from '../queen/selection';
+import { ensureDefaultQueens, listQueens } from '../queen/profiles';
+import { type QueenIdentity, type QueenSelection, selectQueen } from '../queen/selection';
 import { isValidId, newSessionId, validateId } from '../storage/ids';
 import { type MetaError, readMeta, type SessionMeta, setAsideTornMeta, updateMeta } from '../storage/meta';
 import { PartStore } from '../storage/parts';
@@ -86,6 +87,8 @@ interface StartPlan {
   createdDir: boolean;
   /** The spawn lock of meta.json (a DM that created a colony). */
   spawnedColony?: SpawnedColony | null;
+  /** meta.json `model`: the model chosen for this session. */
+  model?: string;
   /** meta.json could not be read: it is set aside at start (after the lock) and the session goes on with an empty meta. */
   tornMeta?: MetaError;
   /** docs/hive-format.md §3 Rule 5: a colony loaded in the same step (create fails with it); docs/hive-format.md §3 rule 6: re-loaded on resume. */
@@ -216,6 +219,21 @@ export class SessionManager {
 
   isLive(id: string): boolean {
     return this.live.has(id);
+  }
+
+  /**
+   * The queens a new session can start with (Hive's default profiles written first, as selection does),
+   * sorted by name, for the New Session picker.
+   */
+  async listQueens(): Promise<QueenIdentity[]> {
+    const dir = homeQueensDir(this.opts.hiveHome);
+    await ensureDefaultQueens(dir).catch((err: unknown) =>
+      this.logger.warn(`Could not write the default queen profiles: ${String(err)}`),
+    );
+    const { queens } = await listQueens(dir, this.logger);
+    return queens
+      .map((q) => ({ queen_id: q.id, name: q.profile.name || q.id, title: q.profile.title ?? '' }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   list(): LiveSessionSummary[] {
@@ -459,6 +477,7 @@ export class SessionManager {
       prompt: options.prompt,
       createdDir: false,
       spawnedColony: spawnLockOf(this.opts.hiveHome, meta),
+      model: typeof meta.model === 'string' ? meta.model : undefined,
       colony: agentPath
         ? {
             folder: agentPath,
@@ -568,6 +587,8 @@ export class SessionManager {
         initialUsage: p.usage,
         newSessionId: () => this.freshId(),
         spawnedColony: p.spawnedColony ?? null,
+        model: p.model,
+        thinking: this.opts.thinking,
       });
       bus.publish({
         type: 'queen_identity_selected',

@@ -39,6 +39,8 @@ export interface SessionManagerOptions {
   triggerSecrets?: (colonyDir: string) => TriggerSecretStore;
   /** Timers of the workers' soft/hard timeouts (tests fire them by hand). */
   colonyTimers?: Timers;
+  /** Extended thinking for the queens' next calls, read before each call (VS Code: a setting); undefined = off. */
+  thinking?: () => { budgetTokens: number } | undefined;
 }
 
 export interface CreateSessionOptions {

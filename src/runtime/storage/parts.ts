@@ -32,6 +32,11 @@ export interface ConversationPart {
   truncated?: boolean;
   inherited_from?: string;
   is_trigger?: boolean;
+  /**
+   * An assistant turn's extended-thinking blocks, verbatim with their signatures, as Hive stores them
+   * (Hive: core/framework/agent_loop/conversation.py, Message.thinking_blocks) and echoes back to the API.
+   */
+  thinking_blocks?: Array<Record<string, unknown>>;
 }
 
 export interface SkippedPart {
@@ -58,6 +63,7 @@ const OPTIONAL_KEYS = [
   'truncated',
   'inherited_from',
   'is_trigger',
+  'thinking_blocks',
 ] as const;
 
 /** Hive's file name for a part: the seq zero-padded to 10 digits. */
@@ -102,6 +108,10 @@ function hiveTyped(key: (typeof OPTIONAL_KEYS)[number], value: unknown): unknown
   if (STRING_KEYS.has(key)) return typeof value === 'string' ? value : String(value);
   if (key === 'tool_calls') return Array.isArray(value) ? value.map(hiveToolCall) : undefined;
   if (key === 'image_content') return Array.isArray(value) ? value.filter(isObject) : undefined;
+  if (key === 'thinking_blocks') {
+    const blocks = Array.isArray(value) ? value.filter(isObject) : [];
+    return blocks.length > 0 ? blocks : undefined;
+  }
   return value;
 }
 

@@ -38,6 +38,7 @@ describe('AgentLoop: turns, tools, events', () => {
         stop_reason: 'end_turn',
         model: 'claude-haiku-4-5',
         input_tokens: 80,
+        context_tokens: 86,
         output_tokens: 6,
         cached_tokens: 30,
         iteration: 0,
@@ -108,6 +109,7 @@ describe('AgentLoop: turns, tools, events', () => {
       input_tokens: 30,
       output_tokens: 9,
       cached_tokens: 0,
+      context_tokens: 24,
       iteration: 0,
     });
     assert.deepEqual(result.usage.input_tokens, 30);

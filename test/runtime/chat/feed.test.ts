@@ -39,13 +39,65 @@ describe('SessionFeed (Hive events → panel messages)', () => {
       { content: 'worker text', snapshot: 'worker text', inner_turn: 0 },
       'worker_1',
     );
-    publish('llm_reasoning_delta', { content: 'thinking' });
+    publish('llm_reasoning_delta', { content: 'thinking' }, 'worker_1');
     assert.deepEqual(messages(), []);
     publish('escalation_requested', { request_id: 'r1', reason: 'why', context: '' }, 'worker_1');
     publish('trigger_activated', { trigger_id: 't1', trigger_type: 'timer', trigger_config: {}, name: 't' });
     assert.deepEqual(
       out.map((o) => o.kind),
       ['colonyChanged', 'triggersChanged'],
+    );
+  });
+
+  it('the queen’s thinking streams as one block per model call, comes back in a redraw mid-turn, and the turn moves the gauge', () => {
+    publish('node_loop_iteration', { iteration: 0 });
+    publish('llm_reasoning_delta', { content: 'Let me ', snapshot: 'Let me ', iteration: 0, inner_turn: 0 });
+    publish('llm_reasoning_delta', {
+      content: 'think.',
+      snapshot: 'Let me think.',
+      iteration: 0,
+      inner_turn: 0,
+    });
+    publish('llm_reasoning_delta', { content: 'Again.', snapshot: 'Again.', iteration: 0, inner_turn: 1 });
+    const deltas = messages().filter((m) => m.type === 'thinkingDelta');
+    assert.deepEqual(
+      deltas.map((m) => (m.type === 'thinkingDelta' ? [m.messageId, m.snapshot] : [])),
+      [
+        ['live-thinking-0-0-1', 'Let me '],
+        ['live-thinking-0-0-1', 'Let me think.'],
+        ['live-thinking-0-1-2', 'Again.'],
+      ],
+    );
+    // A panel redrawn now gets the thinking not yet in the transcript, still streaming.
+    const overlay = feed.overlay([{ kind: 'thinking', id: 'p3-thinking', text: 'Let me think.' }]);
+    assert.deepEqual(
+      overlay.filter((m) => m.type === 'message' && m.message.kind === 'thinking'),
+      [
+        {
+          type: 'message',
+          message: { kind: 'thinking', id: 'live-thinking-0-1-2', text: 'Again.', streaming: true },
+        },
+      ],
+    );
+    publish('llm_turn_complete', {
+      stop_reason: 'end_turn',
+      model: 'claude-sonnet-4-6',
+      input_tokens: 9000,
+      output_tokens: 500,
+      cached_tokens: 0,
+      context_tokens: 5200,
+      iteration: 0,
+    });
+    const gauge = { tokens: 5200, window: 200_000, model: 'claude-sonnet-4-6' };
+    assert.deepEqual(
+      messages().filter((m) => m.type === 'context'),
+      [{ type: 'context', context: gauge }],
+    );
+    assert.deepEqual(feed.context, gauge);
+    assert.deepEqual(
+      feed.overlay([]).filter((m) => m.type === 'message' && m.message.kind === 'thinking'),
+      [],
+      'after the turn its thinking is in the transcript',
     );
   });
 

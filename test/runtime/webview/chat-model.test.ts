@@ -338,3 +338,51 @@ describe('ChatModel', () => {
     assert.equal((m.rowById('changes-2') as RowOf<'changes'>).restoring, false);
   });
 });
+
+describe('ChatModel: thinking, model choice and context gauge', () => {
+  it('a thinking block grows while it streams and stops streaming when the reply starts', () => {
+    const m = opened();
+    m.apply({ type: 'thinkingDelta', messageId: 'th1', snapshot: 'Let me' });
+    m.apply({ type: 'thinkingDelta', messageId: 'th1', snapshot: 'Let me think.' });
+    const row = m.rowById('th1') as RowOf<'thinking'>;
+    assert.equal(row.kind, 'thinking');
+    assert.equal(row.text, 'Let me think.');
+    assert.equal(row.streaming, true);
+    assert.equal(m.rows.length, 1, 'one row per block');
+    const c = m.apply({ type: 'textDelta', messageId: 'a1', text: 'Answer' });
+    assert.equal((m.rowById('th1') as RowOf<'thinking'>).streaming, false);
+    assert.ok(c.updated.has('th1'));
+    assert.deepEqual(
+      m.rows.map((r) => r.kind),
+      ['thinking', 'assistant'],
+    );
+    assert.equal((m.rowById('a1') as RowOf<'assistant'>).streaming, true, 'the reply still streams');
+  });
+
+  it('a thinking message from history is a finished block', () => {
+    const m = opened();
+    m.apply({
+      type: 'history',
+      sessionId: 'session_a',
+      messages: [
+        { kind: 'thinking', id: 'p1-thinking', text: 'Considered it.' },
+        { kind: 'assistant', id: 'p1', text: 'Done.' },
+      ],
+      prepend: false,
+      done: true,
+    });
+    const row = m.rowById('p1-thinking') as RowOf<'thinking'>;
+    assert.equal(row.streaming, false);
+    assert.equal(row.text, 'Considered it.');
+  });
+
+  it('context and modelChoice update the header only', () => {
+    const m = opened();
+    const c1 = m.apply({ type: 'context', context: { tokens: 150_000, window: 200_000, model: 'm' } });
+    assert.ok(c1.header && c1.updated.size === 0);
+    assert.equal(m.session?.context?.tokens, 150_000);
+    const c2 = m.apply({ type: 'modelChoice', modelChoice: { model: 'b', models: ['a', 'b'] } });
+    assert.ok(c2.header);
+    assert.deepEqual(m.session?.modelChoice, { model: 'b', models: ['a', 'b'] });
+  });
+});

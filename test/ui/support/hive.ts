@@ -4,9 +4,13 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { reply, scriptModel } from './model';
 import { chatFrame, pickQuickInput, runCommand } from './workbench';
 
-/** "Hive: New Session", then the chat panel is ready for input. */
-export async function newSession(page: Page): Promise<FrameLocator> {
+/** "Hive: New Session" with `queen` picked by her display name, then the chat panel is ready for input. */
+export async function newSession(
+  page: Page,
+  queen = 'Alexandra · Head of Technology',
+): Promise<FrameLocator> {
   await runCommand(page, 'Hive: New Session');
+  await pickQuickInput(page, queen);
   const chat = chatFrame(page);
   await chat.locator('.composer-input').waitFor({ state: 'visible' });
   return chat;

@@ -83,6 +83,11 @@
       usage: { inputTokens: 48_210, outputTokens: 6_934, cachedTokens: 31_000, costUsd: 0.27 },
       busy: false,
       trusted: true,
+      modelChoice: {
+        model: 'claude-sonnet-4-6',
+        models: ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-haiku-4-5'],
+      },
+      context: { tokens: 151_200, window: 200_000, model: 'claude-sonnet-4-6' },
       ...overrides,
     };
   }
@@ -160,6 +165,10 @@
       message: { kind: 'user', id: 'p6', text: 'Also include the release notes, please.' },
     });
     send({ type: 'busy', busy: true });
+    const thinking =
+      'Both repositories keep a CHANGELOG.md. The API one is newer; start there, then add the web notes under their own heading.';
+    for (let i = 0; i < thinking.length; i += 24)
+      send({ type: 'thinkingDelta', messageId: 'th7', snapshot: thinking.slice(0, i + 24) });
     const answer =
       'Sure. I will **collect the release notes** from both repositories and add a section:\n\n1. acme/api\n2. acme/web\n';
     for (let i = 0; i < answer.length; i += 12) {
