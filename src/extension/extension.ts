@@ -15,6 +15,7 @@ import { LazyChat } from './lazy-chat';
 import { RuntimeHost } from './runtime-host';
 import type { HiveServices } from './services';
 import { SessionStatusBar } from './status-bar';
+import { registerSessionsFilter } from './tree/sessions-filter-ui';
 import { SessionsTreeProvider } from './tree/sessions-tree';
 
 let runtimeHost: RuntimeHost | undefined;
@@ -95,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerTriggerCommands(services),
     ...registerReviewCommands(services),
     ...registerFirstRun(context, runtime),
+    ...registerSessionsFilter(tree, view),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

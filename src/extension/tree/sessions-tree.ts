@@ -7,6 +7,7 @@ import { watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtime-host';
 import type { HomeWatcher } from './home-watcher';
 import { type GroupNode, type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
+import { filterWords, matchesFilter } from './session-filter';
 
 export const PAGE_SIZE = 200;
 /** Most recent cold sessions whose messages are watched (besides the live ones). */
@@ -32,6 +33,12 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   private loadError: string | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private knownLive = new Map<string, string>();
+  /** The history search ("Filter Sessions…"); empty shows every session. */
+  private filterText = '';
+  private allRows: ColdSessionEntry[] = [];
+  private readonly filterChanged = new vscode.EventEmitter<void>();
+  /** Fires when the filter or the rows it matched change (the view's description and message follow). */
+  readonly onDidChangeFilter = this.filterChanged.event;
 
   constructor(
     private readonly runtime: RuntimeHost,
@@ -160,7 +167,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     return true;
   }
 
-  private regroup(rows: ColdSessionEntry[]): void {
+  private regroup(all: ColdSessionEntry[]): void {
+    this.allRows = all;
+    const words = filterWords(this.filterText);
+    const rows = words.length ? all.filter((r) => matchesFilter(r, words)) : all;
     const groups = new Map<string, GroupNode>();
     const order: GroupNode[] = [];
     const byId = new Map<string, ColdSessionEntry>();
@@ -179,6 +189,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
           expanded: false,
         };
         g.rows = [];
+        g.filtered = words.length > 0;
         groups.set(key, g);
         order.push(g);
       }
@@ -188,7 +199,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     if (order[0] && this.groups.size === 0) order[0].expanded = true;
     this.groups = groups;
     this.order = order;
+    for (const row of all) if (!byId.has(row.session_id)) byId.set(row.session_id, row);
     this.coldById = byId;
+    if (words.length) this.filterChanged.fire();
   }
 
   /** Live sessions and the most recent ones get their messages watched. */
@@ -210,9 +223,44 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   private liveNodes(): LiveNode[] {
     const m = this.runtime.peekManager();
     if (!m) return [];
+    const words = filterWords(this.filterText);
     return m
       .list()
-      .map((session) => ({ kind: 'live', session, cold: this.coldById.get(session.session_id) }));
+      .map((session): LiveNode => ({ kind: 'live', session, cold: this.coldById.get(session.session_id) }))
+      .filter(
+        (n) =>
+          words.length === 0 ||
+          matchesFilter(
+            {
+              ...n.cold,
+              session_id: n.session.session_id,
+              queen_id: n.session.queen_id,
+              colony_id: n.session.colony_name ?? n.cold?.colony_id,
+            },
+            words,
+          ),
+      );
+  }
+
+  /** The active history search text ('' when none). */
+  get filter(): string {
+    return this.filterText;
+  }
+
+  /** Sets the history search and redraws; '' clears it. */
+  async setFilter(text: string): Promise<void> {
+    this.filterText = text.trim();
+    await this.ensureLoaded();
+    this.regroup(this.allRows);
+    this.changed.fire(undefined);
+    this.filterChanged.fire();
+  }
+
+  /** How many sessions the filter matches (live and past, each once). */
+  matchCount(): number {
+    const ids = new Set(this.liveNodes().map((n) => n.session.session_id));
+    for (const g of this.order) for (const r of g.rows) ids.add(r.session_id);
+    return ids.size;
   }
 
   private liveIds(): Set<string> {
@@ -248,6 +296,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     this.groups = new Map();
     this.order = [];
     this.coldById = new Map();
+    this.allRows = [];
     this.shown.clear();
     this.loadError = undefined;
     this.firstLoad = undefined;
@@ -260,5 +309,6 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
     this.rebuilt.dispose();
+    this.filterChanged.dispose();
   }
 }
