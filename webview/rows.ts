@@ -1,5 +1,6 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
+import { type MentionContextBlock, splitMentionContext } from '../src/shared/mentions';
 import { approvalOutcome, approvalStatus } from './approval-card';
 import type { Row, RowOf } from './chat-model';
 import { colonyCard, createdColonyOf } from './colony-card';
@@ -126,13 +127,33 @@ function changesRow(row: RowOf<'changes'>, ctx: RowContext): HTMLElement {
 
 function userRow(row: RowOf<'user'>, ctx: RowContext): HTMLElement {
   const author = { user: 'You', trigger: 'Trigger', worker: 'Worker', system: 'System' }[row.origin];
-  const bubble = h('div', { class: 'bubble' }, row.text);
+  // `@` mentions: what was typed in the bubble, the context the host appended folded below it.
+  const { text, blocks } =
+    row.origin === 'user' ? splitMentionContext(row.text) : { text: row.text, blocks: [] };
+  const bubble = h('div', { class: 'bubble' }, text);
   return h(
     'div',
     { class: `msg msg-user origin-${row.origin}`, role: 'article', 'aria-label': `${author} said` },
     h('div', { class: 'author' }, author),
     bubble,
-    foldLongBody(bubble, row.id, row.text, ctx.toolOpen.get(row.id)),
+    foldLongBody(bubble, row.id, text, ctx.toolOpen.get(row.id)),
+    blocks.length ? mentionContext(blocks) : null,
+  );
+}
+
+function mentionContext(blocks: MentionContextBlock[]): HTMLElement {
+  return h(
+    'details',
+    { class: 'mention-context' },
+    h('summary', null, `Context: ${blocks.map((b) => b.label).join(', ')}`),
+    ...blocks.map((b) =>
+      h(
+        'div',
+        { class: 'mention-block' },
+        h('div', { class: 'mention-block-label' }, b.label),
+        h('pre', null, b.body),
+      ),
+    ),
   );
 }
 
