@@ -6,7 +6,7 @@ import { mentionBlock, mentionToken, splitMentionContext, withMentions } from '.
 import { MAX_MENTIONS, parseWebviewMessage } from '../../../src/shared/protocol';
 
 describe('@ mentions', () => {
-  it('replaces each token with Cline\'s inline text and appends the blocks in order', () => {
+  it("replaces each token with Cline's inline text and appends the blocks in order", () => {
     const text = 'Compare @/src/sum.ts with @/src/ and fix @problems';
     const out = withMentions(text, [
       {
@@ -56,7 +56,10 @@ describe('@ mentions', () => {
       },
     ]);
     const { text, blocks } = splitMentionContext(sent);
-    assert.equal(text, "see 'a.txt' (see below for file content) and 'b.ts:2-3' (see below for the selection)");
+    assert.equal(
+      text,
+      "see 'a.txt' (see below for file content) and 'b.ts:2-3' (see below for the selection)",
+    );
     assert.deepEqual(
       blocks.map((b) => b.label),
       ['a.txt', 'b.ts:2-3'],
@@ -64,7 +67,10 @@ describe('@ mentions', () => {
     assert.ok(blocks[0]!.body.includes('fake'), 'the file body stays one block');
     assert.ok(!/<\/file_content>/.test(blocks[0]!.body), 'the closing tag inside the body is broken up');
     // A message with no blocks is left alone.
-    assert.deepEqual(splitMentionContext('just text <selection>'), { text: 'just text <selection>', blocks: [] });
+    assert.deepEqual(splitMentionContext('just text <selection>'), {
+      text: 'just text <selection>',
+      blocks: [],
+    });
     // Attribute values are escaped.
     assert.match(mentionBlock('file_content', '', { path: 'a"b<c' }), /path="a&#34;b&#60;c"/);
   });
@@ -73,7 +79,11 @@ describe('@ mentions', () => {
     const ok = parseWebviewMessage({
       type: 'sendMessage',
       text: 'hi @/src/sum.ts',
-      mentions: [{ kind: 'file', path: 'src/sum.ts' }, { kind: 'folder', path: 'src/' }, { kind: 'problems' }],
+      mentions: [
+        { kind: 'file', path: 'src/sum.ts' },
+        { kind: 'folder', path: 'src/' },
+        { kind: 'problems' },
+      ],
     });
     assert.ok(ok.ok, ok.ok ? '' : ok.error);
     const bad: [unknown, RegExp][] = [
