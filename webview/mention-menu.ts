@@ -15,8 +15,6 @@ export interface MentionMenuIo {
   changed(): void;
 }
 
-const ICONS: Record<MentionRef['kind'], string> = { file: '📄', folder: '📁', selection: '✂', problems: '⚠' };
-
 export class MentionMenu {
   /** The listbox under the box and the chips above it (the composer places both). */
   readonly list: HTMLElement;
@@ -183,7 +181,6 @@ export class MentionMenu {
             'aria-selected': i === this.active ? 'true' : 'false',
             'data-index': i,
           },
-          h('span', { class: 'mention-icon', 'aria-hidden': 'true' }, ICONS[item.ref.kind]),
           h('span', { class: 'mention-label' }, item.label),
           item.description ? h('span', { class: 'mention-desc' }, item.description) : null,
         ),
@@ -201,7 +198,6 @@ export class MentionMenu {
         return h(
           'li',
           { class: 'mention-chip', title: mentionToken(ref) },
-          h('span', { 'aria-hidden': 'true' }, ICONS[ref.kind]),
           h('span', { class: 'mention-chip-label' }, name),
           h(
             'button',

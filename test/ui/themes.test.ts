@@ -103,12 +103,12 @@ describe('Themes and accessibility', () => {
     });
     await newSession(page());
     const chat = chatFrame(page());
+    await loadWorkspaceColony(page(), folder);
     await sendMessage(page(), 'Read the notes');
     await chat.locator('.tool-card', { hasText: 'read_file' }).waitFor({ timeout: 30_000 });
     await chat
       .locator('.msg-assistant:not(.streaming)', { hasText: 'lists the open TODOs' })
       .waitFor({ timeout: 30_000 });
-    await loadWorkspaceColony(page(), folder);
     await sendMessage(page(), 'Show me the plan');
     await chat.locator('.msg-assistant:not(.streaming) table').waitFor({ timeout: 30_000 });
     await sendMessage(page(), 'Add a line to NOTES.md');
