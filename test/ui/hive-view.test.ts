@@ -40,8 +40,10 @@ describe('Hive view', () => {
   it('filters the sessions by what was asked from the view title, and clears the filter', async function () {
     await openHiveView(page());
     // Found by its title: the header's aria-label changes once the view has a description.
-    const header = page().locator('.part.sidebar .pane-header', { hasText: 'Sessions' }).first();
-    const pane = page().locator('.part.sidebar .pane', { has: header }).first();
+    const pane = page()
+      .locator('.part.sidebar .pane', { has: page().locator('.pane-header', { hasText: 'Sessions' }) })
+      .first();
+    const header = pane.locator('.pane-header').first();
     const row = (text: RegExp) => pane.locator('.monaco-list-row', { hasText: text });
     await header.hover();
     await header.locator('.action-label[aria-label="Filter Sessions…"]').click();
