@@ -72,7 +72,7 @@ describe('Colonies view', function () {
       // Its display name, as everywhere else; the id in the tooltip.
       assert.equal(item.label, 'Ext View Colony');
       assert.match(
-        (item.tooltip as vscode.MarkdownString).value.replace(/\\/g, ''),
+        (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, ''),
         /Ext View Colony \(ext_view_colony\)/,
       );
       assert.match(String(item.description), /not running · Triage the inbox/);
