@@ -80,11 +80,14 @@ export class App {
     );
     this.composer = new Composer(
       {
-        send: (text) => {
+        send: (text, mentions) => {
           // What the user sends is followed to the end, wherever the view was.
           this.list.followNext();
-          this.io.post({ type: 'sendMessage', text });
+          this.io.post(
+            mentions.length ? { type: 'sendMessage', text, mentions } : { type: 'sendMessage', text },
+          );
         },
+        mentionQuery: (requestId, query) => this.io.post({ type: 'mentionQuery', requestId, query }),
         stop: () => this.io.post({ type: 'stop' }),
         draftChanged: (draft) => this.io.saveState({ draft }),
         attach: (text) => this.io.post({ type: 'attachText', text }),
@@ -145,6 +148,10 @@ export class App {
   apply(msg: HostToWebview): void {
     if (msg.type === 'attached') {
       this.composer.insertReference(msg.reference);
+      return;
+    }
+    if (msg.type === 'mentionResults') {
+      this.composer.mentionResults(msg.requestId, msg.items);
       return;
     }
     const previousQueen = this.ctx.queenName;

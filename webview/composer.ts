@@ -1,12 +1,17 @@
 // The message box: Enter sends, Shift+Enter adds a line, Escape stops a running turn.
 // A Stop button and a progress ring show while the queen is working. A paste that would make the
 // message longer than a message may be is not cut: the box says so and offers to attach it as a file.
+import type { MentionItem, MentionRef } from '../src/shared/mentions';
 import { MAX_ATTACH_LENGTH, MAX_TEXT_LENGTH } from '../src/shared/protocol';
 import { button, progressRing, setDisabled } from './components';
 import { h, replaceChildren } from './dom';
+import { MentionMenu } from './mention-menu';
 
 export interface ComposerHandlers {
-  send(text: string): void;
+  /** `mentions`: the `@` mentions whose tokens are in the text (the host appends their content). */
+  send(text: string, mentions: MentionRef[]): void;
+  /** The `@` menu's query (answered through mentionResults). */
+  mentionQuery(requestId: number, query: string): void;
   stop(): void;
   draftChanged(text: string): void;
   /** Save `text` as a file of the session; the host answers with a reference (insertReference). */
@@ -25,6 +30,7 @@ export class Composer {
   private readonly pasteOffer: HTMLElement;
   private pendingPaste: string | null = null;
   private enabled = false;
+  private readonly mentionMenu: MentionMenu;
 
   constructor(
     private readonly handlers: ComposerHandlers,
@@ -34,8 +40,10 @@ export class Composer {
       class: 'composer-input',
       rows: 1,
       placeholder: 'Message the queen…',
-      title: 'Enter sends · Shift+Enter adds a line · Escape stops',
-      'aria-label': 'Message to the queen (Enter sends, Shift+Enter adds a line, Escape stops)',
+      title:
+        'Enter sends · Shift+Enter adds a line · @ adds a file, folder, the selection or Problems · Escape stops',
+      'aria-label':
+        'Message to the queen (Enter sends, Shift+Enter adds a line, @ mentions a file, folder, the selection or Problems, Escape stops)',
       maxlength: MAX_TEXT_LENGTH,
     });
     this.input.value = draft;
@@ -49,11 +57,21 @@ export class Composer {
     );
     this.hint = h('div', { class: 'composer-hint', 'aria-live': 'polite' });
     this.pasteOffer = h('div', { class: 'paste-offer', role: 'alert', hidden: true });
+    this.mentionMenu = new MentionMenu(this.input, {
+      query: (requestId, query) => this.handlers.mentionQuery(requestId, query),
+      changed: () => {
+        this.autosize();
+        this.handlers.draftChanged(this.input.value);
+        this.updateSend();
+      },
+    });
     this.el = h(
       'div',
       { class: 'composer' },
       this.hint,
       this.pasteOffer,
+      this.mentionMenu.chips,
+      this.mentionMenu.list,
       h(
         'div',
         { class: 'composer-row' },
@@ -98,6 +116,11 @@ export class Composer {
 
   focus(): void {
     this.input.focus();
+  }
+
+  /** The host's rows for the `@` menu. */
+  mentionResults(requestId: number, items: MentionItem[]): void {
+    this.mentionMenu.results(requestId, items);
   }
 
   /** Grows the box with its text, up to a limit (a no-op until the box is laid out). */
@@ -177,7 +200,8 @@ export class Composer {
       return;
     }
     this.hint.textContent = '';
-    this.handlers.send(text);
+    this.handlers.send(text, this.mentionMenu.mentions(text));
+    this.mentionMenu.reset();
     this.input.value = '';
     this.handlers.draftChanged('');
     this.autosize();

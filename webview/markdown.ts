@@ -104,6 +104,9 @@ export function renderMarkdownInto(el: HTMLElement, src: string, key?: string): 
       }),
     );
     const wrap = h('div', { class: 'code-block' });
+    // A wide block scrolls sideways: focusable, so the keyboard can scroll it (axe: scrollable-region-focusable).
+    pre.setAttribute('tabindex', '0');
+    pre.setAttribute('aria-label', lang ? `${lang} code` : 'Code');
     pre.replaceWith(wrap);
     wrap.append(bar, pre);
   }

@@ -1,5 +1,6 @@
 // One DOM element per conversation row (user / assistant / tool card / question / notice / error).
 // Buttons carry data-action attributes; the panel handles clicks by delegation.
+import { type MentionContextBlock, splitMentionContext } from '../src/shared/mentions';
 import { approvalOutcome, approvalStatus } from './approval-card';
 import type { Row, RowOf } from './chat-model';
 import { colonyCard } from './colony-card';
@@ -73,8 +74,8 @@ function laneRow(row: RowOf<'lane'>, ctx: RowContext): HTMLElement {
       type: 'button',
       'data-action': 'toggle-tool',
       'data-id': row.id,
+      // Named by its visible text (axe: label-content-name-mismatch); aria-expanded says open or closed.
       'aria-expanded': String(open),
-      'aria-label': `Worker ${row.workerId}, ${status}, ${steps} steps. ${open ? 'Collapse' : 'Expand'}`,
     },
     h('span', { class: 'chevron', 'aria-hidden': 'true' }),
     h('span', { class: 'lane-name' }, `Worker ${row.workerId}`),
@@ -128,13 +129,33 @@ function changesRow(row: RowOf<'changes'>, ctx: RowContext): HTMLElement {
 
 function userRow(row: RowOf<'user'>, ctx: RowContext): HTMLElement {
   const author = { user: 'You', trigger: 'Trigger', worker: 'Worker', system: 'System' }[row.origin];
-  const bubble = h('div', { class: 'bubble' }, row.text);
+  // `@` mentions: what was typed in the bubble, the context the host appended folded below it.
+  const { text, blocks } =
+    row.origin === 'user' ? splitMentionContext(row.text) : { text: row.text, blocks: [] };
+  const bubble = h('div', { class: 'bubble' }, text);
   return h(
     'div',
     { class: `msg msg-user origin-${row.origin}`, role: 'article', 'aria-label': `${author} said` },
     h('div', { class: 'author' }, author),
     bubble,
-    foldLongBody(bubble, row.id, row.text, ctx.toolOpen.get(row.id)),
+    foldLongBody(bubble, row.id, text, ctx.toolOpen.get(row.id)),
+    blocks.length ? mentionContext(blocks) : null,
+  );
+}
+
+function mentionContext(blocks: MentionContextBlock[]): HTMLElement {
+  return h(
+    'details',
+    { class: 'mention-context' },
+    h('summary', null, `Context: ${blocks.map((b) => b.label).join(', ')}`),
+    ...blocks.map((b) =>
+      h(
+        'div',
+        { class: 'mention-block' },
+        h('div', { class: 'mention-block-label' }, b.label),
+        h('pre', null, b.body),
+      ),
+    ),
   );
 }
 
@@ -191,10 +212,11 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
       type: 'button',
       'data-action': 'toggle-tool',
       'data-id': row.id,
+      // Named by its visible text (axe: label-content-name-mismatch); aria-expanded says open or closed.
       'aria-expanded': String(open),
-      'aria-label': `Tool call ${row.name}, ${status}. ${open ? 'Collapse' : 'Expand'} details`,
     },
     h('span', { class: 'chevron', 'aria-hidden': 'true' }),
+    h('span', { class: 'sr-only' }, 'Tool call '),
     h('span', { class: 'tool-name' }, row.name),
     h('span', { class: 'tool-summary' }, summarizeToolInput(row.input)),
     h('span', { class: `tool-status status-${pending ? 'approval' : row.status}` }, status),
@@ -233,7 +255,7 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
             action: 'review-proposal',
             data,
             disabled: sent,
-            ariaLabel: `Open the proposed change of ${d.path} in the diff editor`,
+            ariaLabel: `Review diff of ${d.path} (opens the diff editor)`,
           }),
         button('Approve', { appearance: 'primary', action: 'approve', data, disabled: sent }),
         button('Deny', { action: 'deny', data, disabled: sent }),
@@ -241,7 +263,7 @@ function toolRow(row: RowOf<'tool'>, ctx: RowContext): HTMLElement {
           action: 'approve-always',
           data,
           disabled: sent,
-          ariaLabel: `Approve and always allow the ${a.category} category`,
+          ariaLabel: `Always allow ${a.category} (approves this one too)`,
         }),
       ),
     );

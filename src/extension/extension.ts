@@ -17,6 +17,7 @@ import { watchStaleProposalTabs } from './review/stale-proposal-tabs';
 import { RuntimeHost } from './runtime-host';
 import type { HiveServices } from './services';
 import { SessionStatusBar } from './status-bar';
+import { registerSessionsFilter } from './tree/sessions-filter-ui';
 import { SessionsTreeProvider } from './tree/sessions-tree';
 
 let runtimeHost: RuntimeHost | undefined;
@@ -98,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): HiveExtensionApi {
     ...registerTriggerCommands(services),
     ...registerReviewCommands(services),
     ...registerFirstRun(context, runtime),
+    ...registerSessionsFilter(tree, view),
     keys.onDidChange(() => void updateKeyContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('hive.home')) void updateKeyContext();

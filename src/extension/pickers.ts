@@ -49,7 +49,14 @@ export async function pickColdSession(
       const reply = plainPreview(r.last_message ?? undefined);
       return {
         label: `$(${r.damaged ? 'warning' : 'history'}) ${oneLine(title ?? reply ?? '') || r.session_id}`,
-        description: `${relativeTime(r.last_active_at)} · ${r.message_count} msg · ${r.queen_id ? queenLabel(r.queen_id) : ''}`,
+        description: [
+          relativeTime(r.last_active_at),
+          `${r.message_count} msg`,
+          r.queen_id && queenLabel(r.queen_id),
+          r.colony_id && colonyDisplayName(r.colony_id),
+        ]
+          .filter(Boolean)
+          .join(' · '),
         detail: r.damaged
           ? `damaged: ${r.damaged.reason}`
           : [title ? reply : undefined, r.session_id].filter(Boolean).join(' · '),
@@ -58,7 +65,8 @@ export async function pickColdSession(
     }),
     {
       title,
-      placeHolder: 'Pick a session (type to search what was asked, the replies, the queen or the id)',
+      placeHolder:
+        'Pick a session (type to search what was asked, the replies, the queen or colony, or the id)',
       matchOnDescription: true,
       matchOnDetail: true,
     },

@@ -14,6 +14,9 @@ export const MAX_URL_LENGTH = 2_048;
 /** Same shape as the generic id pattern in src/runtime/storage/ids.ts (kept in sync by a test). */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+/** Most mentions one message may carry, and the longest mention query and path accepted. */
+export const MAX_MENTIONS = 20;
+export const MAX_MENTION_PATH = 1_024;
 
 const id = z.string().check(
   z.minLength(1, 'must not be empty'),
@@ -36,6 +39,36 @@ const url = z.string().check(
     }
   }, 'must be an absolute http(s) or mailto URL'),
 );
+
+/**
+ * A workspace-relative path from the webview: '/'-separated, no '..' or '.' segment, not absolute, no
+ * control characters. The host still checks the real path stays inside the workspace.
+ */
+const relPath = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(MAX_MENTION_PATH, `longer than ${MAX_MENTION_PATH} characters`),
+  z.refine((v) => !/[\u0000-\u001f\\]/.test(v), 'must not contain control characters or backslashes'),
+  z.refine((v) => !v.startsWith('/') && !/^[A-Za-z]:/.test(v), 'must be relative to the workspace'),
+  z.refine(
+    (v) =>
+      v
+        .replace(/\/$/, '')
+        .split('/')
+        .every((seg) => seg !== '' && seg !== '.' && seg !== '..'),
+    'must not contain empty, "." or ".." segments',
+  ),
+);
+export const MentionRefSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('file'), path: relPath }),
+  z.strictObject({ kind: z.literal('folder'), path: relPath }),
+  z.strictObject({ kind: z.literal('selection') }),
+  z.strictObject({ kind: z.literal('problems') }),
+]);
+const MentionItemSchema = z.object({
+  ref: MentionRefSchema,
+  label: z.string(),
+  description: z.string(),
+});
 
 // ---------------------------------------------------------------- shared shapes (host → webview)
 const count = z.int().check(z.nonnegative());
@@ -335,13 +368,34 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   }),
   /** A short transient note (e.g. "Webhook secret copied"). */
   z.object({ type: z.literal('toast'), text: z.string(), level: z.enum(['info', 'warning', 'error']) }),
+  /** The `@` menu's rows for one query (answers mentionQuery). */
+  z.object({
+    type: z.literal('mentionResults'),
+    requestId: z.number(),
+    items: z.array(MentionItemSchema),
+  }),
 ]);
 
 // ---------------------------------------------------------------- webview → host
 // Strict objects: unknown keys are rejected, so nothing unexpected slips through to the host.
 const webviewSchemas = {
   ready: z.strictObject({ type: z.literal('ready') }),
-  sendMessage: z.strictObject({ type: z.literal('sendMessage'), text: nonEmptyText }),
+  sendMessage: z.strictObject({
+    type: z.literal('sendMessage'),
+    text: nonEmptyText,
+    /** Files, folders, the selection or Problems chosen in the `@` menu: the host appends their content. */
+    mentions: z.optional(
+      z.array(MentionRefSchema).check(z.maxLength(MAX_MENTIONS, `more than ${MAX_MENTIONS} mentions`)),
+    ),
+  }),
+  /** The `@` menu asks for rows matching what follows the `@` (answered by mentionResults). */
+  mentionQuery: z.strictObject({
+    type: z.literal('mentionQuery'),
+    requestId: z
+      .number()
+      .check(z.refine((v) => Number.isSafeInteger(v) && v >= 0, 'must be a whole number ≥ 0')),
+    query: z.string().check(z.maxLength(200, 'longer than 200 characters')),
+  }),
   stop: z.strictObject({ type: z.literal('stop') }),
   retry: z.strictObject({ type: z.literal('retry'), errorId: id }),
   approvalAnswer: z.strictObject({
@@ -395,6 +449,7 @@ const webviewSchemas = {
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
   webviewSchemas.ready,
   webviewSchemas.sendMessage,
+  webviewSchemas.mentionQuery,
   webviewSchemas.stop,
   webviewSchemas.retry,
   webviewSchemas.approvalAnswer,

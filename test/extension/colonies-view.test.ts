@@ -69,6 +69,12 @@ describe('Colonies view', function () {
       const node = (await view.getChildren()).find((n) => n.kind === 'colony' && n.overview.name === NAME)!;
       const item = view.getTreeItem(node);
       assert.equal(item.contextValue, 'colony.idle');
+      // Its display name, as everywhere else; the id in the tooltip.
+      assert.equal(item.label, 'Ext View Colony');
+      assert.match(
+        (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, ''),
+        /Ext View Colony \(ext_view_colony\)/,
+      );
       assert.match(String(item.description), /not running · Triage the inbox/);
       const kids = (await view.getChildren(node)) as ColoniesNode[];
       assert.match(String(view.getTreeItem(kids[0]!).description), /every 1 h · next in (59 min|1 h)/);

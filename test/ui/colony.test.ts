@@ -80,7 +80,8 @@ describe('The queen creates a colony', () => {
 
     // The Colonies view lists it (it follows the disk), not running yet.
     if (!(await viewPane(page(), 'Colonies').isVisible())) await activityBarItem(page(), 'Hive').click();
-    const row = treeItem(page(), 'Colonies', COLONY.colony_name);
+    // By its display name, as the chat and the Sessions view show it (the id is in the tooltip).
+    const row = treeItem(page(), 'Colonies', 'Ui Morning Digest');
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property
     assert.match(await row.innerText(), /not running/);

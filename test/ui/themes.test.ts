@@ -78,16 +78,41 @@ describe('Themes and accessibility', () => {
   const page = useWorkbench({ folder, trust: true });
 
   before(async function () {
-    this.timeout(120_000);
     await scriptModel({ reset: true });
+    this.timeout(240_000);
+    // The chat with content of every kind: a tool card, Markdown, a worker's pending approval, triggers.
+    const queen = { tool: 'run_parallel_workers' };
     await scriptModel({
-      stream: [{ match: { lastUser: 'Show me the plan' }, step: reply.text(RICH_REPLY) }],
+      stream: [
+        {
+          match: { lastUser: 'Read the notes' },
+          step: reply.toolUse('read_file', { path: 'NOTES.md' }, { text: 'Reading NOTES.md.' }),
+        },
+        { match: { lastUser: 'tool_result' }, step: reply.text('NOTES.md lists the open TODOs.') },
+        { match: { lastUser: 'Show me the plan' }, step: reply.text(RICH_REPLY) },
+        {
+          match: { ...queen, lastUser: 'Add a line to NOTES.md' },
+          step: reply.toolUse('run_parallel_workers', { tasks: [{ task: 'Write approved.txt' }] }),
+        },
+        {
+          match: { system: 'notes worker' },
+          step: reply.toolUse('write_file', { path: 'approved.txt', content: 'pending approval\n' }),
+        },
+        { match: { ...queen, lastUser: 'worker_count' }, step: reply.text('The notes worker is on it.') },
+      ],
     });
     await newSession(page());
-    await loadWorkspaceColony(page(), folder);
-    await sendMessage(page(), 'Show me the plan');
     const chat = chatFrame(page());
+    await loadWorkspaceColony(page(), folder);
+    await sendMessage(page(), 'Read the notes');
+    await chat.locator('.tool-card', { hasText: 'read_file' }).waitFor({ timeout: 30_000 });
+    await chat
+      .locator('.msg-assistant:not(.streaming)', { hasText: 'lists the open TODOs' })
+      .waitFor({ timeout: 30_000 });
+    await sendMessage(page(), 'Show me the plan');
     await chat.locator('.msg-assistant:not(.streaming) table').waitFor({ timeout: 30_000 });
+    await sendMessage(page(), 'Add a line to NOTES.md');
+    await chat.locator('.tool-card.needs-approval', { hasText: 'write_file' }).waitFor({ timeout: 30_000 });
     const head = chat.locator('.section-head[data-action="toggle-triggers"]');
     if ((await head.getAttribute('aria-expanded')) !== 'true') await head.click();
     await chat.locator('.webhook-url').waitFor();

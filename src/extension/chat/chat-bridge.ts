@@ -5,6 +5,7 @@
 // the clipboard and session creation, so all of this is unit-tested against a real LiveSession.
 import { savePastedText } from '../../runtime/session/pasted-text';
 import type { ConversationPart } from '../../runtime/storage/parts';
+import type { MentionItem, MentionRef } from '../../shared/mentions';
 import type {
   ApprovalOutcome,
   ChatMessage,
@@ -65,6 +66,11 @@ export interface ChatBridgeDeps {
   editedProposal?(approvalId: string): string | undefined;
   /** Asks (modal) whether to overwrite files the user changed since the agent wrote them. */
   confirmOverwrite?(conflicts: string[]): Promise<boolean>;
+  /** `@` mentions: the menu's rows, and the message with the mentioned context appended. */
+  mentions?: {
+    suggest(query: string): Promise<MentionItem[]>;
+    resolve(text: string, refs: MentionRef[]): Promise<string>;
+  };
   pageSize?: number;
   /** The configured model and choices (`hive.model`, `hive.models`) for the header's picker. */
   models?(): ModelsConfig;
@@ -388,9 +394,20 @@ export class ChatBridge {
         if (this.pager && message.sessionId === this.pager.sessionId) this.postNextPage(true);
         return;
       }
-      case 'sendMessage':
-        await this.send(message.text);
+      case 'sendMessage': {
+        const refs = message.mentions ?? [];
+        const text =
+          refs.length && this.deps.mentions
+            ? await this.deps.mentions.resolve(message.text, refs)
+            : message.text;
+        await this.send(text);
         return;
+      }
+      case 'mentionQuery': {
+        const items = (await this.deps.mentions?.suggest(message.query)) ?? [];
+        this.deps.post({ type: 'mentionResults', requestId: message.requestId, items });
+        return;
+      }
       case 'copyText':
       case 'openLink':
         return; // the panel handles these itself
@@ -685,6 +702,7 @@ function describeAction(type: WebviewToHost['type']): string {
     restoreTurn: 'Restoring the files',
     reviewProposal: 'Opening the diff',
     sendMessage: 'Sending',
+    mentionQuery: 'Looking up files to mention',
     attachText: 'Attaching the pasted text',
     escalationReply: 'Replying to the worker',
     triggerAction: 'The trigger action',

@@ -10,6 +10,7 @@ import { readSettings } from '../settings';
 import { ChatBridge } from './chat-bridge';
 import { ChatPanel } from './chat-panel';
 import { openColdSession } from './cold-session';
+import { MentionResolver } from './mention-resolver';
 import { SessionFeed } from './session-feed';
 import type { ChatSession } from './session-sources';
 
@@ -47,11 +48,18 @@ export class ChatController implements vscode.Disposable {
   readonly onDidChangeSession: vscode.Event<string | undefined> = this.sessionChanged.event;
   /** The diff editors of pending file approvals, of every live session. */
   readonly review: ProposalReview;
+  /** `@` mentions of workspace files, folders, the selection and Problems. */
+  private readonly mentions: MentionResolver;
 
   constructor(private readonly deps: ChatDeps) {
     this.review = new ProposalReview({ log: deps.log, isTrusted: () => deps.isTrusted() });
+    // The runtime's working folder (the first local workspace folder): mentions stay inside it.
+    this.mentions = new MentionResolver(
+      () => vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath,
+    );
     this.subs.push(
       this.review,
+      this.mentions,
       this.sessionChanged,
       // Panels opened elsewhere (an older command, VS Code restoring one) get a bridge too.
       ChatPanel.onDidCreate((p) => this.wire(p)),
@@ -156,6 +164,7 @@ export class ChatController implements vscode.Disposable {
       newSession: () => vscode.commands.executeCommand('hive.newSession'),
       // The card's buttons run the Colonies view's commands (trust checks and all).
       colonyAction: (action, colony) => vscode.commands.executeCommand(COLONY_COMMANDS[action], colony),
+      mentions: this.mentions,
     });
     this.bridge = bridge;
     this.panelSubs = [

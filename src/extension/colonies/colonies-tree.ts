@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import * as vscode from 'vscode';
 import type { ColonyOverview, ColonyTriggerOverview } from '../../runtime/colony/colony-overview';
+import { colonyDisplayName } from '../../shared/display-names';
 import { sessionsModule, watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtime-host';
 import { timeUntil } from '../tree/relative-time';
@@ -153,8 +154,10 @@ export class ColoniesTreeProvider implements vscode.TreeDataProvider<ColoniesNod
 }
 
 function colonyItem(c: ColonyOverview): vscode.TreeItem {
+  // One display name everywhere (the chat, the Sessions view); the id is in the tooltip.
+  const shown = colonyDisplayName(c.name);
   const item = new vscode.TreeItem(
-    c.name,
+    shown,
     c.triggers.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
   );
   item.id = `colony:${c.folder}`;
@@ -165,7 +168,7 @@ function colonyItem(c: ColonyOverview): vscode.TreeItem {
     c.sessionId ? new vscode.ThemeColor('testing.iconPassed') : undefined,
   );
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${c.name}** (${state})\n\n`);
+  md.appendText(`${shown} (${c.name}), ${state}\n\n`);
   if (c.goal) md.appendText(`Worker goal: ${c.goal}\n\n`);
   md.appendText(`${c.source === 'home' ? 'Hive home colony' : 'Workspace colony'}: ${c.folder}`);
   if (c.error) md.appendText(`\n\n${c.error}`);

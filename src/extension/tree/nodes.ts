@@ -23,6 +23,8 @@ export interface GroupNode {
   expanded: boolean;
   /** Rows of sessions live now (shown above the groups, not in this one). */
   liveCount?: number;
+  /** Its rows are the matches of a history search: shown open. */
+  filtered?: boolean;
 }
 export interface ColdNode {
   kind: 'cold';
@@ -122,9 +124,12 @@ function groupItem(node: GroupNode): vscode.TreeItem {
   const label = colony ? `${colony} · ${queen}` : queen;
   const item = new vscode.TreeItem(
     label,
-    node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    node.expanded || node.filtered
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.Collapsed,
   );
-  item.id = `group:${node.key}`;
+  // Its own id while filtered, so VS Code opens it instead of restoring the unfiltered group's state.
+  item.id = node.filtered ? `group-match:${node.key}` : `group:${node.key}`;
   // The rows shown: a session running now is listed above, not in its group.
   const shown = node.rows.length - (node.liveCount ?? 0);
   item.description = `${shown} session${shown === 1 ? '' : 's'}`;

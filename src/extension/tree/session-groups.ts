@@ -3,6 +3,7 @@
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
 import type { RefreshStats, SessionIndex } from '../../runtime/storage/session-index';
 import type { GroupNode } from './nodes';
+import { matchesFilter } from './session-filter';
 
 export class SessionGroups {
   /** Group nodes by key, kept across rebuilds so a group can be refreshed by itself. */
@@ -11,6 +12,10 @@ export class SessionGroups {
   coldById = new Map<string, ColdSessionEntry>();
   /** Why the last listing failed, if it did (shown as a notice row). */
   loadError: string | undefined;
+  /** Every row of the last listing, matched or not (a new filter regroups them without a refresh). */
+  allRows: ColdSessionEntry[] = [];
+  /** The history search's words; none shows every session. */
+  filterWords: string[] = [];
 
   /**
    * Refreshes the index (full, or only `paths`) and regroups; false when nothing changed (then the
@@ -42,10 +47,20 @@ export class SessionGroups {
     this.groups = new Map();
     this.order = [];
     this.coldById = new Map();
+    this.allRows = [];
     this.loadError = undefined;
   }
 
-  private regroup(rows: ColdSessionEntry[]): void {
+  /** Applies a history search to the rows already listed. */
+  setFilter(words: string[]): void {
+    this.filterWords = words;
+    this.regroup(this.allRows);
+  }
+
+  private regroup(all: ColdSessionEntry[]): void {
+    this.allRows = all;
+    const words = this.filterWords;
+    const rows = words.length ? all.filter((r) => matchesFilter(r, words)) : all;
     const groups = new Map<string, GroupNode>();
     const order: GroupNode[] = [];
     const byId = new Map<string, ColdSessionEntry>();
@@ -64,6 +79,7 @@ export class SessionGroups {
           expanded: false,
         };
         g.rows = [];
+        g.filtered = words.length > 0;
         groups.set(key, g);
         order.push(g);
       }
@@ -73,6 +89,8 @@ export class SessionGroups {
     if (order[0] && this.groups.size === 0) order[0].expanded = true;
     this.groups = groups;
     this.order = order;
+    // Rows the filter hides stay known by id (a live session or a click may still need them).
+    for (const row of all) if (!byId.has(row.session_id)) byId.set(row.session_id, row);
     this.coldById = byId;
   }
 }

@@ -7,6 +7,7 @@ import { watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtime-host';
 import type { HomeWatcher } from './home-watcher';
 import { type LiveNode, type MoreNode, type SessionNode, treeItemOf } from './nodes';
+import { filterWords, matchesFilter } from './session-filter';
 import { SessionGroups } from './session-groups';
 
 export const PAGE_SIZE = 200;
@@ -29,6 +30,11 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   private watchTimer: NodeJS.Timeout | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private knownLive = new Map<string, string>();
+  /** The history search ("Filter Sessions…"); empty shows every session. */
+  private filterText = '';
+  private readonly filterChanged = new vscode.EventEmitter<void>();
+  /** Fires when the filter or the rows it matched change (the view's description and message follow). */
+  readonly onDidChangeFilter = this.filterChanged.event;
 
   constructor(
     private readonly runtime: RuntimeHost,
@@ -143,6 +149,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     if (changed) this.updateHot();
     // A full refresh (the Refresh command) counts as a rebuild even when no row changed.
     if (changed || paths === undefined) this.rebuilt.fire();
+    if (changed && this.filterText) this.filterChanged.fire();
     return changed;
   }
 
@@ -165,9 +172,46 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   private liveNodes(): LiveNode[] {
     const m = this.runtime.peekManager();
     if (!m) return [];
+    const words = filterWords(this.filterText);
     return m
       .list()
-      .map((session) => ({ kind: 'live', session, cold: this.cold.coldById.get(session.session_id) }));
+      .map(
+        (session): LiveNode => ({ kind: 'live', session, cold: this.cold.coldById.get(session.session_id) }),
+      )
+      .filter(
+        (n) =>
+          words.length === 0 ||
+          matchesFilter(
+            {
+              ...n.cold,
+              session_id: n.session.session_id,
+              queen_id: n.session.queen_id,
+              colony_id: n.session.colony_name ?? n.cold?.colony_id,
+            },
+            words,
+          ),
+      );
+  }
+
+  /** The active history search text ('' when none). */
+  get filter(): string {
+    return this.filterText;
+  }
+
+  /** Sets the history search and redraws; '' clears it. */
+  async setFilter(text: string): Promise<void> {
+    this.filterText = text.trim();
+    await this.ensureLoaded();
+    this.cold.setFilter(filterWords(this.filterText));
+    this.changed.fire(undefined);
+    this.filterChanged.fire();
+  }
+
+  /** How many sessions the filter matches (live and past, each once). */
+  matchCount(): number {
+    const ids = new Set(this.liveNodes().map((n) => n.session.session_id));
+    for (const g of this.cold.order) for (const r of g.rows) ids.add(r.session_id);
+    return ids.size;
   }
 
   private liveIds(): Set<string> {
@@ -212,5 +256,6 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
     for (const s of this.subs) s.dispose();
     this.changed.dispose();
     this.rebuilt.dispose();
+    this.filterChanged.dispose();
   }
 }

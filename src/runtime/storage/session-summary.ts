@@ -112,8 +112,12 @@ export function readSessionSummary(
   const nodeDirs: string[] = [];
   let hasPartFiles = false;
   // Today's Hive keeps summary.json current; when it is fresh the part files are only listed, not read.
-  const cached =
+  const fresh =
     convIsDir && !options.rescanParts && !isSummaryStale(dir, fs) ? readSummaryFile(dir, fs) : undefined;
+  // Hive's incremental update_summary leaves last_active_at at 0.0 (its parts carry no created_at): that
+  // summary cannot date the session, so the parts are read and the summary rebuilt with their times
+  // (Hive: framework/storage/session_summary.py).
+  const cached = fresh && fresh.last_active_at > 0 ? fresh : undefined;
   const namesOnly = cached !== undefined;
   if (convIsDir) {
     const badParts: string[] = [];

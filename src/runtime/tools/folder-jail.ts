@@ -180,11 +180,17 @@ function inside(root: string, p: string): boolean {
 }
 
 /** Reads a file the jail resolved: opened non-blocking (a FIFO never hangs) and checked on the handle, since a hard-linked file may be one outside the folder. */
-export async function readJailedFile(file: string): Promise<Buffer> {
+export async function readJailedFile(file: string, maxBytes?: number): Promise<Buffer> {
   const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    FolderJail.checkSingleLink(file, await fh.stat());
-    return await fh.readFile();
+    const info = await fh.stat();
+    FolderJail.checkSingleLink(file, info);
+    if (maxBytes === undefined) return await fh.readFile();
+    if (!info.isFile()) throw new PathEscapeError(`${file} is not a regular file`);
+    // Only the first maxBytes (a caller that caps what it shows need not read a huge file whole).
+    const buf = Buffer.alloc(Math.min(maxBytes, info.size));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }

@@ -390,6 +390,27 @@ describe('ChatBridge (panel ↔ live session)', () => {
     h2.bridge.dispose();
   });
 
+  it('after Trust, the Restricted banner stays while the running session still lacks workspace tools', async () => {
+    let pending = true;
+    const h2 = new BridgeHarness(mgr, { trustPending: () => pending });
+    const s = await mgr.createSession({ queenId: 'queen_technology' });
+    h2.trusted = true; // the workspace was just trusted…
+    h2.bridge.attach(s);
+    const first = await h2.next('snapshot');
+    // …but this session started without the workspace tools: still restricted, and said why.
+    assert.equal(first.session?.trusted, false);
+    assert.equal(first.session?.trustPending, true);
+    // Once the running session has them (a new session, or the runtime restarted), the banner goes.
+    pending = false;
+    const from = h2.posts.length;
+    await h2.bridge.resync();
+    const second = await h2.next('snapshot', () => true, from);
+    assert.equal(second.session?.trusted, true);
+    assert.equal(second.session?.trustPending, undefined);
+    assert.deepEqual(h2.invalid, []);
+    h2.bridge.dispose();
+  });
+
   it('Restricted Mode: an Approve from the page is turned into a denial', async () => {
     const s = await mgr.createSession({ queenId: 'queen_technology' });
     h.trusted = false;

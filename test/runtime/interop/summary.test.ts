@@ -87,6 +87,28 @@ describe('Hive interop: summary.json (today’s Hive listing cache)', () => {
     assert.equal(after.last_part_seq, 5);
   });
 
+  it('a fresh summary.json whose last_active_at is 0.0 (Hive’s incremental update) is dated from the parts', async () => {
+    const dir = writeSession(env.home, 'session_20260302_100000_bbbbbbbb', {
+      meta: { queen_id: 'queen_technology', created_at: 1_700_000_000 },
+      parts: [
+        { role: 'user', content: 'hello', mtime: 1_700_000_100 },
+        { role: 'assistant', content: 'hi there', mtime: 1_700_000_500 },
+      ],
+    });
+    utimesSync(path.join(dir, 'conversations', 'parts'), 1_700_000_500, 1_700_000_500);
+    writeFileSync(
+      path.join(dir, SUMMARY_FILE),
+      JSON.stringify({ message_count: 2, last_message: 'hi there', last_active_at: 0.0, last_part_seq: 1 }),
+    );
+    utimesSync(path.join(dir, SUMMARY_FILE), 1_700_000_600, 1_700_000_600);
+    const index = new SessionIndex({ home: env.home, fs: countingFs().fs, cacheFile: null });
+    await index.refresh();
+    const e = index.list().find((r) => r.session_id === 'session_20260302_100000_bbbbbbbb');
+    // The last message's time, not created_at (which a 0.0 summary would have left).
+    assert.equal(e?.last_active_at, 1_700_000_500);
+    assert.equal(readSummary(dir).last_active_at, 1_700_000_500, 'the summary is rebuilt with it');
+  });
+
   it('the listing takes a fresh summary.json as it is, and rebuilds a stale one', () => {
     const dir = writeSession(env.home, 'session_20260301_100000_aaaaaaaa', {
       meta: { queen_id: 'queen_technology', created_at: 1_700_000_000 },
