@@ -16,6 +16,8 @@ export type PriceTable = Record<string, ModelPrice>;
 
 // Published list prices (standard tier, prompts up to 200k tokens).
 export const DEFAULT_PRICES: PriceTable = {
+  'claude-opus-4-6': { input: 5, output: 25 },
+  'claude-sonnet-4-6': { input: 3, output: 15 },
   'claude-opus-4-5': { input: 5, output: 25 },
   'claude-opus-4-1': { input: 15, output: 75 },
   'claude-opus-4': { input: 15, output: 75 },

@@ -30,15 +30,16 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
 export function buildMessagesBody(req: ModelRequest, defaults: RequestDefaults): MessagesBody {
   const cache = req.cache ?? defaults.promptCaching;
   const maxTokens = req.maxTokens ?? defaults.maxTokens;
+  const thinking = req.thinking && !toolLoopWithoutThinking(req.messages) ? req.thinking : undefined;
   // Without thinking, earlier turns' thinking blocks are left out (the API allows omitting them).
-  const messages = req.thinking ? req.messages : withoutThinking(req.messages);
+  const messages = thinking ? req.messages : withoutThinking(req.messages);
   const body: MessagesBody = {
     model: req.model ?? defaults.model,
     max_tokens: maxTokens,
     messages: cache ? withPrefixBreakpoint(messages) : messages,
   };
-  if (req.thinking) {
-    const budget = Math.max(MIN_THINKING_BUDGET, Math.floor(req.thinking.budgetTokens));
+  if (thinking) {
+    const budget = Math.max(MIN_THINKING_BUDGET, Math.floor(thinking.budgetTokens));
     body.thinking = { type: 'enabled', budget_tokens: budget };
     // The API wants max_tokens above the budget: the budget is part of the output.
     if (body.max_tokens <= budget) body.max_tokens = budget + maxTokens;
@@ -52,9 +53,25 @@ export function buildMessagesBody(req: ModelRequest, defaults: RequestDefaults):
       input_schema: t.input_schema,
     }));
   // Thinking refuses any temperature but the default.
-  if (req.temperature !== undefined && !req.thinking) body.temperature = req.temperature;
+  if (req.temperature !== undefined && !thinking) body.temperature = req.temperature;
   if (req.stopSequences?.length) body.stop_sequences = req.stopSequences;
   return body;
+}
+
+/**
+ * True while a tool loop that began without thinking is still running: the conversation ends in tool
+ * results whose assistant turn has no thinking block first. The API refuses thinking there (a tool
+ * loop's assistant turn must start with its thinking), so thinking turned on mid-loop waits for the
+ * loop to end instead of failing the call.
+ */
+export function toolLoopWithoutThinking(messages: ModelMessage[]): boolean {
+  const last = messages[messages.length - 1];
+  if (!last || last.role !== 'user' || typeof last.content === 'string') return false;
+  if (!last.content.some((b) => b.type === 'tool_result')) return false;
+  const assistant = messages[messages.length - 2];
+  if (!assistant || assistant.role !== 'assistant' || typeof assistant.content === 'string') return true;
+  const first = assistant.content[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking';
 }
 
 /** A copy of `messages` whose last cacheable block carries cache_control; the input is not mutated. */

@@ -115,9 +115,10 @@ export function readSessionSummary(
   const fresh =
     convIsDir && !options.rescanParts && !isSummaryStale(dir, fs) ? readSummaryFile(dir, fs) : undefined;
   // Hive's incremental update_summary leaves last_active_at at 0.0 (its parts carry no created_at): that
-  // summary cannot date the session, so the parts are read and the summary rebuilt with their times
-  // (Hive: framework/storage/session_summary.py).
-  const cached = fresh && fresh.last_active_at > 0 ? fresh : undefined;
+  // summary cannot date the session's messages, so the parts are read and the summary rebuilt with their
+  // times (Hive: framework/storage/session_summary.py). A summary of no messages rightly says 0.0: it is
+  // kept, or every listing would rewrite it and move the folder's ctime (a meta-less session's created_at).
+  const cached = fresh && (fresh.last_active_at > 0 || fresh.message_count === 0) ? fresh : undefined;
   const namesOnly = cached !== undefined;
   if (convIsDir) {
     const badParts: string[] = [];

@@ -88,7 +88,7 @@ describe('SessionFeed (Hive events → panel messages)', () => {
       context_tokens: 5200,
       iteration: 0,
     });
-    const gauge = { tokens: 5200, window: 200_000, model: 'claude-sonnet-4-6' };
+    const gauge = { tokens: 5200, window: 1_000_000, model: 'claude-sonnet-4-6' };
     assert.deepEqual(
       messages().filter((m) => m.type === 'context'),
       [{ type: 'context', context: gauge }],

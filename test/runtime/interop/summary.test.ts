@@ -109,6 +109,22 @@ describe('Hive interop: summary.json (today’s Hive listing cache)', () => {
     assert.equal(readSummary(dir).last_active_at, 1_700_000_500, 'the summary is rebuilt with it');
   });
 
+  it('a session with no messages keeps its summary.json (0.0 is right there) and a created_at from its folder', async () => {
+    // No meta.json: created_at is the folder's ctime, which rewriting summary.json would move on every listing.
+    const dir = writeSession(env.home, 'session_20260303_100000_cccccccc', { meta: null, parts: [] });
+    const first = new SessionIndex({ home: env.home, cacheFile: null });
+    await first.refresh();
+    const written = readFileSync(path.join(dir, SUMMARY_FILE), 'utf8');
+    assert.equal(JSON.parse(written).last_active_at, 0);
+    const created = first.list().find((r) => r.session_id === 'session_20260303_100000_cccccccc')?.created_at;
+    await new Promise((r) => setTimeout(r, 20));
+    const again = new SessionIndex({ home: env.home, cacheFile: null });
+    await again.refresh();
+    const row = again.list().find((r) => r.session_id === 'session_20260303_100000_cccccccc');
+    assert.equal(row?.created_at, created, 'a second listing does not rewrite the summary and move the date');
+    assert.equal(readFileSync(path.join(dir, SUMMARY_FILE), 'utf8'), written);
+  });
+
   it('the listing takes a fresh summary.json as it is, and rebuilds a stale one', () => {
     const dir = writeSession(env.home, 'session_20260301_100000_aaaaaaaa', {
       meta: { queen_id: 'queen_technology', created_at: 1_700_000_000 },

@@ -32,6 +32,49 @@ describe('extended thinking: request body and stream assembly', () => {
     );
   });
 
+  it('thinking turned on in the middle of a tool loop waits for the loop to end (the API would refuse it)', () => {
+    const loop: ModelMessage[] = [
+      { role: 'user', content: 'fix the typo' },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 't1', name: 'read_file', input: { path: 'a' } }],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'teh' }] },
+    ];
+    const mid = buildMessagesBody(
+      { messages: loop, thinking: { budgetTokens: 2048 }, temperature: 0.3 },
+      defaults,
+    );
+    assert.equal(mid.thinking, undefined, 'no thinking while the loop that began without it runs');
+    assert.equal(mid.temperature, 0.3);
+    assert.equal(mid.max_tokens, 1000);
+    // The loop's assistant turn began with thinking: thinking goes on.
+    const signed: ModelMessage[] = [
+      loop[0]!,
+      {
+        role: 'assistant',
+        content: [{ type: 'thinking', thinking: 'read it', signature: 'sig' }, ...(loop[1]!.content as [])],
+      },
+      loop[2]!,
+    ];
+    assert.deepEqual(
+      buildMessagesBody({ messages: signed, thinking: { budgetTokens: 2048 } }, defaults).thinking,
+      {
+        type: 'enabled',
+        budget_tokens: 2048,
+      },
+    );
+    // The next user message ends the loop: thinking is on again.
+    const next = buildMessagesBody(
+      {
+        messages: [...loop, { role: 'assistant', content: 'fixed' }, { role: 'user', content: 'thanks' }],
+        thinking: { budgetTokens: 2048 },
+      },
+      defaults,
+    );
+    assert.deepEqual(next.thinking, { type: 'enabled', budget_tokens: 2048 });
+  });
+
   it('raises a budget under the API minimum to 1024', () => {
     const body = buildMessagesBody(
       { messages: history, thinking: { budgetTokens: 10 }, maxTokens: 8000 },

@@ -12,6 +12,7 @@ import {
   priceFor,
   withPrefixBreakpoint,
 } from '../../../src/runtime/llm';
+import { contextWindowFor } from '../../../src/runtime/llm/context-window';
 import { providerFor } from '../../support/provider-fixture';
 import { reply, type ScriptedServer, startScriptedServer } from '../../support/scripted-anthropic-server';
 
@@ -160,5 +161,22 @@ describe('llm helpers', () => {
     const out = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { encoding: 'utf8' });
     assert.equal(out.status, 0, out.stderr);
     assert.deepEqual(JSON.parse(out.stdout), { loaded: false, requested: false });
+  });
+});
+
+describe('model facts: context windows and prices of the picker’s models', () => {
+  it('Opus 4.6 and Sonnet 4.6 have 1M windows, Haiku 4.5 and older models 200k, a configured window wins', () => {
+    assert.equal(contextWindowFor('claude-opus-4-6'), 1_000_000);
+    assert.equal(contextWindowFor('claude-sonnet-4-6-20260217'), 1_000_000);
+    assert.equal(contextWindowFor('claude-sonnet-4-60'), 200_000, 'another model, not a dated id');
+    assert.equal(contextWindowFor('claude-haiku-4-5'), 200_000);
+    assert.equal(contextWindowFor('claude-sonnet-4-20250514'), 200_000);
+    assert.equal(contextWindowFor('claude-opus-4-6', 300_000), 300_000);
+  });
+
+  it('every model the picker offers by default has a price', () => {
+    for (const m of ['claude-opus-4-6', 'claude-sonnet-4-6', 'claude-haiku-4-5'])
+      assert.ok(priceFor(m), `${m} is priced`);
+    assert.deepEqual(priceFor('claude-opus-4-6'), { input: 5, output: 25 });
   });
 });
