@@ -44,7 +44,19 @@ export function watchStaleProposalTabs(
       opts.log.warn(`Review: closing the tabs of proposals no longer pending failed: ${String(err)}`),
     );
   void sweep();
-  return vscode.window.tabGroups.onDidChangeTabs((e) => {
-    if (e.opened.some((t) => isStale(t, opts))) void sweep();
+  let timer: NodeJS.Timeout | undefined;
+  const listener = vscode.window.tabGroups.onDidChangeTabs((e) => {
+    if (!e.opened.some((t) => isStale(t, opts))) return;
+    // Closing a tab while its editor is still being created fails inside VS Code ("InstantiationService
+    // has been disposed"): let the opening finish first.
+    clearTimeout(timer);
+    timer = setTimeout(() => void sweep(), OPEN_SETTLE_MS);
+  });
+  return new vscode.Disposable(() => {
+    clearTimeout(timer);
+    listener.dispose();
   });
 }
+
+/** How long a newly opened stale tab is left to finish opening before it is closed. */
+const OPEN_SETTLE_MS = 300;
