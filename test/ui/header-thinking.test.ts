@@ -64,7 +64,8 @@ describe('Queen picker, model picker, context gauge, thinking', () => {
     assert.equal(await block.locator('.thinking-label').textContent(), 'Thought');
     assert.equal(await block.locator('.thinking-body').count(), 0, 'folded by default');
     const requests = await modelRequests();
-    const turn = requests.find((r) => r.stream && r.lastUser.includes('Set up CI'));
+    // The queen's own turn (offered her tools), not another call that quotes the message.
+    const turn = requests.find((r) => r.stream && r.tools.length > 0 && r.lastUser.includes('Set up CI'));
     assert.equal(turn?.thinkingBudget, 2048, 'the setting reached the request');
   });
 
