@@ -1,6 +1,7 @@
 /**
- * A Hive home of today's layout (`queens/<q>/sessions/<sid>/`) for the listing benchmarks: each session has a
- * meta.json and `parts` part files (user, assistant tool call, tool result, user, assistant text, repeating).
+ * A Hive home for the listing benchmarks, today's layout (`queens/<q>/sessions/<sid>/`) unless `dirFor` says
+ * otherwise: each session has a meta.json and `parts` part files (user, assistant tool call, tool result,
+ * user, assistant text, repeating).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,15 +22,25 @@ export function benchSessionId(i: number): string {
   return `session_${stamp}_${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** Writes `sessions` sessions of `parts` parts each under `home/queens`; returns the session folders. */
-export function writeSessionTree(home: string, sessions: number, parts: number): string[] {
+/** Session `i`'s folder: today's layout by default. */
+export type SessionDirFor = (home: string, i: number, queen: string, sid: string) => string;
+const todaysLayout: SessionDirFor = (home, _i, queen, sid) =>
+  path.join(home, 'queens', queen, 'sessions', sid);
+
+/** Writes `sessions` sessions of `parts` parts each; returns the session folders. */
+export function writeSessionTree(
+  home: string,
+  sessions: number,
+  parts: number,
+  dirFor: SessionDirFor = todaysLayout,
+): string[] {
   const dirs: string[] = [];
   const toolCall = [
     { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } },
   ];
   for (let i = 0; i < sessions; i++) {
     const queen = QUEENS[i % QUEENS.length]!;
-    const dir = path.join(home, 'queens', queen, 'sessions', benchSessionId(i));
+    const dir = dirFor(home, i, queen, benchSessionId(i));
     const partsDir = path.join(dir, 'conversations', 'parts');
     mkdirSync(partsDir, { recursive: true });
     writeFileSync(

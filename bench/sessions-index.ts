@@ -4,67 +4,23 @@
  *
  * Env: BENCH_SESSIONS (default 10000), BENCH_PARTS (default 50), BENCH_KEEP=1 keeps the tree.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PartStore } from '../src/runtime/storage/parts';
 import { SessionIndex } from '../src/runtime/storage/session-index';
+import { writeSessionTree } from './session-tree';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const PARTS = Number(process.env.BENCH_PARTS ?? 50);
-const QUEENS = ['queen_technology', 'queen_growth', 'queen_product_strategy', 'queen_finance_fundraising'];
-const LOREM =
-  'The colony finished the survey of the repository and found three modules that need tests before the refactor can start. ';
-
-function sessionId(i: number): string {
-  const d = new Date(Date.UTC(2025, 0, 1) + i * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const stamp = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}_${p(d.getUTCHours())}0000`;
-  return `session_${stamp}_${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
-}
-
-/** Writes a Hive-shaped tree: 70% current layout, 20% seed-era, 10% colony overseer sessions. */
+/** A Hive-shaped tree: 70% current layout, 20% seed-era, 10% colony overseer sessions. */
 function generate(home: string): string[] {
-  const dirs: string[] = [];
-  const toolCall = [
-    { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } },
-  ];
-  for (let i = 0; i < SESSIONS; i++) {
-    const sid = sessionId(i);
-    const queen = QUEENS[i % QUEENS.length]!;
+  return writeSessionTree(home, SESSIONS, PARTS, (root, i, queen, sid) => {
     const kind = i % 10;
-    const dir =
-      kind < 7
-        ? path.join(home, 'queens', queen, 'sessions', sid)
-        : kind < 9
-          ? path.join(home, 'agents', 'queens', queen, 'sessions', sid)
-          : path.join(home, 'colonies', `colony_${i % 20}`, 'queens', queen, 'sessions', sid);
-    const parts = path.join(dir, 'conversations', 'parts');
-    mkdirSync(parts, { recursive: true });
-    writeFileSync(
-      path.join(dir, 'meta.json'),
-      JSON.stringify({
-        created_at: 1_735_689_600 + i * 3600,
-        queen_id: queen,
-        agent_name: null,
-        agent_path: null,
-      }),
-    );
-    for (let seq = 0; seq < PARTS; seq++) {
-      const r = seq % 5;
-      const part =
-        r === 0 || r === 3
-          ? { seq, role: 'user', content: `${LOREM.slice(0, 40 + (seq % 60))} #${i}`, is_client_input: true }
-          : r === 1
-            ? { seq, role: 'assistant', content: null, tool_calls: toolCall }
-            : r === 2
-              ? { seq, role: 'tool', content: LOREM.repeat(3), tool_use_id: 'call_1' }
-              : { seq, role: 'assistant', content: `${LOREM} (session ${i}, turn ${seq})` };
-      writeFileSync(path.join(parts, `${String(seq).padStart(10, '0')}.json`), JSON.stringify(part));
-    }
-    dirs.push(dir);
-  }
-  return dirs;
+    if (kind < 7) return path.join(root, 'queens', queen, 'sessions', sid);
+    if (kind < 9) return path.join(root, 'agents', 'queens', queen, 'sessions', sid);
+    return path.join(root, 'colonies', `colony_${i % 20}`, 'queens', queen, 'sessions', sid);
+  });
 }
 
 interface NaiveRow {
