@@ -24,8 +24,18 @@ export async function loadWorkspaceColony(page: Page, folder: string): Promise<v
   await scriptModel({
     stream: [{ match: { lastUser: '[SYSTEM] Colony loaded.' }, step: reply.text('The colony is loaded.') }],
   });
-  await runCommand(page, 'Hive: Load Workspace Folder as Colony');
-  await pickQuickInput(page, path.basename(folder));
+  // A quick pick closes when something else takes focus as it opens (a chat or toast of the previous
+  // step): the command is asked once more before that counts as a failure.
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Hive: Load Workspace Folder as Colony');
+    try {
+      await pickQuickInput(page, path.basename(folder), 15_000);
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await chatFrame(page).locator('.colony-name').waitFor({ state: 'visible', timeout: 20_000 });
 }
 

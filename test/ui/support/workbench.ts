@@ -152,10 +152,10 @@ async function focusWorkbench(page: Page): Promise<void> {
 }
 
 /** Picks the row of the open quick pick (a command's own question) that contains `text`. */
-export async function pickQuickInput(page: Page, text: string): Promise<void> {
+export async function pickQuickInput(page: Page, text: string, timeoutMs?: number): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ state: 'visible' });
+  await row.waitFor({ state: 'visible', ...(timeoutMs ? { timeout: timeoutMs } : {}) });
   await row.click();
   await widget.waitFor({ state: 'hidden' });
 }
@@ -225,6 +225,11 @@ export async function sessionRow(page: Page, text: string | RegExp, timeoutMs = 
     async () => {
       if (await row.isVisible()) return true;
       if ((await collapsed.count()) > 0) await collapsed.first().click();
+      else {
+        // The tree only renders the rows in view: earlier tests' sessions can push a row below the fold.
+        await pane.locator('.monaco-list').first().hover();
+        await page.mouse.wheel(0, 120);
+      }
       return false;
     },
     timeoutMs,
