@@ -93,9 +93,12 @@ export class FolderJail {
       0o644,
     );
     let renamed = false;
+    // Where the handle really is (Linux): a folder swapped before the open shows here. The temp file is
+    // removed by that path, since `temp` may resolve elsewhere by the time it is removed (a swap back
+    // would otherwise leave an empty temp file outside the jail).
+    let where: string | undefined;
     try {
-      // Where the handle really is (Linux): a folder swapped before the open shows here.
-      const where = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
+      where = await readlink(`/proc/self/fd/${fh.fd}`).catch(() => undefined);
       if (where !== undefined && !inside(await this.realRoot(), where))
         throw new PathEscapeError(
           `Refused ${real}: its folder was swapped for a link outside the ${this.label}`,
@@ -117,7 +120,7 @@ export class FolderJail {
           .catch(() => undefined);
     } finally {
       await fh.close().catch(() => undefined);
-      if (!renamed) await unlink(temp).catch(() => undefined);
+      if (!renamed) await unlink(where ?? temp).catch(() => undefined);
     }
   }
 
