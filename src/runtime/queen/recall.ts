@@ -104,11 +104,28 @@ export function scoreMemory(queryWords: ReadonlySet<string>, memory: MemoryFile)
 }
 
 export async function recallMemories(opts: RecallOptions): Promise<RecalledMemory[]> {
+  // Listed once: the keyword fallback after a failed selection reads the same files.
+  const listed = await listScopes(opts);
   if (opts.select) {
-    const picked = await selectByModel(opts, opts.select);
+    const picked = await selectByModel(opts, opts.select, listed);
     if (picked) return withinBudget(opts, picked);
   }
-  return recallByKeywords(opts);
+  return recallByKeywords(opts, listed);
+}
+
+/** Each scope's memory files, by scope index; a scope that cannot be listed is skipped with a warning. */
+async function listScopes(opts: RecallOptions): Promise<Array<{ label: string; files: MemoryFile[] }>> {
+  const logger = opts.logger ?? silentLogger;
+  const out: Array<{ label: string; files: MemoryFile[] }> = [];
+  for (const scope of opts.scopes) {
+    try {
+      out.push({ label: scope.label, files: await listMemories(scope.dir) });
+    } catch (err) {
+      logger.warn(`Recall skipped ${scope.label}: ${errorMessage(err)}`);
+      out.push({ label: scope.label, files: [] });
+    }
+  }
+  return out;
 }
 
 // Hive's SELECT_MEMORIES_SYSTEM_PROMPT (recall_selector.py), for ids that name the scope too.
@@ -125,19 +142,15 @@ const SELECT_SYSTEM =
 const SelectReply = z.object({ selected_memories: z.array(z.string()) });
 
 /** The model's pick, best first; undefined when it could not be had (the caller falls back to keywords). */
-async function selectByModel(opts: RecallOptions, complete: Complete): Promise<RecalledMemory[] | undefined> {
+async function selectByModel(
+  opts: RecallOptions,
+  complete: Complete,
+  listed: Array<{ label: string; files: MemoryFile[] }>,
+): Promise<RecalledMemory[] | undefined> {
   const logger = opts.logger ?? silentLogger;
   const byId = new Map<string, RecalledMemory>();
-  for (const [i, scope] of opts.scopes.entries()) {
-    let files: MemoryFile[];
-    try {
-      files = await listMemories(scope.dir);
-    } catch (err) {
-      logger.warn(`Recall skipped ${scope.label}: ${errorMessage(err)}`);
-      continue;
-    }
-    for (const file of files) byId.set(`${i + 1}/${file.filename}`, toRecalled(scope.label, file, 0));
-  }
+  for (const [i, scope] of listed.entries())
+    for (const file of scope.files) byId.set(`${i + 1}/${file.filename}`, toRecalled(scope.label, file, 0));
   if (byId.size === 0) return []; // Hive makes no call without memories
   const manifest = [...byId]
     .map(([id, m]) => `- ${id} [${m.scope}] ${m.name}${m.description ? `: ${m.description}` : ''}`)
@@ -161,20 +174,16 @@ async function selectByModel(opts: RecallOptions, complete: Complete): Promise<R
   }
 }
 
-async function recallByKeywords(opts: RecallOptions): Promise<RecalledMemory[]> {
+async function recallByKeywords(
+  opts: RecallOptions,
+  listed: Array<{ label: string; files: MemoryFile[] }>,
+): Promise<RecalledMemory[]> {
   const maxResults = opts.maxResults ?? 5;
   const logger = opts.logger ?? silentLogger;
   const words = keywords(opts.query);
   const candidates: RecalledMemory[] = [];
-  for (const scope of opts.scopes) {
-    let files: MemoryFile[];
-    try {
-      files = await listMemories(scope.dir);
-    } catch (err) {
-      logger.warn(`Recall skipped ${scope.label}: ${errorMessage(err)}`);
-      continue;
-    }
-    for (const file of files) {
+  for (const scope of listed) {
+    for (const file of scope.files) {
       const score = scoreMemory(words, file);
       if (score > 0) candidates.push(toRecalled(scope.label, file, score));
     }
