@@ -22,6 +22,16 @@ import { type HostModelServer, startHostModelServer } from './model-server';
 
 const outputDir = path.join(repoRoot, 'test-output');
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** Each suite's printed output, kept so its failures can be repeated after the (long) logs. */
+const suiteOutput = new Map<string, string[]>();
+const record = (suite: string) => {
+  const lines: string[] = [];
+  suiteOutput.set(suite, lines);
+  return (line: string) => {
+    lines.push(line);
+    log(line);
+  };
+};
 const section = (title: string) => log(`\n--- ${title}`);
 
 async function main(): Promise<number> {
@@ -80,7 +90,7 @@ async function main(): Promise<number> {
           extensionEnvironment: fixtures.env,
           timeoutMs: suiteTimeoutMs,
           outputDir,
-          log,
+          log: record('extension-host suite'),
         });
         if (r.code !== 0) failed.push(`extension-host suite (exit ${r.timedOut ? 'timeout' : r.code})`);
       } finally {
@@ -110,6 +120,7 @@ async function main(): Promise<number> {
   fs.rmSync(work, { recursive: true, force: true });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   if (failed.length > 0) {
+    printFailures();
     log(`\nreal-host tests FAILED in ${secs} s: ${failed.join('; ')}`);
     log(`screenshots and logs: ${path.relative(process.cwd(), outputDir)}/`);
     return 1;
@@ -137,7 +148,7 @@ function runUiSuite(
   args.push('--retries', '1');
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    stdio: 'inherit',
+    stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
       HIVE_UI_BASE_URL: cs.url,
@@ -149,6 +160,14 @@ function runUiSuite(
     },
   });
   onSignal(() => child.kill('SIGKILL'));
+  const out = record('UI suite');
+  let partial = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) out(l);
+  });
+  child.stdout.on('end', () => partial && out(partial));
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       log(`the UI suite did not finish within ${timeoutMs / 1000} s`);
@@ -181,6 +200,18 @@ function onSignal(cleanup: () => unknown): void {
         process.exit(130);
       })();
     });
+  }
+}
+
+/** Mocha's failure report of each suite, repeated last so the end of a CI log says what failed. */
+function printFailures(): void {
+  for (const [suite, lines] of suiteOutput) {
+    const start = lines.findLastIndex((l) => /^\s*\d+ failing\b/.test(l));
+    if (start < 0) continue;
+    section(`${suite}: failures (repeated from above)`);
+    const report = lines.slice(start);
+    log(report.slice(0, 150).join('\n'));
+    if (report.length > 150) log(`… ${report.length - 150} more lines above`);
   }
 }
 
