@@ -166,9 +166,38 @@ function hostTargets({ fromHost, groups }) {
   ];
 }
 
+// `hive sessions …` (listing 10,000 sessions is the CLI's hot path) loads its own small bundle: the same
+// src/cli/main.ts without the chat and colony commands, which it never runs. dist/cli.js picks one of the
+// two, so each module still exists once per process.
+const sessionsOnly = {
+  name: 'cli-sessions-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(chat|colony)$/ }, (a) =>
+      a.importer.endsWith(path.join('src', 'cli', 'run.ts'))
+        ? { path: a.path, namespace: 'not-here' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-here' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not in dist/cli-sessions.js (dist/cli.js loads it only for \`hive sessions\`)`)});`,
+      loader: 'js',
+    }));
+  },
+};
+const cliMain = {
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  ...importMetaUrl,
+};
+
 const otherTargets = [
   {
-    // The `hive` command: a few lines that turn on Node's compile cache, then require dist/cli-main.js.
+    // The `hive` command: a few lines that turn on Node's compile cache, then require dist/cli-main.js
+    // (or dist/cli-sessions.js).
     ...common,
     entryPoints: ['src/cli/launch.ts'],
     outfile: 'dist/cli.js',
@@ -176,21 +205,12 @@ const otherTargets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    external: ['./cli-main.js'],
+    external: ['./cli-main.js', './cli-sessions.js'],
   },
-  {
-    // The CLI itself, minified but with its names (less to read and compile on each start, readable
-    // stack traces and profiles); each command's modules are evaluated only when it runs (src/cli/run.ts).
-    ...common,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli-main.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    ...importMetaUrl,
-  },
+  // The CLI itself, minified but with its names (less to read and compile on each start, readable
+  // stack traces and profiles); each command's modules are evaluated only when it runs (src/cli/run.ts).
+  { ...cliMain, outfile: 'dist/cli-main.js' },
+  { ...cliMain, outfile: 'dist/cli-sessions.js', plugins: [sessionsOnly] },
   {
     // The chat panel: browser code; its CSS import is emitted as dist/webview.css.
     ...common,

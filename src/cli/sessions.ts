@@ -4,7 +4,7 @@ import { resolveHiveHome } from '../runtime/storage/home';
 import { InvalidIdError, validateId } from '../runtime/storage/ids';
 import { PartStore } from '../runtime/storage/parts';
 import { SessionIndex } from '../runtime/storage/session-index';
-import { isSessionLocked } from '../runtime/storage/session-lock';
+import { isSessionLocked, lockHintedSessionIds } from '../runtime/storage/session-lock';
 import { type CliIo, parseCliArgs, UsageError } from './usage';
 
 export interface SessionsContext {
@@ -56,9 +56,11 @@ async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): P
   const index = openIndex(home);
   const cold = await index.listColdSessions({ limit });
   await index.flush();
-  // Live here (a host's own manager), or in another process: VS Code, `hive chat` (its session lock).
+  // Live here (a host's own manager), or in another process: VS Code, `hive chat` (its session lock; only the
+  // sessions whose lock left a hint are looked at).
   const running = new Set(liveIds);
-  for (const r of cold) if (isSessionLocked(r.dir)) running.add(r.session_id);
+  const hinted = lockHintedSessionIds(home);
+  for (const r of cold) if (hinted.has(r.session_id) && isSessionLocked(r.dir)) running.add(r.session_id);
   const rows = markLive(cold, running);
   if (values.json) {
     // toHiveRow only picks Hive's fields; a live row's cold/live values pass through.
@@ -87,8 +89,8 @@ async function list(argv: string[], io: CliIo, liveIds?: ReadonlySet<string>): P
 }
 
 /**
- * Writes `JSON.stringify(rows.map(pick), null, 2)` and a newline, a few hundred rows at a time: 10,000 rows
- * never become one 5 MB string (and its escaped copy) in memory.
+ * Writes the rows as a JSON array, one row per line (compact: indenting 10,000 rows would double what is
+ * built and written), a few hundred rows at a time: they never become one 5 MB string in memory.
  */
 function writeJsonArray<T>(io: CliIo, rows: readonly T[], pick: (row: T) => unknown): void {
   if (rows.length === 0) {
@@ -97,9 +99,7 @@ function writeJsonArray<T>(io: CliIo, rows: readonly T[], pick: (row: T) => unkn
   }
   const CHUNK = 500;
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const items = rows
-      .slice(i, i + CHUNK)
-      .map((r) => `  ${JSON.stringify(pick(r), null, 2).replaceAll('\n', '\n  ')}`);
+    const items = rows.slice(i, i + CHUNK).map((r) => JSON.stringify(pick(r)));
     const last = i + CHUNK >= rows.length;
     io.out(`${i === 0 ? '[\n' : ''}${items.join(',\n')}${last ? '\n]\n' : ',\n'}`);
   }

@@ -528,10 +528,12 @@ export class SessionManager {
     let log: EventLog | undefined;
     let session: LiveSession | undefined;
     // Before anything is written: another process with this session live is refused here.
-    const lock = await acquireSessionLock(p.dir, p.id).catch(async (err: unknown) => {
-      if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
-      throw err;
-    });
+    const lock = await acquireSessionLock(p.dir, p.id, { home: this.opts.hiveHome }).catch(
+      async (err: unknown) => {
+        if (p.createdDir) await rm(p.dir, { recursive: true, force: true }).catch(() => {});
+        throw err;
+      },
+    );
     try {
       // With the lock held no writer of ours is left: what a crash left half-written goes.
       await sweepTempFiles(p.dir).catch(() => 0);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../../src/cli/run';
 import { HIVE_LIST_FIELDS } from '../../../src/runtime/storage/cold-sessions';
-import { acquireSessionLock } from '../../../src/runtime/storage/session-lock';
+import { acquireSessionLock, SESSION_LOCK_FILE } from '../../../src/runtime/storage/session-lock';
 import { removeTree, tempHome, writeSession } from '../storage/fixtures';
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -57,7 +58,13 @@ describe('hive sessions CLI', () => {
   it('marks a session running in another process (its lock held) live, in the table and the JSON', async () => {
     // Hive's seed layout keeps sessions under agents/queens/<queen>/sessions.
     const dirA = path.join(home, 'agents', 'queens', 'queen_technology', 'sessions', A);
-    const lock = await acquireSessionLock(dirA, A); // this test process plays VS Code
+    const lock = await acquireSessionLock(dirA, A, { home }); // this test process plays VS Code
+    const hints = path.join(home, '.hive-vscode', 'locks');
+    assert.deepEqual(
+      readdirSync(hints).map((n) => n.startsWith(`${A}.`)),
+      [true],
+      'the lock left its hint',
+    );
     try {
       const table = await cli(['sessions', 'list', '--home', home]);
       assert.match(table.out, /^SESSION +LIVE /);
@@ -73,6 +80,26 @@ describe('hive sessions CLI', () => {
     assert.ok(
       after.every((r: { live: boolean }) => r.live === false),
       'cold again once released',
+    );
+    assert.deepEqual(readdirSync(hints), [], 'the hint goes with the lock');
+  });
+
+  it('does not mark live a session whose hint and lock a crashed process left', async () => {
+    const dirA = path.join(home, 'agents', 'queens', 'queen_technology', 'sessions', A);
+    // A pid that cannot be running (above Linux's pid_max), on this host.
+    writeFileSync(
+      path.join(dirA, SESSION_LOCK_FILE),
+      JSON.stringify({ pid: 2 ** 31 - 2, host: os.hostname(), since: 1 }),
+    );
+    mkdirSync(path.join(home, '.hive-vscode', 'locks'), { recursive: true });
+    writeFileSync(path.join(home, '.hive-vscode', 'locks', `${A}.deadbeef`), '');
+    const rows = JSON.parse((await cli(['sessions', 'list', '--home', home, '--json'])).out);
+    assert.deepEqual(
+      rows.map((r: { session_id: string; live: boolean }) => [r.session_id, r.live]),
+      [
+        [B, false],
+        [A, false],
+      ],
     );
   });
 
