@@ -5,6 +5,9 @@ import type { RefreshStats, SessionIndex } from '../../runtime/storage/session-i
 import type { GroupNode } from './nodes';
 import { matchesFilter } from './session-filter';
 
+/** Rows grouped between two yields to the event loop. */
+const BATCH = 1000;
+
 export class SessionGroups {
   /** Group nodes by key, kept across rebuilds so a group can be refreshed by itself. */
   groups = new Map<string, GroupNode>();
@@ -12,10 +15,12 @@ export class SessionGroups {
   coldById = new Map<string, ColdSessionEntry>();
   /** Why the last listing failed, if it did (shown as a notice row). */
   loadError: string | undefined;
-  /** Every row of the last listing, matched or not (a new filter regroups them without a refresh). */
-  allRows: ColdSessionEntry[] = [];
+  /** Every row of the latest listing, matched or not (a new filter regroups them without a refresh). */
+  private allRows: ColdSessionEntry[] = [];
   /** The history search's words; none shows every session. */
   filterWords: string[] = [];
+  /** Counts regroupings: one that a later one overtook while it yielded is dropped. */
+  private generation = 0;
 
   /**
    * Refreshes the index (full, or only `paths`) and regroups; false when nothing changed (then the
@@ -39,11 +44,11 @@ export class SessionGroups {
       this.loadError = err instanceof Error ? err.message : String(err);
       log.error(`listing sessions of ${index.home} failed: ${this.loadError}`);
     }
-    this.regroup(index.list());
-    return true;
+    return this.regroup(await index.listInBatches());
   }
 
   clear(): void {
+    this.generation++;
     this.groups = new Map();
     this.order = [];
     this.coldById = new Map();
@@ -52,38 +57,57 @@ export class SessionGroups {
   }
 
   /** Applies a history search to the rows already listed. */
-  setFilter(words: string[]): void {
+  async setFilter(words: string[]): Promise<void> {
     this.filterWords = words;
-    this.regroup(this.allRows);
+    await this.regroup(this.allRows);
   }
 
-  private regroup(all: ColdSessionEntry[]): void {
+  /**
+   * Groups the rows, yielding between batches so 10,000 rows never hold the extension host for long. False
+   * when a later regrouping (or clear) started meanwhile: its result stands, this one is dropped.
+   */
+  private async regroup(all: ColdSessionEntry[]): Promise<boolean> {
+    const generation = ++this.generation;
+    // The newest listing, even before it is on show: a filter set meanwhile regroups these rows.
     this.allRows = all;
     const words = this.filterWords;
-    const rows = words.length ? all.filter((r) => matchesFilter(r, words)) : all;
+    // Collected aside: the groups on show are not touched until the end (the tree may draw meanwhile).
+    const rowsByKey = new Map<string, ColdSessionEntry[]>();
+    const firstRow = new Map<string, ColdSessionEntry>();
+    const byId = new Map<string, ColdSessionEntry>();
+    for (let i = 0; i < all.length; i++) {
+      if (i > 0 && i % BATCH === 0) {
+        await new Promise((r) => setImmediate(r));
+        if (generation !== this.generation) return false;
+      }
+      const row = all[i]!;
+      if (words.length && !matchesFilter(row, words)) continue;
+      if (!byId.has(row.session_id)) byId.set(row.session_id, row);
+      const key = groupKey(row);
+      const rows = rowsByKey.get(key);
+      if (rows) rows.push(row);
+      else {
+        rowsByKey.set(key, [row]);
+        firstRow.set(key, row);
+      }
+    }
+    if (generation !== this.generation) return false;
     const groups = new Map<string, GroupNode>();
     const order: GroupNode[] = [];
-    const byId = new Map<string, ColdSessionEntry>();
-    for (const row of rows) {
-      if (!byId.has(row.session_id)) byId.set(row.session_id, row);
-      const queenId = row.queen_id ?? 'unknown';
-      const key = row.colony_id ? `colony:${row.colony_id}/${queenId}` : `queen:${queenId}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = this.groups.get(key) ?? {
-          kind: 'group',
-          key,
-          queenId,
-          colonyId: row.colony_id,
-          rows: [],
-          expanded: false,
-        };
-        g.rows = [];
-        g.filtered = words.length > 0;
-        groups.set(key, g);
-        order.push(g);
-      }
-      g.rows.push(row);
+    for (const [key, rows] of rowsByKey) {
+      const first = firstRow.get(key)!;
+      const g: GroupNode = this.groups.get(key) ?? {
+        kind: 'group',
+        key,
+        queenId: first.queen_id ?? 'unknown',
+        colonyId: first.colony_id,
+        rows: [],
+        expanded: false,
+      };
+      g.rows = rows;
+      g.filtered = words.length > 0;
+      groups.set(key, g);
+      order.push(g);
     }
     // The group with the newest session opens by itself.
     if (order[0] && this.groups.size === 0) order[0].expanded = true;
@@ -92,5 +116,11 @@ export class SessionGroups {
     // Rows the filter hides stay known by id (a live session or a click may still need them).
     for (const row of all) if (!byId.has(row.session_id)) byId.set(row.session_id, row);
     this.coldById = byId;
+    return true;
   }
+}
+
+function groupKey(row: ColdSessionEntry): string {
+  const queenId = row.queen_id ?? 'unknown';
+  return row.colony_id ? `colony:${row.colony_id}/${queenId}` : `queen:${queenId}`;
 }

@@ -202,7 +202,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   async setFilter(text: string): Promise<void> {
     this.filterText = text.trim();
     await this.ensureLoaded();
-    this.cold.setFilter(filterWords(this.filterText));
+    await this.cold.setFilter(filterWords(this.filterText));
     this.changed.fire(undefined);
     this.filterChanged.fire();
   }

@@ -49,42 +49,72 @@ export async function loadIndexCache(
   home: string,
   pause = noPause,
 ): Promise<CacheLoad> {
-  let text: string;
+  // A megabytes-large cache is read and decoded a chunk at a time, the event loop free between chunks.
+  const chunks = fs.readFileChunks ? fs.readFileChunks(file) : [fs.readFile(file)];
+  const lines = linesOf(chunks);
+  let first: IteratorResult<string>;
   try {
-    text = fs.readFile(file);
+    first = lines.next();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { discarded: code === 'ENOENT' ? 'no cache yet' : `unreadable cache (${code ?? 'invalid JSON'})` };
+    return { discarded: unreadable(err) };
   }
-  const firstEnd = text.indexOf('\n');
   let header: { version?: unknown; home?: unknown; entries?: unknown };
   try {
-    header = JSON.parse(firstEnd < 0 ? text : text.slice(0, firstEnd));
+    header = JSON.parse(first.done ? '' : first.value);
   } catch {
+    lines.return?.(undefined);
     return { discarded: 'unreadable cache (invalid JSON)' };
   }
+  if (!header || typeof header !== 'object' || header.version !== VERSION) lines.return?.(undefined);
   if (!header || typeof header !== 'object') return { discarded: 'unknown cache version' };
   if (header.version === LEGACY_VERSION) return loadLegacy(header, home);
   if (header.version !== VERSION) return { discarded: 'unknown cache version' };
-  if (header.home !== home) return { discarded: 'cache belongs to another HIVE_HOME' };
+  if (header.home !== home) {
+    lines.return?.(undefined);
+    return { discarded: 'cache belongs to another HIVE_HOME' };
+  }
   const entries = new Map<string, IndexEntry>();
-  let at = firstEnd < 0 ? text.length : firstEnd + 1;
-  for (let n = 1; at < text.length; n++) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    let e: unknown;
-    try {
-      e = JSON.parse(text.slice(at, end));
-    } catch {
-      return { discarded: 'unreadable cache (invalid JSON)' };
+  try {
+    let n = 0;
+    for (let next = lines.next(); !next.done; next = lines.next()) {
+      if (next.value === '') continue; // the newline that ends the file
+      let e: unknown;
+      try {
+        e = JSON.parse(next.value);
+      } catch {
+        return { discarded: 'unreadable cache (invalid JSON)' };
+      }
+      const entry = completeEntry(e, home);
+      if (!entry) return { discarded: 'malformed cache entry' };
+      entries.set(entry.summary.key, entry);
+      if (++n % BATCH === 0) await pause();
     }
-    at = end + 1;
-    const entry = completeEntry(e, home);
-    if (!entry) return { discarded: 'malformed cache entry' };
-    entries.set(entry.summary.key, entry);
-    if (n % BATCH === 0) await pause();
+  } catch (err) {
+    return { discarded: unreadable(err) };
+  } finally {
+    lines.return?.(undefined);
   }
   return { entries };
+}
+
+function unreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no cache yet' : `unreadable cache (${code ?? 'invalid JSON'})`;
+}
+
+/** The lines of a text given in chunks; each chunk is read only when its lines are asked for. */
+function* linesOf(chunks: Iterable<string>): Generator<string> {
+  let rest = '';
+  for (const chunk of chunks) {
+    const text = rest + chunk;
+    let at = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', at)) {
+      yield text.slice(at, end);
+      at = end + 1;
+    }
+    rest = text.slice(at);
+  }
+  if (rest !== '') yield rest;
 }
 
 function loadLegacy(d: { home?: unknown; entries?: unknown }, home: string): CacheLoad {
@@ -122,17 +152,16 @@ function completeEntry(e: unknown, home: string): IndexEntry | undefined {
   // The key must name a real session location under this home; ids stored beside it must agree with it.
   const loc = locationFromKey(home, s.key);
   if (!loc || loc.key !== s.key) return undefined;
-  const implied = {
-    session_id: loc.sessionId,
-    queen_id: loc.queenId,
-    colony_id: loc.colonyId,
-    layout: loc.layout,
-  };
-  for (const [k, v] of Object.entries(implied)) {
-    if (k in s && s[k] !== v) return undefined;
-    s[k] = v;
-  }
+  if (!implies(s, 'session_id', loc.sessionId) || !implies(s, 'queen_id', loc.queenId)) return undefined;
+  if (!implies(s, 'colony_id', loc.colonyId) || !implies(s, 'layout', loc.layout)) return undefined;
   return isEntry(e) ? e : undefined;
+}
+
+/** Fills in a field the key implies; false if the entry stored a different value. */
+function implies(s: Record<string, unknown>, field: string, value: unknown): boolean {
+  if (field in s && s[field] !== value) return false;
+  s[field] = value;
+  return true;
 }
 
 const STRING_OR_NULL = [

@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
-import { readTextSafeSync } from './safe-read';
+import { readTextChunksSafeSync, readTextSafeSync } from './safe-read';
 
 /**
  * The few synchronous file operations the session index uses. Injected so tests can count
@@ -15,6 +15,8 @@ export interface IndexFs {
   readdir(p: string): Dirent[];
   /** UTF-8 text of a regular file under the size cap; throws like fs.readFileSync, or UnsafeFileError. */
   readFile(p: string): string;
+  /** readFile's text a chunk at a time, each read when asked for (for the index cache, megabytes). */
+  readFileChunks?(p: string): Iterable<string>;
   /** The sub-folders of `p` by their raw names (which may not be UTF-8), with their mtimes; throws like readdir. */
   readdirRaw?(p: string): RawFolder[];
 }
@@ -28,6 +30,7 @@ export const nodeIndexFs: IndexFs = {
   stat: (p) => statSync(p, { throwIfNoEntry: false }),
   readdir: (p) => readdirSync(p, { withFileTypes: true }),
   readFile: (p) => readTextSafeSync(p),
+  readFileChunks: (p) => readTextChunksSafeSync(p),
   readdirRaw: (p) => {
     const parent = Buffer.from(`${p}${path.sep}`);
     return readdirSync(p, { encoding: 'buffer', withFileTypes: true })

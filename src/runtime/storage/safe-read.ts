@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { HiveError } from '../errors';
 
 /**
@@ -101,4 +102,35 @@ export function readBytesSafeSync(file: string, opts: SafeReadOptions = {}): Buf
 
 export function readTextSafeSync(file: string, opts: SafeReadOptions = {}): string {
   return readBytesSafeSync(file, opts).toString('utf8');
+}
+
+/**
+ * The file's UTF-8 text a chunk at a time (a character split between two chunks is carried over), with
+ * the checks of readBytesSafeSync; each chunk is read synchronously when asked for. A caller that yields
+ * between chunks never decodes megabytes in one go.
+ */
+export function* readTextChunksSafeSync(
+  file: string,
+  opts: SafeReadOptions & { chunkBytes?: number } = {},
+): Generator<string> {
+  const max = opts.maxBytes ?? DEFAULT_MAX_READ_BYTES;
+  check(file, statSync(file), max);
+  const fd = openSync(file, OPEN_FLAGS);
+  try {
+    check(file, fstatSync(fd), max);
+    const buf = Buffer.allocUnsafe(opts.chunkBytes ?? 1024 * 1024);
+    const decoder = new StringDecoder('utf8');
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, total);
+      if (n === 0) break;
+      total += n;
+      if (total > max) throw new UnsafeFileError(file, 'EFBIG', `grew past ${max} bytes while read`);
+      yield decoder.write(buf.subarray(0, n));
+    }
+    const end = decoder.end();
+    if (end) yield end;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -138,13 +138,25 @@ export class SessionIndex {
 
   /** Synchronous view of the index as it stands (no file access). */
   list(options: ListOptions = {}): ColdSessionEntry[] {
-    const rows = page(this.sortedFor(options.scope), options.offset, options.limit);
-    return rows.map((s) => {
-      const entry = toEntry(s, this.dirOf(s));
-      const raw = this.rawNamed.get(s.key);
-      if (raw?.summary === s) entry.rawDir = raw.rawDir;
-      return entry;
-    });
+    return page(this.sortedFor(options.scope), options.offset, options.limit).map((s) => this.rowOf(s));
+  }
+
+  /** list(), with the event loop free between batches of rows (the Sessions tree's 10,000). */
+  async listInBatches(options: ListOptions = {}): Promise<ColdSessionEntry[]> {
+    const sorted = page(this.sortedFor(options.scope), options.offset, options.limit);
+    const rows: ColdSessionEntry[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      rows.push(this.rowOf(sorted[i]!));
+      if ((i + 1) % this.batchSize === 0) await yieldToLoop();
+    }
+    return rows;
+  }
+
+  private rowOf(s: SessionSummary): ColdSessionEntry {
+    const entry = toEntry(s, this.dirOf(s));
+    const raw = this.rawNamed.get(s.key);
+    if (raw?.summary === s) entry.rawDir = raw.rawDir;
+    return entry;
   }
 
   count(scope?: ListScope): number {

@@ -5,6 +5,7 @@ import { defaultCacheFile } from '../../../src/runtime/storage/index-cache';
 import { type IndexFs, nodeIndexFs } from '../../../src/runtime/storage/index-fs';
 import { updateMeta } from '../../../src/runtime/storage/meta';
 import { PartStore } from '../../../src/runtime/storage/parts';
+import { readTextChunksSafeSync } from '../../../src/runtime/storage/safe-read';
 import { SessionIndex } from '../../../src/runtime/storage/session-index';
 import { partFile, removeTree, tempHome, writeSession } from './fixtures';
 
@@ -225,6 +226,36 @@ describe('SessionIndex (incremental)', () => {
     assert.equal(stats.reread, 0);
     assert.deepEqual([...c.reads.keys()], ['session-index.json']);
     assert.deepEqual(second.list(), await rebuild(home));
+  });
+
+  it('reads its cache a chunk at a time: characters split between chunks and lines across them survive', async () => {
+    buildTree(home, 4);
+    writeSession(home, sid(40), {
+      meta: { created_at: 1_700_000_400, agent_name: 'Grüße ✓ 日本語 🐝' },
+      parts: [{ role: 'assistant', content: 'héllo ✓ 日本語 🐝', mtime: 1_700_000_500 }],
+    });
+    ageTree(home);
+    const first = new SessionIndex({ home, persistDelayMs: 0, now: later });
+    await first.refresh();
+    await first.flush();
+    const chunks: string[] = [];
+    // 7 bytes: every multi-byte character above lands across a chunk boundary somewhere.
+    const chunked: IndexFs = {
+      ...nodeIndexFs,
+      readFileChunks: function* (p) {
+        for (const c of readTextChunksSafeSync(p, { chunkBytes: 7 })) {
+          chunks.push(c);
+          yield c;
+        }
+      },
+    };
+    const second = new SessionIndex({ home, fs: chunked, now: later });
+    assert.equal((await second.refresh()).reread, 0, 'everything came from the cache');
+    assert.ok(chunks.length > 100, `${chunks.length} chunks`);
+    assert.equal(chunks.join(''), readFileSync(defaultCacheFile(home), 'utf8'));
+    assert.deepEqual(second.list(), first.list());
+    const bee = second.list().find((r) => r.session_id === sid(40));
+    assert.deepEqual([bee?.agent_name, bee?.last_message], ['Grüße ✓ 日本語 🐝', 'héllo ✓ 日本語 🐝']);
   });
 
   it('close() writes the cache a last time, after the refresh in progress, and then never again', async () => {

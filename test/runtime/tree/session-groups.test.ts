@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SessionGroups } from '../../../src/extension/tree/session-groups';
+import type { ColdSessionEntry } from '../../../src/runtime/storage/cold-sessions';
 import { SessionIndex } from '../../../src/runtime/storage/session-index';
 import { removeTree, tempHome, writeSession } from '../storage/fixtures';
 
@@ -79,5 +80,64 @@ describe('Sessions tree: grouping the index rows', () => {
     assert.equal(groups.loadError, 'disk on fire');
     assert.equal(await groups.rebuild(index, undefined, quiet), true);
     assert.equal(groups.loadError, undefined);
+  });
+
+  it('groups thousands of rows in batches: the groups on show stay whole meanwhile, and a filter set meanwhile wins', async () => {
+    const row = (n: number, queen: string) =>
+      ({
+        session_id: sid(n % 100) + n,
+        queen_id: queen,
+        colony_id: null,
+        last_message: `note ${n}`,
+      }) as ColdSessionEntry;
+    const first = Array.from({ length: 3000 }, (_, n) => row(n, n % 2 ? 'queen_growth' : 'queen_technology'));
+    const second = [row(99_999, 'queen_finance'), ...first];
+    let rows = first;
+    const fake = {
+      home,
+      refresh: async () => ({
+        changed: true,
+        problems: [],
+        mode: 'full',
+        checked: 0,
+        reread: 1,
+        added: 0,
+        removed: 0,
+        ms: 0,
+      }),
+      listInBatches: async () => rows,
+    } as unknown as SessionIndex;
+    const groups = new SessionGroups();
+    assert.equal(await groups.rebuild(fake, undefined, quiet), true);
+    const shown = () => groups.order.map((g) => [g.key, g.rows.length]);
+    const before = shown();
+    assert.deepEqual(before, [
+      ['queen:queen_technology', 1500],
+      ['queen:queen_growth', 1500],
+    ]);
+
+    rows = second;
+    const rebuilding = groups.rebuild(fake, undefined, quiet);
+    let turns = 0;
+    const midway: unknown[] = [];
+    // Each turn of the event loop while it groups sees the old groups, whole.
+    while (turns < 100) {
+      await new Promise((r) => setImmediate(r));
+      turns++;
+      midway.push(shown());
+      if (groups.order.length === 3) break;
+    }
+    assert.ok(turns > 1, `the grouping yielded (${turns} turns)`);
+    for (const m of midway.slice(0, -1)) assert.deepEqual(m, before);
+    assert.equal(await rebuilding, true);
+    assert.deepEqual(shown()[0], ['queen:queen_finance', 1]);
+
+    // A filter set while a rebuild groups: the rebuild is dropped, the filter applies to its newer rows.
+    rows = [row(88_888, 'queen_legal'), ...second];
+    const overtaken = groups.rebuild(fake, undefined, quiet);
+    await new Promise((r) => setImmediate(r));
+    await groups.setFilter(['queen_legal']);
+    assert.equal(await overtaken, false);
+    assert.deepEqual(shown(), [['queen:queen_legal', 1]]);
   });
 });
