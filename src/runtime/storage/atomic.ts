@@ -1,7 +1,6 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { recordOwnWrite } from './own-writes';
 
 /**
@@ -12,6 +11,8 @@ export async function writeFileAtomically(file: string, data: string | Buffer): 
   await mkdir(path.dirname(file), { recursive: true });
   // Recorded first: a watcher may see the new file before the write call returns.
   recordOwnWrite(file, data);
+  // Required on first use (it loads node:crypto): a listing, which writes nothing, never pays for it.
+  const writeFileAtomic = require('write-file-atomic') as typeof import('write-file-atomic');
   await writeFileAtomic(file, data, { fsync: true });
 }
 

@@ -106,13 +106,14 @@ function unreadable(err: unknown): string {
 function* linesOf(chunks: Iterable<string>): Generator<string> {
   let rest = '';
   for (const chunk of chunks) {
-    const text = rest + chunk;
     let at = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', at)) {
-      yield text.slice(at, end);
+    for (let end = chunk.indexOf('\n'); end >= 0; end = chunk.indexOf('\n', at)) {
+      // Only a line begun in an earlier chunk is joined; the chunk itself is never copied.
+      yield rest === '' ? chunk.slice(at, end) : rest + chunk.slice(at, end);
+      rest = '';
       at = end + 1;
     }
-    rest = text.slice(at);
+    rest += chunk.slice(at);
   }
   if (rest !== '') yield rest;
 }

@@ -4,14 +4,15 @@
  * file holds exactly something we wrote. A few versions per file, because the watcher may read the file
  * between two quick writes (a trigger switched off and on). Bounded: the oldest files go first.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 const LIMIT = 500;
 const VERSIONS = 8;
 const written = new Map<string, string[]>();
 
-const hash = (data: string | Buffer) => createHash('sha1').update(data).digest('hex');
+// node:crypto is required on first use: a listing, which writes nothing, never pays for loading it.
+const hash = (data: string | Buffer) =>
+  (require('node:crypto') as typeof import('node:crypto')).createHash('sha1').update(data).digest('hex');
 
 export function recordOwnWrite(file: string, data: string | Buffer): void {
   const key = path.resolve(file);
