@@ -8,6 +8,9 @@ import type { Change, ChatModel, Row } from './chat-model';
 import { estimateRowHeight, laneOpen, type RowContext, renderRow } from './rows';
 import { thinkingOpen } from './thinking-block';
 
+/** Within this distance of the end, the view counts as at the newest message. */
+const END_THRESHOLD_PX = 48;
+
 interface Mounted {
   el: HTMLElement;
   rev: number;
@@ -24,6 +27,12 @@ export class MessageList {
   private frame = 0;
   /** The user just sent: the next rows added are followed to the end, wherever the view was. */
   private following = false;
+  /**
+   * The view was at the newest message when last scrolled (by the user or by us): content that grows
+   * below it keeps it there. The virtualizer's own end-anchoring skips a resize measured while one of
+   * its scroll commands awaits read-back, which left a finished reply a little above the end.
+   */
+  private pinned = false;
   private forceAll = false;
   private readonly cleanup: () => void;
 
@@ -46,11 +55,20 @@ export class MessageList {
       // position when older history is prepended.
       anchorTo: 'end',
       followOnAppend: true,
-      scrollEndThreshold: 48,
+      scrollEndThreshold: END_THRESHOLD_PX,
       onChange: () => this.schedule(),
     });
-    this.cleanup = this.virtualizer._didMount();
+    const unmount = this.virtualizer._didMount();
     this.virtualizer._willUpdate();
+    // Read from the element itself: the virtualizer's own scroll listener may not have run yet.
+    const onScroll = () => {
+      this.pinned = scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop <= END_THRESHOLD_PX;
+    };
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    this.cleanup = () => {
+      scroller.removeEventListener('scroll', onScroll);
+      unmount();
+    };
   }
 
   /** Applies a model change: re-counts rows and redraws changed ones on the next frame. */
@@ -204,6 +222,7 @@ export class MessageList {
       v.isAtEnd()
     )
       this.opening = false;
+    else if (!this.opening && this.pinned && !v.isAtEnd()) this.scrollToEnd();
   }
 
   /**

@@ -19,11 +19,13 @@ function setSettings(folder: string, settings: Record<string, unknown>): void {
 
 describe('Queen picker, model picker, context gauge, thinking', () => {
   const folder = freshWorkspace();
+  // Written before the workbench opens, so VS Code starts with them: a settings file written after the
+  // load is applied when VS Code's file watcher sees it, which on a busy machine came after the first turn.
+  setSettings(folder, { 'workbench.colorTheme': 'Light Modern', 'hive.thinking.budgetTokens': 2048 });
   const page = useWorkbench({ folder, trust: true });
 
   before(async () => {
     await scriptModel({ reset: true });
-    setSettings(folder, { 'workbench.colorTheme': 'Light Modern', 'hive.thinking.budgetTokens': 2048 });
   });
 
   it('New Session: a queen by name, or the model picks', async function () {
@@ -65,7 +67,10 @@ describe('Queen picker, model picker, context gauge, thinking', () => {
     assert.equal(await block.locator('.thinking-body').count(), 0, 'folded by default');
     const requests = await modelRequests();
     // The queen's own turn (offered her tools), not another call that quotes the message.
-    const turn = requests.find((r) => r.stream && r.tools.length > 0 && r.lastUser.includes('Set up CI'));
+    // The latest such turn: a retried test finds its own, not the first attempt's.
+    const turn = requests
+      .filter((r) => r.stream && r.tools.length > 0 && r.lastUser.includes('Set up CI'))
+      .at(-1);
     assert.equal(turn?.thinkingBudget, 2048, 'the setting reached the request');
   });
 
