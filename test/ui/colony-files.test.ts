@@ -64,8 +64,17 @@ describe('Colony files', () => {
 
   it("asks on the user's edit, then shows a skipped trigger as invalid in the chat and in Problems", async function () {
     this.timeout(120_000);
-    const list = JSON.parse(fs.readFileSync(triggersFile, 'utf8')) as unknown[];
-    list.push({ id: 'broken', trigger_type: 'timer', trigger_config: { cron: '0 25 * * *' }, task: 'never' });
+    // Without a 'broken' left by an earlier attempt of this test (a retry would list it twice).
+    const list = (JSON.parse(fs.readFileSync(triggersFile, 'utf8')) as Record<string, unknown>[]).filter(
+      (t) => t.id !== 'broken',
+    );
+    // A task of its own per attempt, so a retry's write is a change too.
+    list.push({
+      id: 'broken',
+      trigger_type: 'timer',
+      trigger_config: { cron: '0 25 * * *' },
+      task: `never (${Date.now()})`,
+    });
     fs.writeFileSync(triggersFile, `${JSON.stringify(list, null, 2)}\n`);
     // The prompt is a toast; one that waited unanswered goes to the notification center.
     const prompt = page().locator('.notification-list-item', { hasText: 'Reload the colony?' }).first();
