@@ -3,7 +3,6 @@
 // the colonies' code), dist/cli-main.js for everything else. A warm run then reads the bundle's compiled code
 // from the cache instead of compiling megabytes of JavaScript on every start.
 import module from 'node:module';
-import v8 from 'node:v8';
 
 try {
   (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -14,6 +13,7 @@ if (process.argv[2] === 'sessions') {
   // A listing is one burst whose index entries all survive: V8 would keep doubling its young generation
   // for them (about 30 MB more resident for 10,000 sessions, and slower from the page faults). A short-lived
   // listing is better off with it fixed at its starting size.
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  // node:v8 is required here only: other commands do not pay for loading it.
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
   require('./cli-sessions.js');
 } else require('./cli-main.js');

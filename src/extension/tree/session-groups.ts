@@ -73,7 +73,6 @@ export class SessionGroups {
     const words = this.filterWords;
     // Collected aside: the groups on show are not touched until the end (the tree may draw meanwhile).
     const rowsByKey = new Map<string, ColdSessionEntry[]>();
-    const firstRow = new Map<string, ColdSessionEntry>();
     const byId = new Map<string, ColdSessionEntry>();
     for (let i = 0; i < all.length; i++) {
       if (i > 0 && i % BATCH === 0) {
@@ -86,16 +85,13 @@ export class SessionGroups {
       const key = groupKey(row);
       const rows = rowsByKey.get(key);
       if (rows) rows.push(row);
-      else {
-        rowsByKey.set(key, [row]);
-        firstRow.set(key, row);
-      }
+      else rowsByKey.set(key, [row]);
     }
     if (generation !== this.generation) return false;
     const groups = new Map<string, GroupNode>();
     const order: GroupNode[] = [];
     for (const [key, rows] of rowsByKey) {
-      const first = firstRow.get(key)!;
+      const first = rows[0]!; // the group's newest session
       const g: GroupNode = this.groups.get(key) ?? {
         kind: 'group',
         key,

@@ -113,10 +113,16 @@ export async function recallMemories(opts: RecallOptions): Promise<RecalledMemor
   return recallByKeywords(opts, listed);
 }
 
+/** One scope's memory files, as listed once per recall. */
+interface ListedScope {
+  label: string;
+  files: MemoryFile[];
+}
+
 /** Each scope's memory files, by scope index; a scope that cannot be listed is skipped with a warning. */
-async function listScopes(opts: RecallOptions): Promise<Array<{ label: string; files: MemoryFile[] }>> {
+async function listScopes(opts: RecallOptions): Promise<ListedScope[]> {
   const logger = opts.logger ?? silentLogger;
-  const out: Array<{ label: string; files: MemoryFile[] }> = [];
+  const out: ListedScope[] = [];
   for (const scope of opts.scopes) {
     try {
       out.push({ label: scope.label, files: await listMemories(scope.dir) });
@@ -145,7 +151,7 @@ const SelectReply = z.object({ selected_memories: z.array(z.string()) });
 async function selectByModel(
   opts: RecallOptions,
   complete: Complete,
-  listed: Array<{ label: string; files: MemoryFile[] }>,
+  listed: ListedScope[],
 ): Promise<RecalledMemory[] | undefined> {
   const logger = opts.logger ?? silentLogger;
   const byId = new Map<string, RecalledMemory>();
@@ -174,10 +180,7 @@ async function selectByModel(
   }
 }
 
-async function recallByKeywords(
-  opts: RecallOptions,
-  listed: Array<{ label: string; files: MemoryFile[] }>,
-): Promise<RecalledMemory[]> {
+async function recallByKeywords(opts: RecallOptions, listed: ListedScope[]): Promise<RecalledMemory[]> {
   const maxResults = opts.maxResults ?? 5;
   const logger = opts.logger ?? silentLogger;
   const words = keywords(opts.query);

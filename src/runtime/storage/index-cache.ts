@@ -52,47 +52,41 @@ export async function loadIndexCache(
   // A megabytes-large cache is read and decoded a chunk at a time, the event loop free between chunks.
   const chunks = fs.readFileChunks ? fs.readFileChunks(file) : [fs.readFile(file)];
   const lines = linesOf(chunks);
-  let first: IteratorResult<string>;
   try {
-    first = lines.next();
+    return await parseCache(lines, home, pause);
   } catch (err) {
-    return { discarded: unreadable(err) };
+    return { discarded: unreadable(err) }; // the file could not be read (its chunks are read as lines are asked for)
+  } finally {
+    lines.return(undefined); // closes the file when parsing stopped before its end
   }
+}
+
+async function parseCache(lines: Iterator<string>, home: string, pause: Pause): Promise<CacheLoad> {
+  const first = lines.next();
   let header: { version?: unknown; home?: unknown; entries?: unknown };
   try {
     header = JSON.parse(first.done ? '' : first.value);
   } catch {
-    lines.return?.(undefined);
     return { discarded: 'unreadable cache (invalid JSON)' };
   }
-  if (!header || typeof header !== 'object' || header.version !== VERSION) lines.return?.(undefined);
   if (!header || typeof header !== 'object') return { discarded: 'unknown cache version' };
   if (header.version === LEGACY_VERSION) return loadLegacy(header, home);
   if (header.version !== VERSION) return { discarded: 'unknown cache version' };
-  if (header.home !== home) {
-    lines.return?.(undefined);
-    return { discarded: 'cache belongs to another HIVE_HOME' };
-  }
+  if (header.home !== home) return { discarded: 'cache belongs to another HIVE_HOME' };
   const entries = new Map<string, IndexEntry>();
-  try {
-    let n = 0;
-    for (let next = lines.next(); !next.done; next = lines.next()) {
-      if (next.value === '') continue; // the newline that ends the file
-      let e: unknown;
-      try {
-        e = JSON.parse(next.value);
-      } catch {
-        return { discarded: 'unreadable cache (invalid JSON)' };
-      }
-      const entry = completeEntry(e, home);
-      if (!entry) return { discarded: 'malformed cache entry' };
-      entries.set(entry.summary.key, entry);
-      if (++n % BATCH === 0) await pause();
+  let n = 0;
+  for (let next = lines.next(); !next.done; next = lines.next()) {
+    if (next.value === '') continue; // the newline that ends the file
+    let e: unknown;
+    try {
+      e = JSON.parse(next.value);
+    } catch {
+      return { discarded: 'unreadable cache (invalid JSON)' };
     }
-  } catch (err) {
-    return { discarded: unreadable(err) };
-  } finally {
-    lines.return?.(undefined);
+    const entry = completeEntry(e, home);
+    if (!entry) return { discarded: 'malformed cache entry' };
+    entries.set(entry.summary.key, entry);
+    if (++n % BATCH === 0) await pause();
   }
   return { entries };
 }
