@@ -144,7 +144,7 @@ function runUiSuite(
   if (process.env.HIVE_UI_GREP) args.push('--grep', process.env.HIVE_UI_GREP);
   // A whole workbench driven through Chromium on a 2-core machine has timing the tests cannot fully
   // control (a view or setting that settles late): a failed UI test is run once more before it counts.
-  // Retries are printed by mocha, so a flaky test stays visible.
+  // The UI reporter prints each retried attempt's error, so a flaky test stays visible.
   args.push('--retries', '1');
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -209,6 +209,13 @@ function printFailures(): void {
     const start = lines.findLastIndex((l) => /^\s*\d+ failing\b/.test(l));
     if (start < 0) continue;
     section(`${suite}: failures (repeated from above)`);
+    // A failed test's earlier attempt (the UI reporter prints it as "↻ retrying …", up to a blank line)
+    // often failed for another reason than its last one, and is the one to read first.
+    for (let i = 0; i < start; i++) {
+      if (!lines[i]?.includes('↻ retrying')) continue;
+      const end = lines.indexOf('', i);
+      log(lines.slice(i, Math.min(end < 0 ? lines.length : end, i + 12)).join('\n'));
+    }
     const report = lines.slice(start);
     log(report.slice(0, 150).join('\n'));
     if (report.length > 150) log(`… ${report.length - 150} more lines above`);

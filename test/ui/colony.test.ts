@@ -12,8 +12,7 @@ import {
   waitUntil,
 } from './support/workbench';
 
-const COLONY = {
-  colony_name: 'ui_morning_digest',
+const COLONY_BASE = {
   task: 'Every morning, list the open issues and write digest.md in the workspace.',
   skill_name: 'digest-protocol',
   skill_description: 'How to build the morning digest of open issues.',
@@ -37,8 +36,15 @@ describe('The queen creates a colony', () => {
     await scriptModel({ reset: true });
   });
 
+  let attempt = 0;
+
   it('shows the "Colony created" card in the chat and the colony in the Colonies view', async function () {
     this.timeout(120_000);
+    // A colony of its own per attempt: a retry would otherwise be refused ("a colony already exists")
+    // by the colony its first attempt created, and fail for that reason rather than the first one.
+    attempt += 1;
+    const suffix = attempt === 1 ? '' : ` ${attempt}`;
+    const COLONY = { ...COLONY_BASE, colony_name: `ui_morning_digest${suffix.replace(' ', '_')}` };
     await scriptModel({
       stream: [
         {
@@ -81,7 +87,7 @@ describe('The queen creates a colony', () => {
     // The Colonies view lists it (it follows the disk), not running yet.
     if (!(await viewPane(page(), 'Colonies').isVisible())) await activityBarItem(page(), 'Hive').click();
     // By its display name, as the chat and the Sessions view show it (the id is in the tooltip).
-    const row = treeItem(page(), 'Colonies', 'Ui Morning Digest');
+    const row = treeItem(page(), 'Colonies', `Ui Morning Digest${suffix}`);
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property
     assert.match(await row.innerText(), /not running/);
