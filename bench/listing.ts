@@ -251,7 +251,8 @@ async function hostRefresh(home: string): Promise<void> {
       console.error(m);
     },
   };
-  const index = new SessionIndex({ home, persistDelayMs: 60_000 });
+  // As the extension host makes it (src/extension/runtime-host.ts), with its stat worker.
+  const index = new SessionIndex({ home, persistDelayMs: 60_000, statWorker: true });
   const groups = new SessionGroups();
   let probe = stretchProbe();
   let start = performance.now();

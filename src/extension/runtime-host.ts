@@ -68,6 +68,7 @@ export class RuntimeHost implements vscode.Disposable {
   get index(): SessionIndex {
     this.sessionIndex ??= new (sessionsModule().SessionIndex)({
       home: this.home,
+      statWorker: true, // the extension host lives long: the stat worker halves each full refresh
       log: (m) => this.deps.log.info(`session index: ${m}`),
     });
     return this.sessionIndex;

@@ -36,7 +36,7 @@ export class SessionGroups {
       const stats: RefreshStats = await index.refresh(paths);
       if (stats.problems.length) log.debug(`session scan: ${stats.problems.join('; ')}`);
       log.trace(
-        `session index ${stats.mode} refresh: ${stats.checked} checked, ${stats.reread} read, ${stats.removed} removed (${stats.ms} ms)`,
+        `session index ${stats.mode} refresh: ${stats.checked} checked, ${stats.reread} read, ${stats.removed} removed, ${stats.workerStats} paths stat'ed on the worker (${stats.ms} ms)`,
       );
       this.loadError = undefined;
       if (!stats.changed && !hadError && this.coldById.size > 0) return false;

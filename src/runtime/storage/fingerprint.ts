@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { IndexFs } from './index-fs';
+import { STAT_FAILED, STAT_MISSING, STAT_SLOTS, statOneInto } from './parallel-stat';
 
 /**
  * A cheap stand-in for "did this session's listing data change?": usually two stats, no reads.
@@ -25,41 +26,72 @@ export interface Fingerprint {
 }
 
 const SEP = path.sep;
-const MISSING = -1;
-const FAILED = -2;
+
+/** A session's stats taken ahead (ParallelStat): `values` holds fingerprintPaths()'s paths from index `at` on. */
+export interface StatsAhead {
+  values: Float64Array;
+  at: number;
+}
+
+/**
+ * The paths fingerprintSession stats, in its order, appended to `into` (to stat them ahead, many
+ * sessions at once). conversations/, stat'ed only when parts/ is missing, is not among them.
+ */
+export function fingerprintPaths(
+  dir: string,
+  nodeDirs: readonly string[],
+  withFolder: boolean,
+  into: string[],
+): void {
+  const conv = dir + SEP + 'conversations';
+  into.push(dir + SEP + 'meta.json', conv + SEP + 'parts');
+  for (const node of nodeDirs) into.push(conv + SEP + node + SEP + 'parts');
+  if (withFolder) into.push(dir);
+}
 
 export function fingerprintSession(
   fs: IndexFs,
   dir: string,
   nodeDirs: readonly string[],
   withFolder: boolean,
+  ahead?: StatsAhead,
 ): Fingerprint {
   const conv = dir + SEP + 'conversations';
   const out: number[] = [];
-  let newestMs = statInto(fs, dir + SEP + 'meta.json', out, 0);
+  let next = ahead?.at ?? 0;
+  // Each path in fingerprintPaths()'s order: from the stats taken ahead if there are, else stat'ed now.
+  const take = (p: string, newestMs: number) => {
+    if (!ahead) return statInto(fs, p, out, newestMs);
+    const at = next++ * STAT_SLOTS;
+    return pushValues(ahead.values, at, out, newestMs);
+  };
+  let newestMs = take(dir + SEP + 'meta.json', 0);
   const partsAt = out.length;
-  newestMs = statInto(fs, conv + SEP + 'parts', out, newestMs);
-  if (out[partsAt] === MISSING) newestMs = statInto(fs, conv, out, newestMs);
-  for (const node of nodeDirs) newestMs = statInto(fs, conv + SEP + node + SEP + 'parts', out, newestMs);
+  newestMs = take(conv + SEP + 'parts', newestMs);
+  if (out[partsAt] === STAT_MISSING) newestMs = statInto(fs, conv, out, newestMs);
+  for (const node of nodeDirs) newestMs = take(conv + SEP + node + SEP + 'parts', newestMs);
   const withoutFolderLength = out.length;
-  if (withFolder) newestMs = statInto(fs, dir, out, newestMs);
+  if (withFolder) newestMs = take(dir, newestMs);
   return { value: out, withoutFolderLength, newestMs };
 }
 
+const scratch = new Float64Array(STAT_SLOTS);
+
 function statInto(fs: IndexFs, p: string, out: number[], newestMs: number): number {
-  let s: ReturnType<IndexFs['stat']>;
-  try {
-    s = fs.stat(p);
-  } catch {
-    out.push(FAILED);
+  statOneInto(fs, p, scratch, 0);
+  return pushValues(scratch, 0, out, newestMs);
+}
+
+/** Appends one path's stat values (one number if it is missing or failed); returns the newest time seen. */
+function pushValues(values: Float64Array, at: number, out: number[], newestMs: number): number {
+  const mtimeMs = values[at]!;
+  if (mtimeMs === STAT_MISSING || mtimeMs === STAT_FAILED) {
+    out.push(mtimeMs);
     return newestMs;
   }
-  if (!s) {
-    out.push(MISSING);
-    return newestMs;
-  }
-  out.push(s.mtimeMs, s.ctimeMs, s.size, s.ino, s.mode);
-  return Math.max(newestMs, s.mtimeMs, s.ctimeMs);
+  const ctimeMs = values[at + 1]!;
+  out.push(mtimeMs, ctimeMs, values[at + 2]!, values[at + 3]!, values[at + 4]!);
+  return Math.max(newestMs, mtimeMs, ctimeMs);
 }
 
 export function sameFingerprint(a: readonly number[], b: readonly number[]): boolean {

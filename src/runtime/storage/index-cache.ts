@@ -25,7 +25,7 @@ export interface IndexEntry {
 const VERSION = 5;
 const LEGACY_VERSION = 4;
 /** Entries parsed (or written) between two yields to the event loop. */
-const BATCH = 1000;
+const BATCH = 250;
 
 export function defaultCacheFile(home: string): string {
   return path.join(extensionStateDir(home), 'session-index.json');

@@ -9,10 +9,17 @@ import {
   toEntry,
   toInfo,
 } from './cold-sessions';
-import { fingerprintSession, isRacy, sameFingerprint } from './fingerprint';
+import {
+  fingerprintPaths,
+  fingerprintSession,
+  isRacy,
+  type StatsAhead,
+  sameFingerprint,
+} from './fingerprint';
 import { validateId } from './ids';
 import { defaultCacheFile, type IndexEntry, loadIndexCache, saveIndexCache } from './index-cache';
 import { type IndexFs, nodeIndexFs } from './index-fs';
+import { ParallelStat } from './parallel-stat';
 import { findSessionDirs, type SessionLocation, sessionOwnerOf } from './paths';
 import { type RawNamedSession, scanSessions } from './session-scan';
 import { readSessionSummary, type SessionSummary } from './session-summary';
@@ -30,8 +37,17 @@ export interface SessionIndexOptions {
   persistDelayMs?: number;
   /** Sessions handled between two yields to the event loop during a full refresh. Default 250. */
   batchSize?: number;
+  /**
+   * A full refresh stats half of the sessions on a worker thread (parallel-stat.ts), for a long-lived
+   * process (the extension host); a one-shot listing would pay more to start it than it saves.
+   * Only with node:fs (an injected `fs` is always called on this thread). Default false.
+   */
+  statWorker?: boolean;
   log?: (message: string) => void;
 }
+
+/** Sessions whose stats are taken together (ahead of their comparison) in a full refresh with the stat worker. */
+const STAT_AHEAD = 500;
 
 export interface RefreshStats {
   mode: 'full' | 'targeted';
@@ -39,6 +55,8 @@ export interface RefreshStats {
   checked: number;
   /** Sessions whose files were read again. */
   reread: number;
+  /** Paths stat'ed on the stat worker (statWorker option) rather than on this thread. */
+  workerStats: number;
   added: number;
   removed: number;
   changed: boolean;
@@ -69,6 +87,7 @@ export class SessionIndex {
   private readonly persistDelayMs: number;
   private readonly batchSize: number;
   private readonly log: (message: string) => void;
+  private readonly parallel: ParallelStat | undefined;
 
   private entries = new Map<string, IndexEntry>();
   /** Session folders whose names are not UTF-8, from the last full scan (listed flagged; never cached). */
@@ -96,6 +115,7 @@ export class SessionIndex {
     this.persistDelayMs = options.persistDelayMs ?? 500;
     this.batchSize = Math.max(1, options.batchSize ?? 250);
     this.log = options.log ?? (() => {});
+    this.parallel = options.statWorker && this.fs === nodeIndexFs ? new ParallelStat() : undefined;
   }
 
   /**
@@ -197,6 +217,7 @@ export class SessionIndex {
       if (this.saveTimer) clearTimeout(this.saveTimer);
       this.saveTimer = undefined;
       await this.chain;
+      await this.parallel?.close();
       await this.flush();
       this.closed = true;
     })();
@@ -227,11 +248,13 @@ export class SessionIndex {
 
   private async refreshNow(full: boolean): Promise<RefreshStats> {
     const started = this.now();
+    this.parallel?.warmUp(); // boots while the cache loads
     await this.ensureLoaded();
     const stats: RefreshStats = {
       mode: 'targeted',
       checked: 0,
       reread: 0,
+      workerStats: 0,
       added: 0,
       removed: 0,
       changed: false,
@@ -240,6 +263,7 @@ export class SessionIndex {
     };
     const targets = this.pending;
     this.pending = new Map();
+    const offloadedBefore = this.parallel?.offloaded ?? 0;
     let rawChanged = false;
     if (full || this.pendingFull || !this.scanned) {
       this.pendingFull = false;
@@ -248,10 +272,14 @@ export class SessionIndex {
       stats.problems = scan.problems;
       rawChanged = this.takeRawNamed(scan.rawNamed);
       const seen = new Set<string>();
-      for (let i = 0; i < scan.locations.length; i++) {
-        const loc = scan.locations[i]!;
+      const locations = scan.locations;
+      let ahead: { values: Float64Array; starts: number[]; from: number } | undefined;
+      for (let i = 0; i < locations.length; i++) {
+        if (this.parallel && i % STAT_AHEAD === 0) ahead = await this.statAhead(this.parallel, locations, i);
+        const loc = locations[i]!;
         seen.add(loc.key);
-        this.tally(stats, this.update(loc, !!targets.get(loc.key)?.force));
+        const at = ahead ? { values: ahead.values, at: ahead.starts[i - ahead.from]! } : undefined;
+        this.tally(stats, this.update(loc, !!targets.get(loc.key)?.force, at));
         if ((i + 1) % this.batchSize === 0) await yieldToLoop();
       }
       for (const key of [...this.entries.keys()])
@@ -272,6 +300,7 @@ export class SessionIndex {
         this.tally(stats, this.update(location, force));
       }
     }
+    stats.workerStats = (this.parallel?.offloaded ?? 0) - offloadedBefore;
     stats.changed = stats.reread > 0 || stats.removed > 0 || rawChanged;
     if (stats.changed) this.scheduleSave();
     stats.ms = this.now() - started;
@@ -304,12 +333,28 @@ export class SessionIndex {
     }
   }
 
-  /** Re-fingerprints one session and re-reads it if needed. */
-  private update(loc: SessionLocation, force: boolean): 'same' | 'reread' | 'added' {
+  /**
+   * Stats the next STAT_AHEAD sessions' fingerprint paths at once (half on the worker). Their entries
+   * cannot change before update() reads these stats: refreshes and lookups run one at a time.
+   */
+  private async statAhead(parallel: ParallelStat, locations: readonly SessionLocation[], from: number) {
+    const paths: string[] = [];
+    const starts: number[] = [];
+    for (let i = from; i < Math.min(from + STAT_AHEAD, locations.length); i++) {
+      const loc = locations[i]!;
+      const old = this.entries.get(loc.key);
+      starts.push(paths.length);
+      fingerprintPaths(loc.dir, old?.nodeDirs ?? [], old ? old.watchFolder : true, paths);
+    }
+    return { values: await parallel.statMany(this.fs, paths), starts, from };
+  }
+
+  /** Re-fingerprints one session (from stats taken ahead, if given) and re-reads it if needed. */
+  private update(loc: SessionLocation, force: boolean, ahead?: StatsAhead): 'same' | 'reread' | 'added' {
     const old = this.entries.get(loc.key);
     const withFolder = old ? old.watchFolder : true;
     // Fingerprint first, then read: a change racing with the read shows up as a new fingerprint next time.
-    const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? [], withFolder);
+    const fp = fingerprintSession(this.fs, loc.dir, old?.nodeDirs ?? [], withFolder, ahead);
     if (old && !force && !old.racy && sameFingerprint(old.fingerprint, fp.value)) return 'same';
     // A watcher-reported change may be a part rewritten in place, which summary.json's mtime rule cannot see.
     const { summary, nodeDirs, createdFromFolder } = readSessionSummary(this.fs, loc, { rescanParts: force });

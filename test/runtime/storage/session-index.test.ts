@@ -124,6 +124,39 @@ describe('SessionIndex (incremental)', () => {
     assert.deepEqual(index.list(), await rebuild(home));
   });
 
+  it('with the stat worker: half the stats on it, and the same changes noticed as without it', async function () {
+    this.timeout(20_000);
+    const n = 600; // 1,200 fingerprint paths: enough for the worker to take its half
+    const dirs = buildTree(home, n, 1);
+    const index = new SessionIndex({ home, cacheFile: null, now: later, statWorker: true });
+    try {
+      const first = await index.refresh();
+      assert.equal(first.reread, n);
+      assert.ok(first.workerStats >= n / 2, `the worker stat-ed ${first.workerStats} paths`);
+      assert.deepEqual(index.list(), await rebuild(home));
+      const unchanged = await index.refresh();
+      assert.deepEqual([unchanged.reread, unchanged.changed], [0, false]);
+      assert.ok(unchanged.workerStats >= n / 2);
+
+      // Changes in both halves (this thread's and the worker's) and all three layouts: a new part, an
+      // atomic meta rewrite (ours), an in-place meta rewrite (Hive's), a deleted session.
+      const changed = [1, 2, n - 3, n - 2];
+      await new PartStore(path.join(dirs[1]!, 'conversations')).append({ role: 'user', content: 'new' });
+      await updateMeta(dirs[2]!, { agent_name: 'Renamed' });
+      await new PartStore(path.join(dirs[n - 3]!, 'conversations')).append({ role: 'user', content: 'new' });
+      writeFileSync(
+        path.join(dirs[n - 2]!, 'meta.json'),
+        JSON.stringify({ agent_name: 'Edited in place by Hive' }),
+      );
+      rmSync(dirs[n - 1]!, { recursive: true });
+      const after = await index.refresh();
+      assert.deepEqual([after.reread, after.removed], [changed.length, 1]);
+      assert.deepEqual(index.list(), await rebuild(home));
+    } finally {
+      await index.close();
+    }
+  });
+
   it('notices meta edits, new sessions and deleted sessions', async () => {
     const dirs = buildTree(home, 6);
     const index = new SessionIndex({ home, cacheFile: null, now: later });
