@@ -211,8 +211,11 @@ function printFailures(): void {
     section(`${suite}: failures (repeated from above)`);
     // A failed test's earlier attempt (the UI reporter prints it as "↻ retrying …", up to a blank line)
     // often failed for another reason than its last one, and is the one to read first.
+    // The UI suite also prints what the chat and the toasts showed when an attempt failed.
     for (let i = 0; i < start; i++) {
-      if (!lines[i]?.includes('↻ retrying')) continue;
+      const line = lines[i] ?? '';
+      if (/^\s*(what showed:|toasts:)/.test(line)) log(line);
+      if (!line.includes('↻ retrying')) continue;
       const end = lines.indexOf('', i);
       log(lines.slice(i, Math.min(end < 0 ? lines.length : end, i + 12)).join('\n'));
     }

@@ -80,6 +80,9 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
   afterEach(async function () {
     const test = this.currentTest;
     if (page && test) await screenshot(page, test.file, test.title);
+    // A failed attempt (mocha leaves a retried one's state unset): what showed, in the log, since a CI
+    // log is read without the screenshots.
+    if (page && test && test.state !== 'passed') await printWhatShows(page);
   });
   after(async () => {
     await context?.close().catch(() => {});
@@ -88,6 +91,21 @@ export function useWorkbench(opts: { folder?: string; trust?: boolean } = {}): (
     if (!page) throw new Error('the workbench page is not open yet');
     return page;
   };
+}
+
+/** The text of the chat (its end) and of the workbench's toasts, printed as a failed attempt left them. */
+async function printWhatShows(page: Page): Promise<void> {
+  const text = async (l: Locator) => {
+    try {
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), not the DOM property
+      return (await l.innerText({ timeout: 2_000 })).replace(/\s*\n\s*/g, ' | ');
+    } catch {
+      return '(not shown)';
+    }
+  };
+  const chat = await text(chatFrame(page).locator('body'));
+  const toasts = await text(page.locator('.notifications-toasts'));
+  console.log(`      what showed: chat …${chat.slice(-1500)}\n      toasts: ${toasts.slice(0, 500)}`);
 }
 
 /** A screenshot in the middle of a test (e.g. while a reply streams), named like the others. */
