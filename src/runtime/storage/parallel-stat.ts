@@ -17,6 +17,8 @@ export const STAT_FAILED = -2;
 
 /** Below this many paths the worker's round trip costs more than it saves. */
 const MIN_PARALLEL = 1000;
+/** A worker unused this long is stopped (it holds ~15-20 MB); the next full refresh starts another. */
+const IDLE_MS = 60_000;
 
 /** Stats one path with `fs` into `out[at..at + STAT_SLOTS)`. */
 export function statOneInto(fs: IndexFs, p: string, out: Float64Array, at: number): void {
@@ -91,8 +93,11 @@ export class ParallelStat {
   private broken = false;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
+  private idleTimer: NodeJS.Timeout | undefined;
   /** Paths the worker has stat'ed so far. */
   offloaded = 0;
+
+  constructor(private readonly idleMs = IDLE_MS) {}
 
   /** Starts the worker ahead of the first statMany (it takes a few tens of ms to boot, in parallel). */
   warmUp(): void {
@@ -120,16 +125,30 @@ export class ParallelStat {
     } catch {
       statValuesInto(fs, paths, cut, paths.length, out);
     }
+    this.stopWhenIdle();
     return out;
   }
 
   /** Stops the worker; later calls stat on this thread. */
   async close(): Promise<void> {
     this.broken = true;
+    await this.stopWorker();
+  }
+
+  private async stopWorker(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
-    this.worker = undefined;
-    this.failPending(new Error('closed'));
+    this.worker = undefined; // first: its exit is then no failure
+    this.failPending(new Error('the stat worker was stopped'));
     await worker?.terminate();
+  }
+
+  private stopWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.pending.size === 0) void this.stopWorker();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   private request(worker: Worker, paths: string[]): Promise<Float64Array> {
@@ -144,7 +163,12 @@ export class ParallelStat {
     if (this.worker || this.broken) return this.worker;
     try {
       // No inherited flags: a loader (tsx) or an --inspect of the host has no business in it.
-      const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        execArgv: [],
+        // It holds one request's paths at a time: a small heap is plenty (exceeding it is a failure, handled).
+        resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
+      });
       worker.unref(); // never what keeps a process alive
       worker.on('message', ({ id, out }: { id: number; out: Float64Array }) => {
         const p = this.pending.get(id);
@@ -152,6 +176,7 @@ export class ParallelStat {
         p?.resolve(out);
       });
       const fail = (err: Error) => {
+        if (this.worker !== worker) return; // stopped on purpose
         this.broken = true;
         this.worker = undefined;
         this.failPending(err);
@@ -159,6 +184,7 @@ export class ParallelStat {
       worker.on('error', fail);
       worker.on('exit', (code) => fail(new Error(`the stat worker exited (${code})`)));
       this.worker = worker;
+      this.stopWhenIdle();
     } catch {
       this.broken = true; // no worker threads here: stat on this thread
     }

@@ -248,7 +248,6 @@ export class SessionIndex {
 
   private async refreshNow(full: boolean): Promise<RefreshStats> {
     const started = this.now();
-    this.parallel?.warmUp(); // boots while the cache loads
     await this.ensureLoaded();
     const stats: RefreshStats = {
       mode: 'targeted',
@@ -268,6 +267,7 @@ export class SessionIndex {
     if (full || this.pendingFull || !this.scanned) {
       this.pendingFull = false;
       stats.mode = 'full';
+      if (this.entries.size >= STAT_AHEAD) this.parallel?.warmUp(); // boots during the scan
       const scan = await scanSessions(this.fs, this.home, yieldToLoop);
       stats.problems = scan.problems;
       rawChanged = this.takeRawNamed(scan.rawNamed);

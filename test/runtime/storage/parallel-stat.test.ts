@@ -71,6 +71,19 @@ describe('ParallelStat (stats on a worker thread)', () => {
     assert.equal(ps.offloaded, after, 'no worker is asked after it died');
   });
 
+  it('stops an idle worker and starts another for the next call', async () => {
+    await ps.close();
+    ps = new ParallelStat(50);
+    const paths = variedPaths(root);
+    await ps.statMany(nodeIndexFs, paths);
+    const first = (ps as unknown as { worker?: unknown }).worker;
+    assert.ok(first, 'a worker is running');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((ps as unknown as { worker?: unknown }).worker, undefined, 'stopped after 50 ms idle');
+    assert.deepEqual(await ps.statMany(nodeIndexFs, paths), onThisThread(paths));
+    assert.equal(ps.offloaded, paths.length, 'a new worker took its half again');
+  });
+
   it('few paths, or after close(), are stat-ed on this thread', async () => {
     const paths = variedPaths(root);
     assert.deepEqual(await ps.statMany(nodeIndexFs, paths.slice(0, 12)), onThisThread(paths.slice(0, 12)));
