@@ -55,7 +55,8 @@ describe('ParallelStat (stats on a worker thread)', () => {
     const last = (paths.length - 6) * STAT_SLOTS;
     assert.ok(values[last]! > 0, 'a file has its mtime');
     assert.equal(values[last + 3 * STAT_SLOTS], STAT_MISSING);
-    assert.equal(values[last + 4 * STAT_SLOTS], STAT_FAILED);
+    // Below a file: Node 20's statSync throws ENOTDIR (failed), Node 24's reports it missing.
+    assert.ok([STAT_MISSING, STAT_FAILED].includes(values[last + 4 * STAT_SLOTS]!));
     assert.equal(values[last + 5 * STAT_SLOTS], STAT_FAILED);
   });
 
