@@ -8,6 +8,7 @@ import type { ModelProvider } from '../llm/types';
 import { updateMeta } from '../storage/meta';
 import { type ConversationPart, PartStore } from '../storage/parts';
 import { SESSION_LOCK_FILE } from '../storage/session-lock';
+import { isTempFileName } from '../storage/temp-sweep';
 
 /**
  * The fork of create_colony (Hive: core/framework/server/routes_execution.py fork_session_into_colony and
@@ -72,6 +73,16 @@ const SKIPPED = new Set([
   path.join('conversations', 'cursor.json'),
 ]);
 
+/**
+ * Whether a path of the session (relative) goes into the fork: not SKIPPED, nor the temp file of a write
+ * in progress where the session writes its own files (the live session renames it away mid-copy: ENOENT).
+ */
+function copied(rel: string): boolean {
+  if (SKIPPED.has(rel)) return false;
+  const parent = path.dirname(rel);
+  return !((parent === '.' || parent === 'conversations') && isTempFileName(path.basename(rel)));
+}
+
 export async function stageFork(input: ForkInput): Promise<StagedFork> {
   const sessionsDir = path.dirname(input.sourceDir);
   const dir = path.join(sessionsDir, input.forkId);
@@ -80,7 +91,7 @@ export async function stageFork(input: ForkInput): Promise<StagedFork> {
   try {
     await cp(input.sourceDir, tmp, {
       recursive: true,
-      filter: (src) => !SKIPPED.has(path.relative(input.sourceDir, src)),
+      filter: (src) => copied(path.relative(input.sourceDir, src)),
     });
     await mkdir(path.join(tmp, 'conversations'), { recursive: true });
     const store = new PartStore(path.join(tmp, 'conversations'));

@@ -9,6 +9,11 @@ import path from 'node:path';
  */
 const TEMP_NAME = /^(.+\.json\.\d+|.+\.\d+\.\d+\.tmp|\.lock\.[0-9a-f]+\.(tmp|stale))$/;
 
+/** Whether a file name is one of those temp files (a live writer's, or a crashed one's). */
+export function isTempFileName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
 export async function sweepTempFiles(sessionDir: string): Promise<number> {
   let removed = 0;
   for (const dir of [
@@ -23,7 +28,7 @@ export async function sweepTempFiles(sessionDir: string): Promise<number> {
       continue;
     }
     for (const name of names) {
-      if (!TEMP_NAME.test(name)) continue;
+      if (!isTempFileName(name)) continue;
       try {
         await unlink(path.join(dir, name));
         removed++;
