@@ -15,6 +15,8 @@ export class SessionGroups {
   coldById = new Map<string, ColdSessionEntry>();
   /** Why the last listing failed, if it did (shown as a notice row). */
   loadError: string | undefined;
+  /** What the index's last refresh did (for the log and the extension-host tests). */
+  lastRefresh: RefreshStats | undefined;
   /** Every row of the latest listing, matched or not (a new filter regroups them without a refresh). */
   private allRows: ColdSessionEntry[] = [];
   /** The history search's words; none shows every session. */
@@ -34,6 +36,7 @@ export class SessionGroups {
     const hadError = this.loadError !== undefined;
     try {
       const stats: RefreshStats = await index.refresh(paths);
+      this.lastRefresh = stats;
       if (stats.problems.length) log.debug(`session scan: ${stats.problems.join('; ')}`);
       log.trace(
         `session index ${stats.mode} refresh: ${stats.checked} checked, ${stats.reread} read, ${stats.removed} removed, ${stats.workerStats} paths stat'ed on the worker (${stats.ms} ms)`,

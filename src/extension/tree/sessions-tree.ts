@@ -3,6 +3,7 @@
 // so a home with 10,000 sessions stays fast. A damaged session is a row like any other.
 import * as vscode from 'vscode';
 import type { ColdSessionEntry } from '../../runtime/storage/cold-sessions';
+import type { RefreshStats } from '../../runtime/storage/session-index';
 import { watchModule } from '../bundles';
 import type { RuntimeHost } from '../runtime-host';
 import type { HomeWatcher } from './home-watcher';
@@ -24,6 +25,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionNode
   readonly onDidRebuild = this.rebuilt.event;
 
   private readonly cold = new SessionGroups();
+  /** What the session index's last refresh did (the extension-host tests read it). */
+  get lastRefresh(): RefreshStats | undefined {
+    return this.cold.lastRefresh;
+  }
   private readonly shown = new Map<string, number>();
   private firstLoad: Promise<void> | undefined;
   private watcher: HomeWatcher | undefined;
